@@ -1,0 +1,42 @@
+// Builds every bundle. `--watch` rebuilds on change; `--production` minifies and drops sourcemaps.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production') || process.env.CI === 'true';
+
+const node = { platform: 'node', format: 'cjs', target: 'node20', bundle: true };
+const browser = { platform: 'browser', format: 'iife', target: 'chrome120', bundle: true };
+
+/** One entry per bundle; features add theirs here. */
+const entries = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/kernel/index.ts'], outfile: 'dist/kernel.js' },
+  {
+    ...node,
+    entryPoints: ['src/cli.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+/** Static assets copied into dist/ (fonts, wasm, css). Features add theirs here. */
+const copies = [];
+
+function copyAssets() {
+  for (const { from, to } of copies) {
+    mkdirSync(to.replace(/\/[^/]*$/, ''), { recursive: true });
+    cpSync(from, to, { recursive: true });
+  }
+}
+
+const common = { sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+
+copyAssets();
+if (watch) {
+  const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+}

@@ -1,0 +1,15 @@
+import type * as vscode from 'vscode';
+import { registerGradientFlow } from './gradientFlow/register';
+import { registerHover } from './hover/register';
+import { registerModelCheck } from './model/register';
+import { registerPlot } from './plot/register';
+
+/** Each feature registers itself and owns its disposables through `context.subscriptions`. */
+export function activate(context: vscode.ExtensionContext): void {
+  registerHover(context);
+  registerPlot(context);
+  registerGradientFlow(context);
+  registerModelCheck(context);
+}
+
+export function deactivate(): void {}

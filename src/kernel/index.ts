@@ -1,0 +1,6 @@
+/**
+ * The shared kernel module (also built alone as dist/kernel.js, our scripting API):
+ * `activations`, `getActivation(id)`, and the gradient-flow simulation.
+ */
+export { activations, getActivation, type ActivationDescriptor } from './registry';
+export type * from './types';
