@@ -21,7 +21,10 @@ const entries = [
 ];
 
 /** Static assets copied into dist/ (fonts, wasm, css). Features add theirs here. */
-const copies = [];
+const copies = [
+  { from: 'node_modules/web-tree-sitter/web-tree-sitter.wasm', to: 'dist/wasm/web-tree-sitter.wasm' },
+  { from: 'node_modules/tree-sitter-python/tree-sitter-python.wasm', to: 'dist/wasm/tree-sitter-python.wasm' },
+];
 
 function copyAssets() {
   for (const { from, to } of copies) {
