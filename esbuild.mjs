@@ -18,12 +18,16 @@ const entries = [
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },
+  { ...browser, entryPoints: ['webview/plot/main.ts'], outfile: 'dist/webview/plot.js' },
 ];
 
 /** Static assets copied into dist/ (fonts, wasm, css). Features add theirs here. */
 const copies = [
   { from: 'node_modules/web-tree-sitter/web-tree-sitter.wasm', to: 'dist/wasm/web-tree-sitter.wasm' },
   { from: 'node_modules/tree-sitter-python/tree-sitter-python.wasm', to: 'dist/wasm/tree-sitter-python.wasm' },
+  { from: 'webview/plot/plot.css', to: 'dist/webview/plot.css' },
+  { from: 'node_modules/katex/dist/katex.min.css', to: 'dist/webview/katex/katex.min.css' },
+  { from: 'node_modules/katex/dist/fonts', to: 'dist/webview/katex/fonts' },
 ];
 
 function copyAssets() {

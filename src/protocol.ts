@@ -1,0 +1,124 @@
+/**
+ * The plot panel's messages between the extension host and the webview: one typed module for both
+ * sides, validated at runtime with zod because the webview is another process (and a restored
+ * state comes from disk). Malformed messages are dropped with a warning by `parse…` below.
+ */
+import { z } from 'zod';
+
+/** More curves than this stop being readable in one chart. */
+export const MAX_CURVES = 8;
+/** Hard bounds on the x range anyone may ask for (beyond this, float spacing and exp overflow). */
+export const X_LIMIT = 1e4;
+export const MIN_SPAN = 1e-6;
+export const DEFAULT_X_RANGE = Object.freeze([-5, 5] as const);
+
+const finite = z.number().refine(Number.isFinite, 'must be finite');
+const id = z.string().min(1).max(64);
+const paramsSchema = z.record(z.string().min(1).max(64), finite);
+
+export const curveRequestSchema = z.object({ id, params: paramsSchema.optional() });
+/** What the plot command accepts: `{id, params}` or an array of them (the hover's command link). */
+export type CurveRequest = z.infer<typeof curveRequestSchema>;
+
+export const seriesNames = ['f', 'df', 'd2f'] as const;
+export type SeriesName = (typeof seriesNames)[number];
+
+export const curveStateSchema = z.object({
+  /** Stable per panel (`c1`, `c2`, …): the same activation may be plotted twice with other params. */
+  key: z.string().min(1).max(16),
+  id,
+  params: paramsSchema,
+});
+export type CurveState = z.infer<typeof curveStateSchema>;
+
+export const plotStateSchema = z.object({
+  version: z.literal(1),
+  curves: z.array(curveStateSchema).max(MAX_CURVES),
+  xMin: finite,
+  xMax: finite,
+  /** `null` = fit the data. */
+  yMin: finite.nullable(),
+  yMax: finite.nullable(),
+  series: z.object({ f: z.boolean(), df: z.boolean(), d2f: z.boolean() }),
+  shade: z.object({ vanish: z.boolean(), explode: z.boolean() }),
+  /** Datasets hidden from the legend, as `${curveKey}:${series}`. */
+  hidden: z.array(z.string().max(32)).max(MAX_CURVES * 3),
+  /** The curve whose gradient regions are shaded. */
+  focus: z.string().max(16).nullable(),
+});
+export type PlotState = z.infer<typeof plotStateSchema>;
+
+const notice = z.object({
+  level: z.enum(['info', 'warning', 'error']),
+  message: z.string().max(2000),
+});
+export type Notice = z.infer<typeof notice>;
+
+/** Host → webview. */
+export const toWebviewSchema = z.discriminatedUnion('type', [
+  /** Replace the whole state (first load, a command added or replaced curves). */
+  z.object({ type: z.literal('setState'), state: plotStateSchema }),
+  z.object({ type: z.literal('notice'), notice }),
+  z.object({
+    type: z.literal('exportResult'),
+    kind: z.enum(['png', 'csv']),
+    ok: z.boolean(),
+    message: z.string().max(2000),
+  }),
+]);
+export type ToWebviewMessage = z.infer<typeof toWebviewSchema>;
+
+/** A 4k PNG of a line chart is a few hundred kB; anything far beyond is not ours. */
+export const MAX_EXPORT_CHARS = 32 * 1024 * 1024;
+const fileName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w.\- ]+$/, 'plain file name');
+
+/** Webview → host. */
+export const fromWebviewSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('stateChanged'), state: plotStateSchema }),
+  z.object({
+    type: z.literal('exportPng'),
+    dataUrl: z
+      .string()
+      .max(MAX_EXPORT_CHARS)
+      .regex(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/, 'PNG data URL'),
+    fileName,
+  }),
+  z.object({ type: z.literal('exportCsv'), csv: z.string().max(MAX_EXPORT_CHARS), fileName }),
+  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string().max(2000) }),
+]);
+export type FromWebviewMessage = z.infer<typeof fromWebviewSchema>;
+
+export type Warn = (message: string) => void;
+
+function parseWith<T>(schema: z.ZodType<T>, side: string, raw: unknown, warn: Warn): T | undefined {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const type =
+    typeof raw === 'object' && raw !== null && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : '?';
+  const issue = r.error.issues[0];
+  warn(
+    `activation-lens: dropped a malformed ${side} message (type '${type}'): ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
+  );
+  return undefined;
+}
+
+/** Validates a message that arrived in the webview; `undefined` (and a warning) when malformed. */
+export function parseToWebview(raw: unknown, warn: Warn): ToWebviewMessage | undefined {
+  return parseWith(toWebviewSchema, 'host→webview', raw, warn);
+}
+
+/** Validates a message that arrived in the host; `undefined` (and a warning) when malformed. */
+export function parseFromWebview(raw: unknown, warn: Warn): FromWebviewMessage | undefined {
+  return parseWith(fromWebviewSchema, 'webview→host', raw, warn);
+}
+
+/** A persisted or restored state; `undefined` when it is not one of ours (or from an old version). */
+export function parsePlotState(raw: unknown): PlotState | undefined {
+  const r = plotStateSchema.safeParse(raw);
+  return r.success ? r.data : undefined;
+}

@@ -1,0 +1,568 @@
+/**
+ * The plot panel's webview. It owns the chart and the controls; curves are computed here from the
+ * bundled kernel, so a slider move redraws without a round trip to the extension host. The host
+ * only sends whole states (commands) and receives state changes and exports.
+ */
+import katex from 'katex';
+import { getActivation, type ActivationDescriptor } from '../../src/kernel';
+import { buildCsv, curveLabel } from '../../src/plot/csv';
+import {
+  DEFAULT_POINTS,
+  EXPLODE_ABOVE,
+  VANISH_BELOW,
+  formatNumber,
+  readout,
+  sampleCurve,
+  shadeIntervals,
+  toPoints,
+  type CurveSamples,
+} from '../../src/plot/sampling';
+import { normalizeState, reduce, initialState, type PlotAction } from '../../src/plot/state';
+import { substituteParams } from '../../src/plot/tex';
+import {
+  parsePlotState,
+  parseToWebview,
+  seriesNames,
+  type CurveState,
+  type FromWebviewMessage,
+  type Notice,
+  type PlotState,
+  type SeriesName,
+} from '../../src/protocol';
+import { currentPalette, observeTheme, type Palette } from '../shared/theme';
+import { vscodeApi } from '../shared/vscodeApi';
+import { applyPalette, createChart, makeDataset, seriesLabel, styleDataset, type Overlay, type PlotDataset } from './chart';
+import { h } from './dom';
+
+const vscode = vscodeApi<FromWebviewMessage, PlotState>();
+const lookup = (id: string): ActivationDescriptor | undefined => getActivation(id);
+
+function post(m: FromWebviewMessage): void {
+  vscode.postMessage(m);
+}
+
+function warn(message: string): void {
+  console.warn(message);
+  post({ type: 'log', level: 'warn', message });
+}
+
+// ---------- layout ----------
+
+const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
+app.replaceChildren();
+app.removeAttribute('aria-busy');
+
+const num = (id: string, label: string): [HTMLLabelElement, HTMLInputElement] => {
+  const input = h('input', { id, type: 'number', step: 'any', class: 'num' });
+  return [h('label', { for: id }, label), input];
+};
+const check = (id: string, label: string): [HTMLInputElement, HTMLLabelElement] => {
+  const input = h('input', { id, type: 'checkbox' });
+  return [input, h('label', { for: id }, label)];
+};
+const button = (label: string, title: string, id?: string): HTMLButtonElement =>
+  h('button', { type: 'button', title, 'aria-label': title, ...(id ? { id } : {}) }, label);
+
+const [xMinLabel, xMinInput] = num('x-min', 'x from');
+const [xMaxLabel, xMaxInput] = num('x-max', 'to');
+const zoomIn = button('+', 'Zoom in (+)', 'zoom-in');
+const zoomOut = button('−', 'Zoom out (−)', 'zoom-out');
+const resetView = button('Reset', 'Reset the view to x ∈ [−5, 5] (0)', 'reset-view');
+const seriesChecks = Object.fromEntries(
+  seriesNames.map((s) => [s, check(`series-${s}`, { f: 'f', df: 'f′', d2f: 'f″' }[s])]),
+) as Record<SeriesName, [HTMLInputElement, HTMLLabelElement]>;
+const vanishCheck = check('shade-vanish', `|f′| < ${VANISH_BELOW}`);
+const explodeCheck = check('shade-explode', `|f′| > ${EXPLODE_ABOVE}`);
+const focusSelect = h('select', { id: 'shade-focus' });
+const exportPng = button('PNG', 'Export the chart as PNG', 'export-png');
+const exportCsv = button('CSV', 'Export the curves as CSV', 'export-csv');
+
+const toolbar = h(
+  'header',
+  { class: 'toolbar' },
+  h('fieldset', {}, h('legend', {}, 'Range'), xMinLabel, xMinInput, xMaxLabel, xMaxInput, zoomIn, zoomOut, resetView),
+  h('fieldset', {}, h('legend', {}, 'Show'), ...seriesNames.flatMap((s) => seriesChecks[s])),
+  h(
+    'fieldset',
+    {},
+    h('legend', {}, 'Shade'),
+    ...vanishCheck,
+    ...explodeCheck,
+    h('label', { for: 'shade-focus' }, 'of'),
+    focusSelect,
+  ),
+  h('fieldset', {}, h('legend', {}, 'Export'), exportPng, exportCsv),
+);
+const notices = h('div', { class: 'notices', role: 'status', 'aria-live': 'polite' });
+const canvas = h('canvas', {
+  id: 'chart',
+  role: 'img',
+  tabindex: 0,
+  'aria-label': 'Activation chart. Arrow keys pan, + and − zoom, 0 resets.',
+});
+const chartWrap = h('section', { class: 'chart-wrap' }, canvas);
+const readoutEl = h('table', { class: 'readout', 'aria-label': 'Values at the pointer' });
+const empty = h('p', { class: 'empty' }, 'No activation plotted yet: run “Activation Lens: Plot Activation…”.');
+const cards = h('section', { class: 'cards', 'aria-label': 'Curves' });
+app.append(toolbar, notices, chartWrap, readoutEl, empty, cards);
+
+// ---------- state ----------
+
+let state: PlotState = initialState();
+let palette: Palette = currentPalette();
+const samples = new Map<string, CurveSamples>();
+const overlay: Overlay = { vanish: [], explode: [], crosshair: null, palette };
+
+const chart = createChart(canvas, overlay, {
+  onLegendToggle: (k) => dispatch({ type: 'toggleHidden', dataset: k }),
+  onViewChanged: (xMin, xMax, yMin, yMax) => dispatch({ type: 'setView', xMin, xMax, yMin, yMax }),
+  legendFilter: (k) => state.series[(k.split(':')[1] ?? 'f') as SeriesName] ?? false,
+});
+
+function showNotice(n: Notice): void {
+  const el = h('p', { class: `notice ${n.level}` }, n.message);
+  const close = button('×', 'Dismiss');
+  close.addEventListener('click', () => el.remove());
+  el.append(close);
+  notices.append(el);
+  while (notices.childElementCount > 4) notices.firstElementChild?.remove();
+  setTimeout(() => el.remove(), n.level === 'error' ? 20000 : 8000);
+}
+
+let persistTimer: ReturnType<typeof setTimeout> | undefined;
+/** getState/setState survives hiding and reloads; the host hears about it a little later. */
+function persist(): void {
+  vscode.setState(state);
+  clearTimeout(persistTimer);
+  persistTimer = setTimeout(() => post({ type: 'stateChanged', state }), 150);
+}
+
+function colourOf(index: number): string {
+  return palette.series[index % palette.series.length] ?? palette.foreground;
+}
+
+// ---------- chart data ----------
+
+function datasetsOf(): PlotDataset[] {
+  return chart.data.datasets as PlotDataset[];
+}
+
+function resample(curve: CurveState): void {
+  const a = lookup(curve.id);
+  if (!a) return;
+  const s = sampleCurve(a, curve.params, state.xMin, state.xMax, DEFAULT_POINTS);
+  samples.set(curve.key, s);
+  for (const ds of datasetsOf()) {
+    if (!ds.datasetKey.startsWith(curve.key + ':')) continue;
+    ds.data = toPoints(s.xs, s[ds.series], ds.data);
+  }
+}
+
+function updateShading(): void {
+  const s = state.focus ? samples.get(state.focus) : undefined;
+  const iv = s ? shadeIntervals(s) : { vanish: [], explode: [] };
+  overlay.vanish = state.shade.vanish ? iv.vanish : [];
+  overlay.explode = state.shade.explode ? iv.explode : [];
+}
+
+function applyVisibility(): void {
+  for (const ds of datasetsOf()) ds.hidden = !state.series[ds.series] || state.hidden.includes(ds.datasetKey);
+}
+
+function applyScales(): void {
+  const sc = chart.options.scales;
+  if (sc?.x) {
+    sc.x.min = state.xMin;
+    sc.x.max = state.xMax;
+  }
+  if (sc?.y) {
+    sc.y.min = state.yMin ?? undefined;
+    sc.y.max = state.yMax ?? undefined;
+  }
+}
+
+/** Rebuilds every dataset (curves added, removed, restored). */
+function rebuildDatasets(): void {
+  const ds: PlotDataset[] = [];
+  state.curves.forEach((c, i) => {
+    const a = lookup(c.id);
+    if (!a) return;
+    for (const s of seriesNames) {
+      const d = makeDataset(`${c.key}:${s}`, s, seriesLabel(a.name, s), []);
+      styleDataset(d, colourOf(i), palette);
+      ds.push(d);
+    }
+  });
+  chart.data.datasets = ds;
+  samples.clear();
+  for (const c of state.curves) resample(c);
+}
+
+function redraw(): void {
+  applyVisibility();
+  applyScales();
+  updateShading();
+  chart.update('none');
+}
+
+// ---------- curve cards ----------
+
+interface Card {
+  el: HTMLElement;
+  formulaF: HTMLElement;
+  formulaDf: HTMLElement;
+  inputs: Map<string, [HTMLInputElement, HTMLInputElement]>;
+}
+const cardByKey = new Map<string, Card>();
+
+function renderTex(el: HTMLElement, tex: string): void {
+  if (!tex) {
+    el.textContent = 'formula not available';
+    return;
+  }
+  // katex.render styles through the CSSOM; renderToString + innerHTML would need 'unsafe-inline'.
+  katex.render(tex, el, { throwOnError: false, displayMode: false, output: 'html' });
+}
+
+function renderFormulas(c: CurveState): void {
+  const card = cardByKey.get(c.key);
+  const a = lookup(c.id);
+  if (!card || !a) return;
+  const sub = (tex: string | undefined): string => (tex ? substituteParams(tex, a.paramSpecs, c.params) : '');
+  const f = sub(a.formulas.f?.tex);
+  const df = sub(a.formulas.df?.tex);
+  renderTex(card.formulaF, f && `f(x) = ${f}`);
+  renderTex(card.formulaDf, df && `f'(x) = ${df}`);
+}
+
+const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+
+function propertiesTable(a: ActivationDescriptor): HTMLTableElement {
+  const p = a.properties;
+  const rows: Array<[string, string]> = [
+    ['Range', `[${formatNumber(p.range[0])}, ${formatNumber(p.range[1])}]`.replace(/Infinity/g, '∞')],
+    ['Bounded above / below', `${yesNo(p.boundedAbove)} / ${yesNo(p.boundedBelow)}`],
+    ['Monotonic', yesNo(p.monotonic)],
+    ['Smooth (C¹)', yesNo(p.smooth)],
+    ['Zero-centred', yesNo(p.zeroCentred)],
+    ['Self-normalising', yesNo(p.selfNormalising)],
+  ];
+  return h(
+    'table',
+    { class: 'props' },
+    h('caption', {}, 'Properties (default parameters)'),
+    h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v)))),
+  );
+}
+
+function buildCard(c: CurveState, index: number): Card | undefined {
+  const a = lookup(c.id);
+  if (!a) return undefined;
+  const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+  swatch.style.backgroundColor = colourOf(index); // CSSOM, allowed by the CSP
+  const remove = button('×', `Remove ${a.name}`);
+  remove.addEventListener('click', () => dispatch({ type: 'remove', key: c.key }));
+  const reset = button('Defaults', `Reset ${a.name}'s parameters`);
+  reset.addEventListener('click', () => dispatch({ type: 'resetParams', key: c.key }));
+  reset.disabled = a.paramSpecs.length === 0;
+  const formulaF = h('div', { class: 'formula' });
+  const formulaDf = h('div', { class: 'formula' });
+  const inputs = new Map<string, [HTMLInputElement, HTMLInputElement]>();
+  const params = h('div', { class: 'params' });
+  for (const spec of a.paramSpecs) {
+    const base = `p-${c.key}-${spec.name}`;
+    const v = String(c.params[spec.name] ?? spec.default);
+    const range = h('input', { id: base, type: 'range', min: spec.min, max: spec.max, step: spec.step, value: v });
+    const box = h('input', {
+      id: `${base}-n`,
+      type: 'number',
+      min: spec.min,
+      max: spec.max,
+      step: 'any',
+      value: v,
+      class: 'num',
+      'aria-label': `${spec.name} value`,
+    });
+    range.addEventListener('input', () => setParam(c.key, spec.name, Number(range.value)));
+    box.addEventListener('change', () => {
+      const n = box.value.trim() === '' ? NaN : Number(box.value);
+      setParam(c.key, spec.name, n);
+    });
+    inputs.set(spec.name, [range, box]);
+    params.append(
+      h('label', { for: base, title: spec.description }, h('code', {}, spec.name), ` (${spec.min} … ${spec.max})`),
+      range,
+      box,
+    );
+  }
+  const el = h(
+    'article',
+    { class: 'card', 'data-key': c.key },
+    h('header', {}, swatch, h('h2', {}, a.name), h('code', {}, c.id), h('span', { class: 'spacer' }), reset, remove),
+    formulaF,
+    formulaDf,
+    params.childElementCount ? params : h('p', { class: 'muted' }, 'No parameters.'),
+    propertiesTable(a),
+    a.lesson ? h('p', { class: 'lesson' }, a.lesson) : null,
+  );
+  return { el, formulaF, formulaDf, inputs };
+}
+
+function rebuildCards(): void {
+  cardByKey.clear();
+  const els: HTMLElement[] = [];
+  state.curves.forEach((c, i) => {
+    const card = buildCard(c, i);
+    if (!card) return;
+    cardByKey.set(c.key, card);
+    els.push(card.el);
+    renderFormulas(c);
+  });
+  cards.replaceChildren(...els);
+  empty.hidden = state.curves.length > 0;
+  focusSelect.replaceChildren(
+    ...state.curves.map((c) =>
+      h('option', { value: c.key, selected: c.key === state.focus }, curveLabel(lookup(c.id)?.name ?? c.id, c.params)),
+    ),
+  );
+  focusSelect.disabled = state.curves.length === 0;
+}
+
+function syncInputs(c: CurveState): void {
+  const card = cardByKey.get(c.key);
+  if (!card) return;
+  for (const [name, [range, box]] of card.inputs) {
+    const v = String(c.params[name]);
+    if (range.value !== v) range.value = v;
+    if (document.activeElement !== box || box.value !== v) box.value = v;
+  }
+}
+
+function syncToolbar(): void {
+  if (document.activeElement !== xMinInput) xMinInput.value = formatNumber(state.xMin, 6);
+  if (document.activeElement !== xMaxInput) xMaxInput.value = formatNumber(state.xMax, 6);
+  for (const s of seriesNames) seriesChecks[s][0].checked = state.series[s];
+  vanishCheck[0].checked = state.shade.vanish;
+  explodeCheck[0].checked = state.shade.explode;
+  if (state.focus) focusSelect.value = state.focus;
+}
+
+// ---------- read-out ----------
+
+function renderReadout(x: number | null): void {
+  const head = h('tr', {}, h('th', { scope: 'col' }, x === null ? 'x' : `x = ${formatNumber(x)}`), h('th', { scope: 'col' }, 'f'), h('th', { scope: 'col' }, 'f′'), h('th', { scope: 'col' }, 'f″'));
+  const rows = state.curves.map((c, i) => {
+    const a = lookup(c.id);
+    const r = a && x !== null ? readout(a, c.params, x) : { f: null, df: null, d2f: null };
+    const sw = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+    sw.style.backgroundColor = colourOf(i);
+    return h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, sw, curveLabel(a?.name ?? c.id, c.params)),
+      h('td', {}, formatNumber(r.f)),
+      h('td', {}, formatNumber(r.df)),
+      h('td', {}, formatNumber(r.d2f)),
+    );
+  });
+  readoutEl.replaceChildren(h('thead', {}, head), h('tbody', {}, ...rows));
+  readoutEl.hidden = state.curves.length === 0;
+}
+
+let pointerFrame = 0;
+canvas.addEventListener('mousemove', (e) => {
+  const sx = chart.scales.x;
+  if (!sx) return;
+  const x = sx.getValueForPixel(e.offsetX);
+  cancelAnimationFrame(pointerFrame);
+  pointerFrame = requestAnimationFrame(() => {
+    overlay.crosshair = x !== undefined && Number.isFinite(x) ? x : null;
+    renderReadout(overlay.crosshair);
+    chart.draw();
+  });
+});
+canvas.addEventListener('mouseleave', () => {
+  overlay.crosshair = null;
+  chart.draw();
+});
+
+// ---------- actions ----------
+
+type Change = 'all' | 'view' | 'style' | { param: string };
+
+function classify(a: PlotAction): Change {
+  switch (a.type) {
+    case 'setParam':
+    case 'resetParams':
+      return { param: a.key };
+    case 'setRange':
+    case 'setView':
+    case 'zoom':
+    case 'pan':
+    case 'resetView':
+      return 'view';
+    case 'toggleSeries':
+    case 'toggleShade':
+    case 'toggleHidden':
+    case 'focus':
+      return 'style';
+    default:
+      return 'all';
+  }
+}
+
+/** Applies a change to the chart, touching only what it invalidates. */
+function render(change: Change): void {
+  if (change === 'all') {
+    rebuildDatasets();
+    rebuildCards();
+  } else if (change === 'view') {
+    for (const c of state.curves) resample(c);
+  } else if (typeof change === 'object') {
+    const c = state.curves.find((x) => x.key === change.param);
+    if (c) {
+      resample(c);
+      syncInputs(c);
+      scheduleFormula(c.key);
+    }
+  }
+  syncToolbar();
+  redraw();
+  renderReadout(overlay.crosshair);
+}
+
+const formulaPending = new Set<string>();
+let formulaFrame = 0;
+/** KaTeX follows the slider once per frame, outside the redraw being timed. */
+function scheduleFormula(key: string): void {
+  formulaPending.add(key);
+  cancelAnimationFrame(formulaFrame);
+  formulaFrame = requestAnimationFrame(() => {
+    for (const k of formulaPending) {
+      const c = state.curves.find((x) => x.key === k);
+      if (c) renderFormulas(c);
+    }
+    formulaPending.clear();
+  });
+}
+
+function dispatch(action: PlotAction): void {
+  const r = reduce(state, action, lookup);
+  for (const n of r.notes) showNotice({ level: 'warning', message: n });
+  if (r.state === state) {
+    syncToolbar();
+    for (const c of state.curves) syncInputs(c);
+    return;
+  }
+  state = r.state;
+  render(classify(action));
+  persist();
+}
+
+function setParam(key: string, name: string, value: number): void {
+  const t0 = performance.now();
+  dispatch({ type: 'setParam', key, name, value });
+  lastRedrawMs = performance.now() - t0;
+}
+let lastRedrawMs = 0;
+
+function load(next: PlotState): void {
+  const r = normalizeState(next, lookup);
+  for (const n of r.notes) showNotice({ level: 'warning', message: n });
+  state = r.state;
+  render('all');
+  persist();
+}
+
+xMinInput.addEventListener('change', () => dispatch({ type: 'setRange', xMin: Number(xMinInput.value), xMax: state.xMax }));
+xMaxInput.addEventListener('change', () => dispatch({ type: 'setRange', xMin: state.xMin, xMax: Number(xMaxInput.value) }));
+zoomIn.addEventListener('click', () => dispatch({ type: 'zoom', factor: 0.8 }));
+zoomOut.addEventListener('click', () => dispatch({ type: 'zoom', factor: 1.25 }));
+resetView.addEventListener('click', () => dispatch({ type: 'resetView' }));
+for (const s of seriesNames) seriesChecks[s][0].addEventListener('change', () => dispatch({ type: 'toggleSeries', series: s }));
+vanishCheck[0].addEventListener('change', () => dispatch({ type: 'toggleShade', which: 'vanish' }));
+explodeCheck[0].addEventListener('change', () => dispatch({ type: 'toggleShade', which: 'explode' }));
+focusSelect.addEventListener('change', () => dispatch({ type: 'focus', key: focusSelect.value }));
+canvas.addEventListener('keydown', (e) => {
+  const actions: Record<string, PlotAction> = {
+    ArrowLeft: { type: 'pan', fraction: -0.1 },
+    ArrowRight: { type: 'pan', fraction: 0.1 },
+    '+': { type: 'zoom', factor: 0.8 },
+    '=': { type: 'zoom', factor: 0.8 },
+    '-': { type: 'zoom', factor: 1.25 },
+    '0': { type: 'resetView' },
+  };
+  const a = actions[e.key];
+  if (a) {
+    e.preventDefault();
+    dispatch(a);
+  }
+});
+
+function fileStem(): string {
+  const ids = [...new Set(state.curves.map((c) => c.id))].slice(0, 4);
+  return ids.length ? ids.join('-') : 'activation-plot';
+}
+
+exportPng.addEventListener('click', () => {
+  post({ type: 'exportPng', dataUrl: chart.toBase64Image('image/png', 1), fileName: `${fileStem()}.png` });
+});
+exportCsv.addEventListener('click', () => {
+  const curves = state.curves.flatMap((c) => {
+    const a = lookup(c.id);
+    return a ? [{ label: curveLabel(c.id, c.params), activation: a, params: c.params }] : [];
+  });
+  const shown = seriesNames.filter((s) => state.series[s]);
+  const csv = buildCsv(curves, state.xMin, state.xMax, DEFAULT_POINTS, shown.length ? shown : ['f']);
+  post({ type: 'exportCsv', csv, fileName: `${fileStem()}.csv` });
+});
+
+// ---------- theme ----------
+
+function applyTheme(p: Palette): void {
+  palette = p;
+  overlay.palette = p;
+  applyPalette(chart, p);
+  datasetsOf().forEach((ds) => {
+    const i = state.curves.findIndex((c) => ds.datasetKey.startsWith(c.key + ':'));
+    styleDataset(ds, colourOf(i), p);
+  });
+  cardByKey.forEach((card, key) => {
+    const sw = card.el.querySelector<HTMLElement>('.swatch');
+    if (sw) sw.style.backgroundColor = colourOf(state.curves.findIndex((c) => c.key === key));
+  });
+  redraw();
+  renderReadout(overlay.crosshair);
+}
+observeTheme(applyTheme);
+
+// ---------- host messages ----------
+
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  const m = parseToWebview(e.data, warn);
+  if (!m) return;
+  switch (m.type) {
+    case 'setState':
+      load(m.state);
+      break;
+    case 'notice':
+      showNotice(m.notice);
+      break;
+    case 'exportResult':
+      showNotice({ level: m.ok ? 'info' : 'error', message: m.message });
+      break;
+  }
+});
+
+/** For the browser test and the benchmark: the last slider redraw and a timed re-run. */
+(window as unknown as { activationLensPlot: unknown }).activationLensPlot = {
+  state: () => state,
+  lastRedrawMs: () => lastRedrawMs,
+  datasetCount: () => chart.data.datasets.length,
+  pointCount: () => datasetsOf().reduce((n, d) => n + (d.hidden ? 0 : d.data.length), 0),
+};
+
+const restored = parsePlotState(vscode.getState());
+if (restored) load(restored);
+else render('all');
+post({ type: 'ready' });
