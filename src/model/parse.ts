@@ -98,9 +98,15 @@ const CONVENTIONAL: Readonly<Record<string, string>> = {
 };
 
 type Resolved =
-  | { fw: 'pytorch'; ns: 'nn' | 'functional' | 'torch'; name: string; written: string }
-  | { fw: 'keras'; ns: 'keras' | 'tf'; name: string; written: string }
-  | { fw: 'other'; name: string; written: string };
+  | {
+      fw: 'pytorch';
+      ns: 'nn' | 'functional' | 'torch';
+      name: string;
+      written: string;
+      full: string;
+    }
+  | { fw: 'keras'; ns: 'keras' | 'tf'; name: string; written: string; full: string }
+  | { fw: 'other'; name: string; written: string; full: string };
 
 class Names {
   private readonly aliases = new Map<string, string>();
@@ -193,14 +199,15 @@ function classify(full: string, written: string): Resolved {
   const parts = f.split('.');
   const name = parts[parts.length - 1] ?? f;
   if (f.startsWith('torch.nn.functional.'))
-    return { fw: 'pytorch', ns: 'functional', name, written };
-  if (f.startsWith('torch.nn.')) return { fw: 'pytorch', ns: 'nn', name, written };
+    return { fw: 'pytorch', ns: 'functional', name, written, full: f };
+  if (f.startsWith('torch.nn.')) return { fw: 'pytorch', ns: 'nn', name, written, full: f };
   if (parts[0] === 'torch' && parts.length === 2)
-    return { fw: 'pytorch', ns: 'torch', name, written };
-  if (parts[0] === 'keras' && parts.length >= 2) return { fw: 'keras', ns: 'keras', name, written };
+    return { fw: 'pytorch', ns: 'torch', name, written, full: f };
+  if (parts[0] === 'keras' && parts.length >= 2)
+    return { fw: 'keras', ns: 'keras', name, written, full: f };
   if (parts[0] === 'tensorflow' && parts.length >= 2)
-    return { fw: 'keras', ns: 'tf', name, written };
-  return { fw: 'other', name, written };
+    return { fw: 'keras', ns: 'tf', name, written, full: f };
+  return { fw: 'other', name, written, full: f };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -995,6 +1002,7 @@ function buildRows(items: readonly Item[], framework: ModelFramework, notes: Mod
           outFeatures: it.outF,
           bias: it.bias,
           init: it.init,
+          gain: 1,
           biasInit: it.biasInit,
           activation: null,
           dropout: 0,
@@ -1336,6 +1344,7 @@ export function readModels(tree: Tree): ReadModel[] {
       );
     }
   }
+  applyInitCalls(out, root, names);
   return out.sort((a, b) => a.line - b.line);
 }
 
@@ -1380,4 +1389,175 @@ function kerasSequentialItems(call: Node, range: Node, ctx: Ctx): Item[] {
   }
   ctx.depth--;
   return items;
+}
+
+// ---------------------------------------------------------------------------------------------
+// torch.nn.init calls that re-initialise Linear layers after construction.
+
+/** torch.nn.init.calculate_gain. */
+function torchGain(nonlinearity: string, a: number): number | undefined {
+  switch (nonlinearity) {
+    case 'linear':
+    case 'identity':
+    case 'sigmoid':
+    case 'conv1d':
+    case 'conv2d':
+    case 'conv3d':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leaky_relu':
+      return Math.sqrt(2 / (1 + a * a));
+    case 'selu':
+      return 3 / 4;
+    default:
+      return undefined;
+  }
+}
+
+type InitEffect = { weight?: { init: InitName; gain: number }; biasZero?: boolean; note?: string };
+
+function initEffect(call: Node, fnName: string, param: 'weight' | 'bias', ctx: Ctx): InitEffect {
+  const a = argsOf(call);
+  const name = fnName.replace(/_$/, '');
+  const src = snippet(call);
+  if (param === 'bias') {
+    if (name === 'zeros') return { biasZero: true };
+    if (name === 'constant' && num(arg(a, 1, 'val'), ctx) === 0) return { biasZero: true };
+    return { note: `${src}: this bias init is not simulated; nn.Linear's default bias assumed` };
+  }
+  if (name === 'kaiming_normal' || name === 'kaiming_uniform') {
+    const slope = num(arg(a, 1, 'a'), ctx) ?? 0;
+    const nlNode = arg(a, 3, 'nonlinearity');
+    const nl = nlNode ? str(nlNode) : 'leaky_relu';
+    const gain = nl === undefined ? undefined : torchGain(nl, slope);
+    if (gain === undefined)
+      return { note: `${src}: nonlinearity not understood; nn.Linear's default init assumed` };
+    const mode = str(arg(a, 2, 'mode'));
+    const note =
+      mode === 'fan_out'
+        ? `${src}: mode='fan_out' is simulated with fan_in (the same on square layers)`
+        : undefined;
+    // kaiming_*(nonlinearity=nl) is LeCun's variance 1/fan_in times calculate_gain(nl)².
+    return {
+      weight: { init: name === 'kaiming_normal' ? 'lecun_normal' : 'lecun_uniform', gain },
+      note,
+    };
+  }
+  if (name === 'xavier_normal' || name === 'xavier_uniform' || name === 'orthogonal') {
+    const gNode = arg(a, 1, 'gain');
+    const gain = gNode ? num(gNode, ctx) : 1;
+    if (gain === undefined)
+      return { note: `${src}: gain is not a constant; nn.Linear's default init assumed` };
+    return { weight: { init: name, gain } };
+  }
+  return { note: `${src}: this init is not simulated; nn.Linear's default init assumed` };
+}
+
+function applyInitCalls(models: ReadModel[], root: Node, names: Names): void {
+  const torchModels = models.filter((m) => m.framework === 'pytorch' && m.status === 'ok');
+  if (torchModels.length === 0) return;
+  const scope = new Scope(root);
+  for (const call of root.descendantsOfType('call')) {
+    if (!call) continue;
+    const line = lineOf(call);
+    const r = names.resolve(call.childForFieldName('function'), line);
+    names.assumed.clear();
+    if (!r || r.fw !== 'pytorch' || !r.full.startsWith('torch.nn.init.')) continue;
+    const target = argsOf(call).pos[0] ?? argsOf(call).kw.get('tensor');
+    if (target?.type !== 'attribute') continue;
+    const param = target.childForFieldName('attribute')?.text;
+    const obj = target.childForFieldName('object');
+    if ((param !== 'weight' && param !== 'bias') || !obj) continue;
+    // Which models and rows: `self.fc1.weight` → that layer; `m.weight` under a Linear guard → all.
+    const objText = Names.dotted(obj);
+    let attr: string | undefined;
+    if (objText?.startsWith('self.') && objText.split('.').length === 2) attr = objText.slice(5);
+    else if (!objText) continue;
+    if (!attr) {
+      const guard = enclosingIfs(call).map((c) =>
+        c.descendantsOfType('identifier').some((i) => i?.text === 'Linear'),
+      );
+      if (guard.length > 0 && !guard.some(Boolean)) continue;
+    }
+    const targets = initTargets(call, attr, torchModels, root);
+    if (targets.length === 0) continue;
+    const ctx: Ctx = { names, scope, notes: [], depth: 0 };
+    const effect = initEffect(call, r.name, param, ctx);
+    for (const m of targets) {
+      const rows = m.rows as ModelRow[];
+      const notes = m.notes as ModelNote[];
+      let touched = 0;
+      rows.forEach((row, i) => {
+        if (attr !== undefined && row.name !== attr && !row.name.startsWith(`${attr}.`)) return;
+        touched++;
+        if (effect.weight) rows[i] = { ...row, init: effect.weight.init, gain: effect.weight.gain };
+        if (effect.biasZero) rows[i] = { ...rows[i]!, biasInit: 'zeros' };
+      });
+      if (touched === 0) continue;
+      for (const n of ctx.notes) if (!notes.some((x) => x.message === n.message)) notes.push(n);
+      if (effect.note) notes.push({ line, message: effect.note });
+      else {
+        const what = effect.weight
+          ? `${effect.weight.init}${effect.weight.gain !== 1 ? ` with gain ${+effect.weight.gain.toFixed(4)}` : ''}`
+          : 'zero bias';
+        notes.push({
+          line,
+          message: `${snippet(call)} read: ${what} for ${attr ? `self.${attr}` : `every Linear of ${m.name}`}`,
+        });
+      }
+    }
+  }
+}
+
+function enclosingIfs(n: Node): Node[] {
+  const conds: Node[] = [];
+  for (let p: Node | null = n.parent; p && p.type !== 'function_definition'; p = p.parent) {
+    if (p.type === 'if_statement') {
+      const c = p.childForFieldName('condition');
+      if (c) conds.push(c);
+    }
+  }
+  return conds;
+}
+
+/** The models an init call applies to: its class, or the model it is `.apply`-ed to or loops over. */
+function initTargets(
+  call: Node,
+  attr: string | undefined,
+  models: ReadModel[],
+  root: Node,
+): ReadModel[] {
+  const cls = enclosing(call, 'class_definition');
+  if (cls) {
+    const cname = cls.childForFieldName('name')?.text ?? '';
+    return models.filter((m) => m.name === cname || m.name.startsWith(`${cname}.`));
+  }
+  if (attr) return [];
+  const out = new Set<ReadModel>();
+  const byName = (x: string | undefined): void => {
+    for (const m of models) if (x !== undefined && m.name === x) out.add(m);
+  };
+  for (let p: Node | null = call.parent; p; p = p.parent) {
+    if (p.type === 'for_statement') {
+      const it = p.childForFieldName('right');
+      const fn = it?.type === 'call' ? it.childForFieldName('function') : null;
+      if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'modules') {
+        byName(Names.dotted(fn.childForFieldName('object')));
+      }
+    }
+    if (p.type === 'function_definition') {
+      const fname = p.childForFieldName('name')?.text;
+      for (const c of root.descendantsOfType('call')) {
+        const fn = c?.childForFieldName('function');
+        if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'apply')
+          continue;
+        if (argsOf(c!).pos[0]?.text === fname) byName(Names.dotted(fn.childForFieldName('object')));
+      }
+      break;
+    }
+  }
+  return [...out];
 }

@@ -16,6 +16,8 @@ export interface ModelRow {
   readonly bias: boolean;
   /** The framework's default weight init (or the one written in the code). */
   readonly init: InitName;
+  /** Multiplies the init's standard deviation or bound (torch.nn.init's `gain`); 1 by default. */
+  readonly gain: number;
   /** PyTorch nn.Linear draws its bias U(±1/√fan_in); Keras Dense starts at zero. */
   readonly biasInit: 'pytorch_default' | 'zeros';
   /** `null`: no activation (identity) after this layer. */
