@@ -1,0 +1,30 @@
+/** What the plot commands accept as arguments, validated (commands are callable by anyone). */
+import { z } from 'zod';
+import { MAX_CURVES, curveRequestSchema, type CurveRequest } from '../protocol';
+
+const oneOrMany = z.union([
+  z.string().min(1).max(64).transform((id) => [{ id }]),
+  curveRequestSchema.transform((c) => [c]),
+  z.array(curveRequestSchema).min(1).max(MAX_CURVES * 4),
+]);
+
+export type PlotArgs = { kind: 'none' } | { kind: 'curves'; curves: CurveRequest[] } | { kind: 'invalid'; message: string };
+
+/**
+ * `executeCommand('activationLens.plot', {id, params})`, a command link's `[{id, params}]`
+ * (which VS Code spreads into the first argument), a bare id, or nothing (then the quick pick).
+ * Extra arguments that VS Code passes from menus (the editor's URI) are ignored.
+ */
+export function parsePlotArgs(args: readonly unknown[]): PlotArgs {
+  const first = args[0];
+  if (first === undefined || first === null) return { kind: 'none' };
+  // From the editor context menu VS Code passes the resource URI: not a curve request.
+  if (typeof first === 'object' && !Array.isArray(first) && 'scheme' in first && 'path' in first) return { kind: 'none' };
+  const r = oneOrMany.safeParse(first);
+  if (r.success) return { kind: 'curves', curves: r.data };
+  const issue = r.error.issues[0];
+  return {
+    kind: 'invalid',
+    message: `Activation Lens: the plot command expects {id, params} or a list of them${issue ? ` (${issue.path.join('.') || 'argument'}: ${issue.message})` : ''}.`,
+  };
+}
