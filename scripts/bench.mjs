@@ -14,8 +14,12 @@ const only = process.argv[2]; // optional: kernels | hover | plot | gradflow
 const N = Number(process.env.BENCH_POINTS ?? 1_000_000);
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 
-function hasTorch() {
-  return spawnSync('python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+/** The first Python that can import torch (pyenv's python3 may lack it; Debian's has it). */
+function torchPython() {
+  for (const py of ['python3', '/usr/bin/python3']) {
+    if (spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return py;
+  }
+  return null;
 }
 
 /** Deterministic points in [−10, 10] (same distribution as the torch script). */
@@ -50,9 +54,10 @@ function benchKernels() {
     ours[a.id] = best / N;
   }
   let torch = null;
-  if (hasTorch()) {
+  const py = torchPython();
+  if (py) {
     const out = execFileSync(
-      'python3',
+      py,
       [join(root, 'scripts', 'bench_torch_kernels.py'), String(N), String(REPS)],
       {
         encoding: 'utf8',
