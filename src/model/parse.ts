@@ -9,17 +9,10 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import { getActivation } from '../kernel/registry';
-import {
-  KERAS_ACTIVATION_LAYERS,
-  KERAS_ACTIVATIONS,
-  KERAS_INITS,
-  NEUTRAL,
-  SHAPE_KEEPING,
-  TORCH_ACTIVATIONS,
-  TORCH_FUNCTIONAL,
-  type ActivationSpec,
-  type InitName,
-} from './modules';
+import { spellingsNamed } from '../kernel/spellings';
+import { resolveCall, resolveString, type Resolved as Spelled } from '../language/resolve';
+import type { CallArgs, Literal } from '../language/types';
+import { KERAS_INITS, NEUTRAL, SHAPE_KEEPING, type InitName } from './modules';
 import type { ModelFramework, ModelNote, ModelRow, ReadModel } from './types';
 
 // ---------------------------------------------------------------------------------------------
@@ -411,55 +404,61 @@ function knownParams(
   return out;
 }
 
-/** An activation call; `skip` = 1 for functional forms whose first argument is the input. */
-function activationItem(
-  spec: ActivationSpec,
-  specName: string,
+/** An argument as a literal for the shared spelling resolver (constants folded). */
+function literal(n: Node, ctx: Ctx): Literal {
+  if (n.type === 'true') return { kind: 'value', value: true };
+  if (n.type === 'false') return { kind: 'value', value: false };
+  if (n.type === 'none') return { kind: 'value', value: null };
+  const s = str(n);
+  if (s !== undefined) return { kind: 'value', value: s };
+  const v = num(n, ctx);
+  return v === undefined ? { kind: 'unknown', text: snippet(n) } : { kind: 'value', value: v };
+}
+
+function callArgs(call: Node, ctx: Ctx): CallArgs {
+  const a = argsOf(call);
+  return {
+    positional: a.pos.map((p) => literal(p, ctx)),
+    keywords: [...a.kw].map(([k, v]) => [k, literal(v, ctx)] as const),
+    splat: a.splat !== undefined,
+  };
+}
+
+/**
+ * An activation through the shared spelling table (src/kernel/spellings.ts): the first of
+ * `qualifiedNames` it knows decides the kernel id and the framework's defaults. `call` undefined:
+ * a bare reference (`activation=tf.nn.relu`). Undefined when no name is an activation.
+ */
+function spelledActivation(
+  qualifiedNames: readonly string[],
   call: Node | undefined,
-  skip: number,
   ctx: Ctx,
   source: Node,
-): Item {
-  const line = lineOf(source);
-  const a = call ? argsOf(call) : { pos: [], kw: new Map<string, Node>() };
-  let id = spec.id;
-  const params: Record<string, number> = { ...(spec.fixed ?? {}) };
-  const read = (name: string, index: number | undefined): number | undefined => {
-    let node = a.kw.get(name);
-    for (const [k, v] of Object.entries(spec.rename ?? {})) if (v === name) node ??= a.kw.get(k);
-    if (!node && index !== undefined) node = a.pos[index + skip];
-    if (!node) return undefined;
-    const v = num(node, ctx);
-    if (v === undefined) {
-      ctx.notes.push({
-        line,
-        message: `${specName}: \`${name}\` = ${snippet(node)} is not a constant; checked at the default`,
-      });
-    }
-    return v;
-  };
-  (spec.positional ?? []).forEach((p, i) => {
-    const v = read(p, i);
-    if (v !== undefined) params[p] = v;
-  });
-  if (specName === 'GELU' || specName === 'gelu') {
-    const node = a.kw.get('approximate') ?? a.pos[skip];
-    const s = str(node);
-    if (s === 'tanh') id = 'gelu_tanh';
-    else if (node && s !== 'none' && node.type !== 'false') {
-      ctx.notes.push({
-        line,
-        message: `GELU: approximate=${snippet(node)} not understood; checked as the exact GELU`,
-      });
-    }
-  } else if (specName === 'PReLU' && spec.id === 'leaky_relu') {
-    params.negative_slope = read('init', 1) ?? 0.25;
-  } else if (specName === 'RReLU') {
-    const lo = read('lower', 0) ?? 1 / 8;
-    const hi = read('upper', 1) ?? 1 / 3;
-    params.negative_slope = (lo + hi) / 2;
+): Item | undefined {
+  for (const q of qualifiedNames) {
+    const group = spellingsNamed(q);
+    if (group.length === 0) continue;
+    const r = resolveCall(group, call ? callArgs(call, ctx) : undefined);
+    if (!r) continue;
+    return fromResolved(r, ctx, source);
   }
-  if (spec.note) ctx.notes.push({ line, message: spec.note });
+  return undefined;
+}
+
+function fromResolved(r: Spelled, ctx: Ctx, source: Node): Item {
+  const line = lineOf(source);
+  for (const u of r.unknown) {
+    ctx.notes.push({
+      line,
+      message: `${snippet(source)}: \`${u.arg}\` = ${u.text} is not a constant; checked at the default`,
+    });
+  }
+  for (const n of r.notes) ctx.notes.push({ line, message: `${snippet(source)}: ${n}` });
+  return activation(r.id, { ...r.params }, ctx, source);
+}
+
+function activation(id: string, params: Record<string, number>, ctx: Ctx, source: Node): Item {
+  const line = lineOf(source);
   return {
     kind: 'activation',
     line,
@@ -569,8 +568,8 @@ function torchItems(n: Node, ctx: Ctx, prefix: string): Item[] {
     default:
       break;
   }
-  const spec = TORCH_ACTIVATIONS[r.name];
-  if (spec) return [activationItem(spec, r.name, n, 0, ctx, n)];
+  const act = spelledActivation([`torch.nn.${r.name}`], n, ctx, n);
+  if (act) return [act];
   if (NEUTRAL.has(r.name)) return [{ kind: 'neutral', line, source: src }];
   if (SHAPE_KEEPING.has(r.name)) return [keep(r.written, line, src)];
   return [
@@ -659,10 +658,19 @@ function kerasActivation(v: Node, ctx: Ctx, line: number): Item | null | 'unknow
     return only?.kind === 'activation' ? only : 'unknown';
   }
   if (key === undefined) return 'unknown';
-  const spec = KERAS_ACTIVATIONS[key];
-  if (spec === null) return null;
-  if (!spec) return 'unknown';
-  return activationItem(spec, key, undefined, 0, ctx, v);
+  if (key === 'linear') return null;
+  if (s !== undefined) {
+    const r = resolveString('keras', key);
+    return r ? fromResolved(r, ctx, v) : 'unknown';
+  }
+  return (
+    spelledActivation(
+      [`keras.activations.${key}`, `tf.nn.${key}`, `tf.math.${key}`, `tf.${key}`],
+      undefined,
+      ctx,
+      v,
+    ) ?? 'unknown'
+  );
 }
 
 function kerasItems(n: Node, ctx: Ctx): Item[] {
@@ -815,20 +823,11 @@ function kerasItems(n: Node, ctx: Ctx): Item[] {
       if (thr !== 0 || (max !== undefined && max !== 6) || (max === 6 && slope !== 0)) {
         return [...items, keep(r.written, line, src)];
       }
-      if (max === 6) return [...items, activationItem({ id: 'relu6' }, 'ReLU', n, 0, ctx, n)];
+      // Keras' ReLU layer is also ReLU6 (max_value=6) and LeakyReLU (negative_slope).
+      if (max === 6) return [...items, activation('relu6', {}, ctx, n)];
       if (slope !== 0)
-        return [
-          ...items,
-          activationItem(
-            { id: 'leaky_relu', fixed: { negative_slope: slope } },
-            'ReLU',
-            undefined,
-            0,
-            ctx,
-            n,
-          ),
-        ];
-      return [...items, activationItem({ id: 'relu' }, 'ReLU', undefined, 0, ctx, n)];
+        return [...items, activation('leaky_relu', { negative_slope: slope }, ctx, n)];
+      return [...items, activation('relu', {}, ctx, n)];
     }
     case 'Flatten':
       return [...items, { kind: 'flatten', line, source: src }];
@@ -839,8 +838,8 @@ function kerasItems(n: Node, ctx: Ctx): Item[] {
     default:
       break;
   }
-  const spec = KERAS_ACTIVATION_LAYERS[r.name];
-  if (spec) return [...items, activationItem(spec, r.name, n, 0, ctx, n)];
+  const act = spelledActivation([`keras.layers.${r.name}`], n, ctx, n);
+  if (act) return [...items, act];
   if (NEUTRAL.has(r.name)) return [...items, { kind: 'neutral', line, source: src }];
   if (SHAPE_KEEPING.has(r.name)) return [...items, keep(r.written, line, src)];
   return [
@@ -859,7 +858,7 @@ function unknownActivation(n: Node): Item {
     kind: 'keep',
     line: lineOf(n),
     source: snippet(n),
-    message: `activation ${snippet(n)} is not one the kernel knows: checked as no activation (identity)`,
+    message: `activation ${snippet(n)} is not an elementwise activation the kernel knows: checked as no activation (identity)`,
   };
 }
 
@@ -1144,9 +1143,13 @@ function forwardItems(cls: Node, ctx: Ctx): Item[] | string {
       if (r && r.fw === 'pytorch' && r.ns !== 'nn' && operand) {
         const inner = chain(operand, running);
         if (typeof inner === 'string') return inner;
-        const spelled = TORCH_FUNCTIONAL[r.name];
-        const spec = spelled ? TORCH_ACTIVATIONS[spelled] : undefined;
-        if (spec && spelled) return [...inner, activationItem(spec, spelled, n, 1, ctx, n)];
+        const act = spelledActivation(
+          [`torch.nn.functional.${r.name}`, `torch.${r.name}`],
+          n,
+          ctx,
+          n,
+        );
+        if (act) return [...inner, act];
         if (r.name === 'dropout' || r.name === 'alpha_dropout') {
           const training = a.kw.get('training') ?? a.pos[2];
           if (training && bool(training, ctx) === false)
@@ -1191,9 +1194,9 @@ function forwardItems(cls: Node, ctx: Ctx): Item[] | string {
       ) {
         return [...inner, { kind: 'neutral', line, source: snippet(n) }];
       }
-      const spelled = TORCH_FUNCTIONAL[method];
-      const spec = spelled ? TORCH_ACTIVATIONS[spelled] : undefined;
-      if (spec && spelled) return [...inner, activationItem(spec, spelled, n, 0, ctx, n)];
+      // Tensor methods (x.relu()) take no input argument: read them as their torch.* function.
+      const act = spelledActivation([`torch.${method}`], undefined, ctx, n);
+      if (act) return [...inner, act];
       if (['softmax', 'log_softmax'].includes(method))
         return [...inner, keep(method, line, snippet(n))];
     }
