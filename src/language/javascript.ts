@@ -89,7 +89,7 @@ function findTfjsImports(t: {
     if (v[i - 1] === 'from') {
       // Walk back to `import`.
       let j = i - 2;
-      if (v[j] !== '}' && v[j - 2] === 'as' && v[j - 3] === '*') t.aliases.set(v[j] ?? '', 'tf');
+      if (v[j] !== '}' && v[j - 1] === 'as' && v[j - 2] === '*') t.aliases.set(v[j] ?? '', 'tf');
       else if (v[j] === '}') {
         const names: string[] = [];
         for (j--; j > 0 && j > i - 200 && v[j] !== '{'; j--) names.unshift(v[j] ?? '');
