@@ -1,4 +1,248 @@
-import type { Command } from 'commander';
+/**
+ * `activation-lens check` (the gradient-flow check) and `activation-lens selfcheck`.
+ *
+ * All option parsing lives in `checkOptions` / `toCheckConfig`; other sources of a network (the
+ * model check's `--from model.py`) plug in as a CheckSource, which adds its own options and,
+ * when its options are present, builds the report instead of the uniform stack.
+ */
+import { Command, Option } from 'commander';
+import {
+  GradientFlowInputError,
+  INITS,
+  VERDICTS,
+  formatTable,
+  isInitName,
+  runCheck,
+  type CheckConfig,
+  type Dtype,
+  type GradientFlowReport,
+  type Verdict,
+} from '../kernel/gradientFlow';
+import { runSelfCheck, selfCheckTable } from '../kernel/selfCheck';
+import {
+  collectParam,
+  lookupActivation,
+  parseNumber,
+  parseParams,
+  toJson,
+  UsageError,
+} from './common';
 
-// Placeholder until the gradient-flow work lands: registers `check` and `selfcheck`.
-export function registerCheck(_program: Command, _print: (s: string) => void): void {}
+/** The raw commander options of `check` (strings as typed). */
+export interface RawCheckOptions {
+  activation?: string;
+  param: string[];
+  init?: string;
+  gain?: string;
+  bias?: string;
+  depth?: string;
+  width?: string;
+  batch?: string;
+  seed?: string;
+  alphaDropout?: string;
+  dropout?: string;
+  clipNorm?: string;
+  dtype?: string;
+  json?: boolean;
+  failOn?: string;
+  [more: string]: unknown;
+}
+
+/** Options shared by every source of a network: sampling, precision, clipping. */
+export interface CommonRunOptions {
+  readonly batch?: number;
+  readonly seed?: number;
+  readonly dtype?: Dtype;
+  readonly clipNorm?: number;
+}
+
+/** Another way to get a network to check (e.g. `--from model.py`). */
+export interface CheckSource {
+  /** [flags, description] pairs added to `check`. */
+  readonly options: readonly (readonly [string, string])[];
+  /** True when the user asked for this source (e.g. `--from` is present). */
+  matches(raw: RawCheckOptions): boolean;
+  run(
+    raw: RawCheckOptions,
+    common: CommonRunOptions,
+  ): GradientFlowReport | Promise<GradientFlowReport>;
+}
+
+export function parsePositiveInt(text: string, flag: string): number {
+  const t = text.trim();
+  if (!/^\+?\d+$/.test(t) || Number(t) <= 0)
+    throw new UsageError(`${flag} must be a positive integer, got '${text}'`);
+  const n = Number(t);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} is too large: '${text}'`);
+  return n;
+}
+
+export function parseRate(text: string, flag: string): number {
+  const p = parseNumber(text, flag);
+  if (!(p >= 0 && p < 1)) throw new UsageError(`${flag} must be in [0, 1), got '${text}'`);
+  return p;
+}
+
+function parsePositive(text: string, flag: string): number {
+  const v = parseNumber(text, flag);
+  if (!(v > 0 && Number.isFinite(v)))
+    throw new UsageError(`${flag} must be a positive number, got '${text}'`);
+  return v;
+}
+
+export function parseFailOn(text: string | undefined): Verdict[] {
+  if (text === undefined) return [];
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const p of parts) {
+    if (!(VERDICTS as readonly string[]).includes(p) || p === 'healthy') {
+      throw new UsageError(
+        `--fail-on: '${p}' is not a verdict (use vanishing, exploding or both, comma-separated)`,
+      );
+    }
+  }
+  return parts as Verdict[];
+}
+
+export function parseCommon(raw: RawCheckOptions): CommonRunOptions {
+  const out: { batch?: number; seed?: number; dtype?: Dtype; clipNorm?: number } = {};
+  if (raw.batch !== undefined) out.batch = parsePositiveInt(raw.batch, '--batch');
+  if (raw.seed !== undefined) {
+    const t = raw.seed.trim();
+    if (!/^\d+$/.test(t) || Number(t) > 0xffffffff)
+      throw new UsageError(`--seed must be an integer in [0, 4294967295], got '${raw.seed}'`);
+    out.seed = Number(t);
+  }
+  if (raw.dtype !== undefined) {
+    if (raw.dtype !== 'float64' && raw.dtype !== 'float32')
+      throw new UsageError(`--dtype must be float64 or float32, got '${raw.dtype}'`);
+    out.dtype = raw.dtype;
+  }
+  if (raw.clipNorm !== undefined) out.clipNorm = parsePositive(raw.clipNorm, '--clip-norm');
+  return out;
+}
+
+/** Turns the typed options into a CheckConfig (UsageError on anything wrong). */
+export function toCheckConfig(raw: RawCheckOptions): CheckConfig {
+  if (raw.activation === undefined)
+    throw new UsageError("--activation is required (see 'activation-lens list')");
+  const a = lookupActivation(raw.activation);
+  const params = parseParams(a, raw.param);
+  if (raw.init !== undefined && !isInitName(raw.init)) {
+    throw new UsageError(`unknown init '${raw.init}' (one of ${INITS.join(', ')})`);
+  }
+  if (raw.bias !== undefined && !['none', 'zeros', 'pytorch_default'].includes(raw.bias)) {
+    throw new UsageError(`--bias must be none, zeros or pytorch_default, got '${raw.bias}'`);
+  }
+  const dropout = raw.dropout !== undefined ? parseRate(raw.dropout, '--dropout') : undefined;
+  const alphaDropout =
+    raw.alphaDropout !== undefined ? parseRate(raw.alphaDropout, '--alpha-dropout') : undefined;
+  if ((dropout ?? 0) > 0 && (alphaDropout ?? 0) > 0)
+    throw new UsageError('use either --dropout or --alpha-dropout, not both');
+  return {
+    activation: a.id,
+    params,
+    ...(raw.init !== undefined ? { init: raw.init as CheckConfig['init'] } : {}),
+    ...(raw.gain !== undefined ? { gain: parsePositive(raw.gain, '--gain') } : {}),
+    ...(raw.bias !== undefined ? { bias: raw.bias as CheckConfig['bias'] } : {}),
+    ...(raw.depth !== undefined ? { depth: parsePositiveInt(raw.depth, '--depth') } : {}),
+    ...(raw.width !== undefined ? { width: parsePositiveInt(raw.width, '--width') } : {}),
+    ...(dropout !== undefined ? { dropout } : {}),
+    ...(alphaDropout !== undefined ? { alphaDropout } : {}),
+    ...parseCommon(raw),
+  };
+}
+
+/** The report as JSON: config, layers (the reference's field names), verdict and the rest. */
+export function reportJson(r: GradientFlowReport): unknown {
+  return {
+    config: r.config,
+    layers: r.layers.map((l) => ({
+      layer: l.layer,
+      postMean: l.postMean,
+      postStd: l.postStd,
+      deadFraction: l.deadFraction,
+      weightGradNorm: l.weightGradNorm,
+      inputGradRms: l.inputGradRms,
+      ...(l.biasGradNorm !== null ? { biasGradNorm: l.biasGradNorm } : {}),
+      ...(l.label !== undefined ? { label: l.label } : {}),
+    })),
+    verdict: r.verdict,
+    gradRatioLog10: r.gradRatioLog10,
+    reason: r.reason,
+    advice: r.advice,
+    selfNormalisation: r.selfNormalisation,
+    warnings: r.warnings,
+    totalGradNorm: r.totalGradNorm,
+    clipping: r.clipping,
+    elapsedMs: r.elapsedMs,
+  };
+}
+
+export function registerCheck(
+  program: Command,
+  print: (s: string) => void,
+  sources: readonly CheckSource[] = [],
+): void {
+  const check = program
+    .command('check')
+    .description(
+      'Simulate a deep stack (or a model) and report per-layer gradient flow: the verdict, SELU self-normalisation, dead units',
+    )
+    .option('-a, --activation <id>', 'activation kernel id (see `list`)')
+    .option(
+      '-p, --param <name=value>',
+      'activation parameter, repeatable',
+      collectParam,
+      [] as string[],
+    )
+    .addOption(
+      new Option(
+        '--init <init>',
+        `weight init: ${INITS.join(', ')} (default: he_normal for the ReLU family, lecun_normal for selu, else xavier_normal)`,
+      ),
+    )
+    .option('--gain <g>', 'multiply the init scale, as torch.nn.init gain (default 1)')
+    .option('--bias <init>', 'bias: none (default), zeros, pytorch_default (U(±1/√fan_in))')
+    .option('--depth <L>', 'number of layers (default 32)')
+    .option('--width <N>', 'units per layer (default 256)')
+    .option('--batch <B>', 'rows of the input batch (default 256)')
+    .option('--seed <S>', 'random seed, integer (default 0)')
+    .option('--alpha-dropout <p>', 'AlphaDropout rate after each activation, training mode')
+    .option('--dropout <p>', 'inverted dropout rate after each activation, training mode')
+    .option(
+      '--clip-norm <c>',
+      'clip all gradients to this global L2 norm (clip_grad_norm_) and report the norm before and after',
+    )
+    .option('--dtype <dtype>', 'float64 (default) or float32')
+    .option('--json', 'print the report as JSON')
+    .option('--fail-on <verdicts>', 'exit 1 when the verdict is one of these: vanishing,exploding');
+  for (const s of sources) for (const [flags, desc] of s.options) check.option(flags, desc);
+  check.action(async (raw: RawCheckOptions) => {
+    const failOn = parseFailOn(raw.failOn);
+    let report: GradientFlowReport;
+    try {
+      const source = sources.find((s) => s.matches(raw));
+      report = source ? await source.run(raw, parseCommon(raw)) : runCheck(toCheckConfig(raw));
+    } catch (e) {
+      if (e instanceof GradientFlowInputError) throw new UsageError(e.message);
+      throw e;
+    }
+    print(raw.json ? toJson(reportJson(report)) : formatTable(report));
+    if (failOn.includes(report.verdict)) process.exitCode = 1;
+  });
+
+  program
+    .command('selfcheck')
+    .description(
+      "Check every kernel's f′ and f″ against numeric derivatives; time each relative to ReLU",
+    )
+    .option('--json', 'print the results as JSON')
+    .action((opts: { json?: boolean }) => {
+      const r = runSelfCheck();
+      print(opts.json ? toJson(r) : selfCheckTable(r));
+      if (!r.pass) process.exitCode = 1;
+    });
+}

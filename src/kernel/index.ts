@@ -4,3 +4,5 @@
  */
 export { activations, getActivation, type ActivationDescriptor } from './registry';
 export type * from './types';
+export * from './gradientFlow';
+export { runSelfCheck, selfCheckTable, type SelfCheckResult, type SelfCheckRow } from './selfCheck';

@@ -1,0 +1,94 @@
+/** Text forms of a report: the CLI's table and the Markdown export (same numbers, same columns). */
+import type { GradientFlowReport } from './index';
+
+function num(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  return a >= 1e-3 && a < 1e4
+    ? x.toPrecision(digits + 1).replace(/\.?0+$/, (m) => (m.includes('.') ? '' : m))
+    : x.toExponential(digits - 1);
+}
+
+const HEAD = ['layer', 'postMean', 'postStd', 'dead %', '‖∂L/∂W‖', 'rms ∂L/∂h_in'] as const;
+
+function rows(r: GradientFlowReport): string[][] {
+  const selu = new Map(r.selfNormalisation.map((s) => [s.layer, s.pass]));
+  return r.layers.map((l) => {
+    const row = [
+      String(l.layer),
+      num(l.postMean),
+      num(l.postStd),
+      (100 * l.deadFraction).toFixed(1),
+      num(l.weightGradNorm),
+      num(l.inputGradRms),
+    ];
+    if (selu.size > 0) row.push(selu.has(l.layer) ? (selu.get(l.layer) ? 'in band' : 'OUT') : '');
+    return row;
+  });
+}
+
+function header(r: GradientFlowReport): string[] {
+  return r.selfNormalisation.length > 0 ? [...HEAD, 'SELU band'] : [...HEAD];
+}
+
+function summaryLines(r: GradientFlowReport): string[] {
+  const lines = [`verdict: ${r.verdict.toUpperCase()} — ${r.reason}`, `advice: ${r.advice}`];
+  if (r.clipping) {
+    lines.push(
+      `clip_grad_norm_(max_norm=${r.clipping.maxNorm}): total norm ${num(r.clipping.totalNormBefore)} → ${num(r.clipping.totalNormAfter)} (×${num(r.clipping.coefficient)})`,
+    );
+  } else {
+    lines.push(`total gradient norm: ${num(r.totalGradNorm)}`);
+  }
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  return lines;
+}
+
+/** Plain-text table for terminals, right-aligned columns. */
+export function formatTable(r: GradientFlowReport): string {
+  const head = header(r);
+  const body = rows(r);
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  return [
+    r.title +
+      `  (batch ${String(r.config['batch'] ?? '?')}, seed ${String(r.config['seed'] ?? '?')}, ${String(r.config['dtype'] ?? 'float64')}, ${r.elapsedMs.toFixed(0)} ms)`,
+    line(head),
+    ...body.map(line),
+    ...summaryLines(r),
+  ].join('\n');
+}
+
+/** Markdown export: a heading, the summary and a GFM table. */
+export function reportToMarkdown(r: GradientFlowReport): string {
+  const head = header(r);
+  const body = rows(r);
+  const cfg = Object.entries(r.config)
+    .map(
+      ([k, v]) =>
+        `\`${k}\`: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`,
+    )
+    .join(', ');
+  return [
+    `# Gradient-flow check: ${r.title}`,
+    '',
+    `**Verdict: ${r.verdict}** — ${r.reason}`,
+    '',
+    r.advice,
+    '',
+    cfg,
+    '',
+    ...summaryLines(r)
+      .slice(2)
+      .map((s) => `- ${s}`),
+    '',
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---:').join(' | ')} |`,
+    ...body.map((row) => `| ${row.join(' | ')} |`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,213 @@
+/**
+ * Reading the numbers: the verdict, SELU self-normalisation, dead-unit warnings and one line of
+ * advice, all computed from a SimulationResult.
+ *
+ * Verdict rule (also in the README): r = inputGradRms(first layer) / inputGradRms(last layer), the
+ * factor by which the gradient shrinks (r < 1) or grows (r > 1) on its way back through the stack.
+ * - exploding: any per-layer figure is NaN or ±Infinity, or log10 r > 3;
+ * - vanishing: log10 r < −3 (including a gradient that underflows to 0);
+ * - healthy otherwise.
+ */
+import type { LayerStats, SimulationResult } from './simulate';
+
+export type Verdict = 'healthy' | 'vanishing' | 'exploding';
+export const VERDICTS: readonly Verdict[] = ['healthy', 'vanishing', 'exploding'];
+
+/** |log10 r| beyond this is vanishing / exploding. */
+export const RATIO_LIMIT_LOG10 = 3;
+/** The lecture's self-normalisation band for SELU. */
+export const SELU_MEAN_BAND: readonly [number, number] = [-0.1, 0.1];
+export const SELU_STD_BAND: readonly [number, number] = [0.8, 1.5];
+/** A layer gets a dead-unit warning at or above this fraction of dead units. */
+export const DEAD_WARNING_FRACTION = 0.05;
+
+export interface VerdictInfo {
+  readonly verdict: Verdict;
+  /** log10(inputGradRms first / last); NaN when non-finite values occurred. */
+  readonly gradRatioLog10: number;
+  readonly reason: string;
+}
+
+export interface SelfNormalisation {
+  readonly layer: number;
+  readonly mean: number;
+  readonly std: number;
+  readonly pass: boolean;
+}
+
+function fmtPow(log10: number): string {
+  const r = Math.round(log10 * 10) / 10;
+  return `10^${r}`;
+}
+
+export function judge(layers: readonly LayerStats[]): VerdictInfo {
+  for (const l of layers) {
+    for (const key of ['postMean', 'postStd', 'weightGradNorm', 'inputGradRms'] as const) {
+      if (!Number.isFinite(l[key])) {
+        return {
+          verdict: 'exploding',
+          gradRatioLog10: NaN,
+          reason: `layer ${l.layer}: ${key} is ${l[key]} (overflow)`,
+        };
+      }
+    }
+  }
+  const first = layers[0]!.inputGradRms;
+  const last = layers[layers.length - 1]!.inputGradRms;
+  let log10: number;
+  if (first === 0 && last === 0) log10 = 0;
+  else log10 = Math.log10(first) - Math.log10(last);
+  if (log10 < -RATIO_LIMIT_LOG10) {
+    return {
+      verdict: 'vanishing',
+      gradRatioLog10: log10,
+      reason: `the first layer's gradient is ${fmtPow(log10)} of the last's (limit 10^-${RATIO_LIMIT_LOG10})`,
+    };
+  }
+  if (log10 > RATIO_LIMIT_LOG10) {
+    return {
+      verdict: 'exploding',
+      gradRatioLog10: log10,
+      reason: `the first layer's gradient is ${fmtPow(log10)} times the last's (limit 10^${RATIO_LIMIT_LOG10})`,
+    };
+  }
+  return {
+    verdict: 'healthy',
+    gradRatioLog10: log10,
+    reason: `first-to-last gradient ratio ${fmtPow(log10)}, within 10^±${RATIO_LIMIT_LOG10}`,
+  };
+}
+
+/** Per-layer pass/fail of the SELU band, for layers whose activation is self-normalising. */
+export function selfNormalisation(
+  layers: readonly LayerStats[],
+  isSelfNormalising: (id: string) => boolean,
+): SelfNormalisation[] {
+  return layers
+    .filter((l) => l.activation !== null && isSelfNormalising(l.activation))
+    .map((l) => ({
+      layer: l.layer,
+      mean: l.postMean,
+      std: l.postStd,
+      pass:
+        l.postMean >= SELU_MEAN_BAND[0] &&
+        l.postMean <= SELU_MEAN_BAND[1] &&
+        l.postStd >= SELU_STD_BAND[0] &&
+        l.postStd <= SELU_STD_BAND[1],
+    }));
+}
+
+/** Layer numbers as ranges: [1,2,3,5] → "1–3, 5". */
+export function layerRanges(ns: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < ns.length;) {
+    let j = i;
+    while (j + 1 < ns.length && ns[j + 1] === ns[j]! + 1) j++;
+    parts.push(j > i ? `${ns[i]}–${ns[j]}` : String(ns[i]));
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+/** One line for all layers at or above DEAD_WARNING_FRACTION (the table has the per-layer figures). */
+export function deadUnitWarnings(layers: readonly LayerStats[]): string[] {
+  const bad = layers.filter((l) => l.deadFraction >= DEAD_WARNING_FRACTION);
+  if (bad.length === 0) return [];
+  const worst = bad.reduce((m, l) => (l.deadFraction > m.deadFraction ? l : m));
+  return [
+    `dead units (≥ ${100 * DEAD_WARNING_FRACTION}% of a layer, act′(z) = 0 for every input in the batch) in ` +
+      `${bad.length === 1 ? 'layer' : 'layers'} ${layerRanges(bad.map((l) => l.layer))}; worst: layer ${worst.layer}, ` +
+      `${Math.round(worst.deadFraction * worst.outFeatures)} of ${worst.outFeatures} (${(100 * worst.deadFraction).toFixed(1)}%)`,
+  ];
+}
+
+const RELU_LIKE = new Set([
+  'relu',
+  'leaky_relu',
+  'rrelu',
+  'relu6',
+  'prelu',
+  'elu',
+  'celu',
+  'gelu',
+  'gelu_tanh',
+  'quick_gelu',
+  'silu',
+  'mish',
+  'hardswish',
+  'softplus',
+]);
+const SATURATING = new Set([
+  'sigmoid',
+  'tanh',
+  'hardsigmoid',
+  'hardtanh',
+  'softsign',
+  'logsigmoid',
+  'tanhshrink',
+]);
+
+/** The init that suits an activation: He for the ReLU family, LeCun-normal for SELU, else Xavier. */
+export function suggestedInit(
+  activationId: string | null,
+): 'he_normal' | 'lecun_normal' | 'xavier_normal' {
+  if (activationId === null) return 'xavier_normal';
+  if (activationId === 'selu') return 'lecun_normal';
+  if (RELU_LIKE.has(activationId)) return 'he_normal';
+  return 'xavier_normal';
+}
+
+export interface AdviceInput {
+  readonly activation: string;
+  readonly init: string;
+  readonly verdict: VerdictInfo;
+  readonly layers: readonly LayerStats[];
+  readonly selu: readonly SelfNormalisation[];
+  readonly clipped: boolean;
+}
+
+/** One plain-language line, computed from the numbers. */
+export function advice(a: AdviceInput): string {
+  const head = `${a.activation} with ${a.init}`;
+  const v = a.verdict;
+  const worstDead = a.layers.reduce(
+    (m, l) => (l.deadFraction > m.deadFraction ? l : m),
+    a.layers[0]!,
+  );
+  if (v.verdict === 'vanishing') {
+    let fix: string;
+    if (SATURATING.has(a.activation)) fix = 'use ReLU + He or SELU + LeCun-normal';
+    else if (RELU_LIKE.has(a.activation) && !a.init.startsWith('he_'))
+      fix = 'use He initialisation (he_normal)';
+    else if (a.activation === 'selu' && a.init !== 'lecun_normal')
+      fix = 'use LeCun-normal initialisation';
+    else fix = 'use a larger init scale, fewer layers, residual connections or normalisation';
+    return `${head}: the first layer's gradient is ${fmtPow(v.gradRatioLog10)} of the last's; ${fix}.`;
+  }
+  if (v.verdict === 'exploding') {
+    const clip = a.clipped
+      ? ' Clipping scales the whole update down but does not change the ratio between layers.'
+      : ' Gradient clipping (--clip-norm) caps the step size, but not the imbalance.';
+    const what = Number.isFinite(v.gradRatioLog10)
+      ? `the first layer's gradient is ${fmtPow(v.gradRatioLog10)} times the last's`
+      : v.reason;
+    return `${head}: ${what}; lower the init scale (fan-in init: ${suggestedInit(a.activation)}).${clip}`;
+  }
+  const parts = [`${head}: gradients flow (first-to-last ratio ${fmtPow(v.gradRatioLog10)})`];
+  if (a.selu.length > 0) {
+    const fails = a.selu.filter((s) => !s.pass);
+    parts.push(
+      fails.length === 0
+        ? `self-normalising: every layer keeps mean in [−0.1, 0.1] and std in [0.8, 1.5]`
+        : `${fails.length} of ${a.selu.length} layers leave the self-normalisation band (first: layer ${fails[0]!.layer}, mean ${fails[0]!.mean.toFixed(3)}, std ${fails[0]!.std.toFixed(3)})`,
+    );
+  }
+  if (worstDead && worstDead.deadFraction >= DEAD_WARNING_FRACTION) {
+    parts.push(
+      `but ${(100 * worstDead.deadFraction).toFixed(0)}% of layer ${worstDead.layer}'s units are dead`,
+    );
+  }
+  return parts.join('; ') + '.';
+}
+
+export type { SimulationResult };
