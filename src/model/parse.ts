@@ -10,6 +10,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { getActivation } from '../kernel/registry';
 import { spellingsNamed } from '../kernel/spellings';
+import { pythonParser } from '../language/treeSitter';
 import { resolveCall, resolveString, type Resolved as Spelled } from '../language/resolve';
 import type { CallArgs, Literal } from '../language/types';
 import { KERAS_INITS, NEUTRAL, SHAPE_KEEPING, type InitName } from './modules';
@@ -1563,4 +1564,16 @@ function initTargets(
     }
   }
   return [...out];
+}
+
+/** Parses `text` with the shared Python parser and reads its models. */
+export async function readModelsInText(text: string): Promise<ReadModel[]> {
+  const parser = await pythonParser();
+  const tree = parser.parse(text);
+  if (!tree) return [];
+  try {
+    return readModels(tree);
+  } finally {
+    tree.delete();
+  }
 }
