@@ -30,12 +30,21 @@ const enum K {
 const MAX_SCAN = 4000;
 const MAX_TEXT = 60;
 
-export function tokeniseJs(text: string): JsTokens {
+/**
+ * Tokenises `text[from, to)` (offsets stay document offsets). Hovers in big files tokenise a window
+ * around the position rather than the whole file: js-tokens runs at roughly 1 µs per character.
+ */
+export function tokeniseJs(
+  text: string,
+  aliases: ReadonlyMap<string, string> = tfjsAliases(text),
+  from = 0,
+  to = text.length,
+): JsTokens {
   const kinds: number[] = [];
   const starts: number[] = [];
   const values: string[] = [];
-  let pos = 0;
-  for (const t of jsTokens(text)) {
+  let pos = from;
+  for (const t of jsTokens(from === 0 && to === text.length ? text : text.slice(from, to))) {
     const start = pos;
     pos += t.value.length;
     switch (t.type) {
@@ -64,51 +73,40 @@ export function tokeniseJs(text: string): JsTokens {
     starts.push(start);
     values.push(t.value);
   }
-  const tokens = {
-    kinds: Uint8Array.from(kinds),
-    starts: Int32Array.from(starts),
-    values,
-    aliases: new Map<string, string>(),
-  };
-  findTfjsImports(tokens);
-  return tokens;
+  return { kinds: Uint8Array.from(kinds), starts: Int32Array.from(starts), values, aliases };
 }
 
-const isTfjsModule = (s: string | undefined) =>
-  s !== undefined && /^['"`]@tensorflow\/tfjs[\w-]*['"`]$/.test(s);
+const MODULE = String.raw`['"]@tensorflow/tfjs[\w-]*['"]`;
+const NAMESPACE_IMPORT = new RegExp(
+  String.raw`import\s*\*\s*as\s+([\w$]+)\s+from\s*` + MODULE,
+  'g',
+);
+const DEFAULT_IMPORT = new RegExp(String.raw`import\s+([\w$]+)\s+from\s*` + MODULE, 'g');
+const NAMED_IMPORT = new RegExp(String.raw`import\s*\{([^}]{0,2000})\}\s*from\s*` + MODULE, 'g');
+// The lookbehind keeps this linear: no retry from the middle of a long identifier.
+const REQUIRE = new RegExp(
+  String.raw`(?<![\w$])([\w$]+)\s*=\s*require\(\s*` + MODULE + String.raw`\s*\)`,
+  'g',
+);
 
-/** `import * as tf from '@tensorflow/tfjs'`, `import {layers} from …`, `const tf = require(…)`. */
-function findTfjsImports(t: {
-  kinds: Uint8Array;
-  values: string[];
-  aliases: Map<string, string>;
-}): void {
-  const v = t.values;
-  for (let i = 0; i < v.length; i++) {
-    if (!isTfjsModule(v[i])) continue;
-    if (v[i - 1] === 'from') {
-      // Walk back to `import`.
-      let j = i - 2;
-      if (v[j] !== '}' && v[j - 1] === 'as' && v[j - 2] === '*') t.aliases.set(v[j] ?? '', 'tf');
-      else if (v[j] === '}') {
-        const names: string[] = [];
-        for (j--; j > 0 && j > i - 200 && v[j] !== '{'; j--) names.unshift(v[j] ?? '');
-        for (let k = 0; k < names.length; k++) {
-          if (names[k] === ',' || names[k] === 'as' || names[k + 1] === 'as') continue;
-          const local = names[k] ?? '';
-          const imported = names[k - 1] === 'as' ? (names[k - 2] ?? local) : local;
-          if (/^\w+$/.test(local)) t.aliases.set(local, `tf.${imported}`);
-        }
-      } else if (t.kinds[j] === K.Ident && v[j - 1] === 'import') t.aliases.set(v[j] ?? '', 'tf');
-    } else if (
-      v[i - 1] === '(' &&
-      v[i - 2] === 'require' &&
-      v[i - 3] === '=' &&
-      t.kinds[i - 4] === K.Ident
-    ) {
-      t.aliases.set(v[i - 4] ?? '', 'tf');
+/**
+ * Local names bound to TF.js: `import * as tf from '@tensorflow/tfjs'`, `import {layers} from …`,
+ * `const tf = require(…)`. Regular expressions without nested repetition: linear in the text.
+ */
+export function tfjsAliases(text: string): Map<string, string> {
+  const aliases = new Map<string, string>();
+  if (!text.includes('@tensorflow/tfjs')) return aliases;
+  for (const m of text.matchAll(NAMESPACE_IMPORT)) if (m[1]) aliases.set(m[1], 'tf');
+  for (const m of text.matchAll(DEFAULT_IMPORT)) if (m[1]) aliases.set(m[1], 'tf');
+  for (const m of text.matchAll(REQUIRE)) if (m[1]) aliases.set(m[1], 'tf');
+  for (const m of text.matchAll(NAMED_IMPORT)) {
+    for (const part of (m[1] ?? '').split(',')) {
+      const [imported, local] = part.trim().split(/\s+as\s+/);
+      const name = (local ?? imported ?? '').trim();
+      if (imported && /^[\w$]+$/.test(name)) aliases.set(name, `tf.${imported.trim()}`);
     }
   }
+  return aliases;
 }
 
 /** Index of the token covering `offset`, or -1. */

@@ -1,6 +1,6 @@
 import type { Node as JsonNode } from 'jsonc-parser';
 import type { Parser } from 'web-tree-sitter';
-import { recogniseJs, tokeniseJs, type JsTokens } from './javascript';
+import { recogniseJs, tfjsAliases, tokeniseJs, type JsTokens } from './javascript';
 import { parseJson, recogniseJson } from './json';
 import { recognisePython } from './python';
 import { pythonParser, PythonTreeCache } from './treeSitter';
@@ -32,11 +32,19 @@ function familyOf(languageId: string): Family | undefined {
   return undefined;
 }
 
+/** Below this many characters a JS/TS document is tokenised whole, once per version. */
+const WHOLE_FILE = 64 * 1024;
+/** Half-width of the tokenised window in bigger documents, and how close to its edge we re-tokenise. */
+const WINDOW = 4096;
+const MARGIN = 1024;
+
 interface Entry {
   version: number;
   family: Family;
   text: string;
-  js?: JsTokens;
+  jsAliases?: ReadonlyMap<string, string>;
+  /** Tokens of the whole document (small files) or of the last window hovered (big ones). */
+  js?: JsTokens & { readonly from: number; readonly to: number };
   json?: JsonNode | undefined;
   jsonParsed?: boolean;
 }
@@ -85,8 +93,7 @@ export class ActivationRecogniser {
           return recognisePython(tree, offset);
         }
         case 'js':
-          e.js ??= tokeniseJs(e.text);
-          return recogniseJs(e.js, offset);
+          return recogniseJs(this.jsTokens(e, offset), offset);
         case 'json':
           if (!e.jsonParsed) {
             e.json = parseJson(e.text);
@@ -104,6 +111,34 @@ export class ActivationRecogniser {
   forget(key: string): void {
     this.entries.delete(key);
     this.trees.delete(key);
+  }
+
+  /**
+   * Small files are tokenised once per version; in big ones (a 1 MB minified bundle) a window of
+   * whole lines around the position, so the first hover does not pay for the whole file.
+   */
+  private jsTokens(e: Entry, offset: number): JsTokens {
+    const n = e.text.length;
+    const w = e.js;
+    if (
+      w &&
+      ((w.from === 0 && w.to === n) || (offset >= w.from + MARGIN && offset <= w.to - MARGIN))
+    )
+      return w;
+    e.jsAliases ??= tfjsAliases(e.text);
+    if (n <= WHOLE_FILE) {
+      e.js = { ...tokeniseJs(e.text, e.jsAliases), from: 0, to: n };
+      return e.js;
+    }
+    let from = Math.max(0, offset - WINDOW);
+    const lineStart = e.text.lastIndexOf('\n', from);
+    // Start at a line start when one is near: lines rarely begin inside a string or comment.
+    if (lineStart >= 0 && offset - lineStart <= 2 * WINDOW) from = lineStart + 1;
+    let to = Math.min(n, offset + WINDOW);
+    const lineEnd = e.text.indexOf('\n', to);
+    if (lineEnd >= 0 && lineEnd - offset <= 2 * WINDOW) to = lineEnd;
+    e.js = { ...tokeniseJs(e.text, e.jsAliases, from, to), from, to };
+    return e.js;
   }
 
   private entry(doc: DocumentLike, family: Family): Entry {
