@@ -1,0 +1,167 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../src/cli';
+
+let out: string[];
+let err: string;
+beforeEach(() => {
+  out = [];
+  err = '';
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    err += String(s);
+    return true;
+  });
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  // main() reports --fail-on through process.exitCode; don't let it leak into vitest's own exit.
+  process.exitCode = 0;
+});
+
+const run = (...argv: string[]): Promise<number> => main(argv, (s) => out.push(s));
+const small = ['--depth', '8', '--width', '32', '--batch', '32'];
+
+interface JsonReport {
+  config: Record<string, unknown>;
+  layers: {
+    layer: number;
+    postMean: number;
+    postStd: number;
+    deadFraction: number;
+    weightGradNorm: number;
+    inputGradRms: number;
+  }[];
+  verdict: string;
+  advice: string;
+  clipping: { totalNormBefore: number; totalNormAfter: number } | null;
+}
+
+describe('activation-lens check', () => {
+  it('prints the JSON report with the reference field names', async () => {
+    expect(await run('check', '--activation', 'tanh', ...small, '--seed', '3', '--json')).toBe(0);
+    const r = JSON.parse(out.join('\n')) as JsonReport;
+    expect(r.config).toMatchObject({
+      activation: 'tanh',
+      init: 'xavier_normal',
+      depth: 8,
+      width: 32,
+      batch: 32,
+      seed: 3,
+      dtype: 'float64',
+    });
+    expect(r.layers).toHaveLength(8);
+    expect(Object.keys(r.layers[0]!)).toEqual([
+      'layer',
+      'postMean',
+      'postStd',
+      'deadFraction',
+      'weightGradNorm',
+      'inputGradRms',
+    ]);
+    expect(['healthy', 'vanishing', 'exploding']).toContain(r.verdict);
+  });
+
+  it('prints a readable table by default with the verdict and advice', async () => {
+    expect(
+      await run(
+        'check',
+        '-a',
+        'sigmoid',
+        '--init',
+        'xavier_normal',
+        '--depth',
+        '24',
+        '--width',
+        '64',
+        '--batch',
+        '64',
+      ),
+    ).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/^sigmoid · xavier_normal · 24×64/);
+    expect(text).toMatch(/layer\s+postMean\s+postStd\s+dead %/);
+    expect(text).toMatch(/verdict: VANISHING/);
+    expect(text).toMatch(
+      /advice: sigmoid with xavier_normal: the first layer's gradient is 10\^-\d+/,
+    );
+  });
+
+  it('passes activation parameters through', async () => {
+    expect(
+      await run('check', '-a', 'leaky_relu', '--param', 'negative_slope=0.2', ...small, '--json'),
+    ).toBe(0);
+    const r = JSON.parse(out.join('\n')) as JsonReport;
+    expect(r.config['params']).toEqual({ negative_slope: 0.2 });
+    expect(r.config['init']).toBe('he_normal');
+  });
+
+  it('--fail-on makes exit code 1 when the verdict matches, 0 otherwise', async () => {
+    expect(
+      await run(
+        'check',
+        '-a',
+        'sigmoid',
+        '--depth',
+        '24',
+        '--width',
+        '32',
+        '--batch',
+        '32',
+        '--fail-on',
+        'vanishing,exploding',
+      ),
+    ).toBe(1);
+    process.exitCode = 0;
+    expect(await run('check', '-a', 'relu', ...small, '--fail-on', 'vanishing,exploding')).toBe(0);
+  });
+
+  it('reports clipping with the norm before and after', async () => {
+    expect(
+      await run('check', '-a', 'relu', '--gain', '1.5', ...small, '--clip-norm', '1', '--json'),
+    ).toBe(0);
+    const r = JSON.parse(out.join('\n')) as JsonReport;
+    expect(r.clipping!.totalNormBefore).toBeGreaterThan(1);
+    expect(r.clipping!.totalNormAfter).toBeCloseTo(1, 6);
+  });
+
+  it.each([
+    [['--depth', '0'], /--depth must be a positive integer, got '0'/],
+    [['--depth', '-3'], /--depth must be a positive integer/],
+    [['--width', '2.5'], /--width must be a positive integer, got '2.5'/],
+    [['--width', 'wide'], /--width must be a positive integer/],
+    [['--init', 'glorot'], /unknown init 'glorot'/],
+    [['--dropout', '1'], /--dropout must be in \[0, 1\), got '1'/],
+    [['--alpha-dropout', '-0.1'], /--alpha-dropout must be in \[0, 1\)/],
+    [['--clip-norm', '0'], /--clip-norm must be a positive number/],
+    [['--dtype', 'float16'], /--dtype must be float64 or float32/],
+    [['--seed', '1.5'], /--seed must be an integer/],
+    [['--fail-on', 'slow'], /--fail-on: 'slow' is not a verdict/],
+    [['--param', 'slope=2'], /relu has no parameter 'slope'/],
+    [['--depth', '1000', '--width', '100000'], /MiB.*limit/],
+  ])('refuses %j with one clear line and exit 2', async (args, msg) => {
+    expect(await run('check', '-a', 'relu', ...args)).toBe(2);
+    expect(err).toMatch(msg);
+    expect(err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses an unknown or missing activation', async () => {
+    expect(await run('check', '-a', 'swooshy')).toBe(2);
+    expect(err).toMatch(/unknown activation 'swooshy'/);
+    err = '';
+    expect(await run('check')).toBe(2);
+    expect(err).toMatch(/--activation is required/);
+  });
+});
+
+describe('activation-lens selfcheck', () => {
+  it('checks every activation and prints JSON', async () => {
+    const code = await run('selfcheck', '--json');
+    const r = JSON.parse(out.join('\n')) as {
+      pass: boolean;
+      rows: { id: string; pass: boolean; costVsRelu: number }[];
+    };
+    expect(r.rows.length).toBeGreaterThan(3);
+    expect(code).toBe(r.pass ? 0 : 1);
+    expect(r.rows.find((x) => x.id === 'relu')!.costVsRelu).toBe(1);
+  });
+});
