@@ -89,7 +89,11 @@ export const fromWebviewSchema = z.discriminatedUnion('type', [
     fileName,
   }),
   z.object({ type: z.literal('exportCsv'), csv: z.string().max(MAX_EXPORT_CHARS), fileName }),
-  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string().max(2000) }),
+  z.object({
+    type: z.literal('log'),
+    level: z.enum(['info', 'warn', 'error']),
+    message: z.string().max(2000),
+  }),
 ]);
 export type FromWebviewMessage = z.infer<typeof fromWebviewSchema>;
 
@@ -99,7 +103,9 @@ function parseWith<T>(schema: z.ZodType<T>, side: string, raw: unknown, warn: Wa
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
   const type =
-    typeof raw === 'object' && raw !== null && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : '?';
+    typeof raw === 'object' && raw !== null && 'type' in raw
+      ? String((raw as { type: unknown }).type).slice(0, 40)
+      : '?';
   const issue = r.error.issues[0];
   warn(
     `activation-lens: dropped a malformed ${side} message (type '${type}'): ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,

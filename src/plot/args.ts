@@ -3,12 +3,22 @@ import { z } from 'zod';
 import { MAX_CURVES, curveRequestSchema, type CurveRequest } from '../protocol';
 
 const oneOrMany = z.union([
-  z.string().min(1).max(64).transform((id) => [{ id }]),
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .transform((id) => [{ id }]),
   curveRequestSchema.transform((c) => [c]),
-  z.array(curveRequestSchema).min(1).max(MAX_CURVES * 4),
+  z
+    .array(curveRequestSchema)
+    .min(1)
+    .max(MAX_CURVES * 4),
 ]);
 
-export type PlotArgs = { kind: 'none' } | { kind: 'curves'; curves: CurveRequest[] } | { kind: 'invalid'; message: string };
+export type PlotArgs =
+  | { kind: 'none' }
+  | { kind: 'curves'; curves: CurveRequest[] }
+  | { kind: 'invalid'; message: string };
 
 /**
  * `executeCommand('activationLens.plot', {id, params})`, a command link's `[{id, params}]`
@@ -19,7 +29,8 @@ export function parsePlotArgs(args: readonly unknown[]): PlotArgs {
   const first = args[0];
   if (first === undefined || first === null) return { kind: 'none' };
   // From the editor context menu VS Code passes the resource URI: not a curve request.
-  if (typeof first === 'object' && !Array.isArray(first) && 'scheme' in first && 'path' in first) return { kind: 'none' };
+  if (typeof first === 'object' && !Array.isArray(first) && 'scheme' in first && 'path' in first)
+    return { kind: 'none' };
   const r = oneOrMany.safeParse(first);
   if (r.success) return { kind: 'curves', curves: r.data };
   const issue = r.error.issues[0];

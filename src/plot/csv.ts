@@ -46,7 +46,8 @@ export function buildCsv(
   for (const c of curves) {
     for (const s of series) {
       header.push(field(`${c.label} ${SUFFIX[s]}`));
-      const batch = s === 'f' ? c.activation.fBatch : s === 'df' ? c.activation.dfBatch : c.activation.d2fBatch;
+      const batch =
+        s === 'f' ? c.activation.fBatch : s === 'df' ? c.activation.dfBatch : c.activation.d2fBatch;
       cols.push(batch(xs, c.params));
     }
   }

@@ -6,7 +6,9 @@
 import type { ActivationDescriptor } from '../kernel/registry';
 import type { CurveRequest } from '../protocol';
 
-type Matchable = Pick<ActivationDescriptor, 'id' | 'spellings'>;
+type Matchable = Pick<ActivationDescriptor, 'id'> & {
+  readonly spellings: ReadonlyArray<{ readonly qualifiedName: string }>;
+};
 
 /** The dotted identifier (`torch.nn.functional.gelu`, `nn.GELU`) covering `offset`, if any. */
 export function dottedNameAt(line: string, offset: number): string | undefined {
@@ -29,7 +31,12 @@ export function activationForName(name: string, all: readonly Matchable[]): stri
     for (const s of a.spellings) {
       const q = s.qualifiedName.split('.');
       let k = 0;
-      while (k < parts.length && k < q.length && parts[parts.length - 1 - k] === q[q.length - 1 - k]) k++;
+      while (
+        k < parts.length &&
+        k < q.length &&
+        parts[parts.length - 1 - k] === q[q.length - 1 - k]
+      )
+        k++;
       if (k > 0 && (!best || k > best.score)) best = { id: a.id, score: k };
     }
   }
@@ -39,7 +46,11 @@ export function activationForName(name: string, all: readonly Matchable[]): stri
 }
 
 /** The curve to plot for the text at a cursor, or `undefined` when nothing there is an activation. */
-export function curveAtCursor(line: string, offset: number, all: readonly Matchable[]): CurveRequest | undefined {
+export function curveAtCursor(
+  line: string,
+  offset: number,
+  all: readonly Matchable[],
+): CurveRequest | undefined {
   const name = dottedNameAt(line, offset);
   const id = name && activationForName(name, all);
   return id ? { id, params: {} } : undefined;

@@ -5,7 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { getActivation } from '../kernel';
-import { parseFromWebview, parsePlotState, type CurveRequest, type PlotState, type ToWebviewMessage } from '../protocol';
+import {
+  parseFromWebview,
+  parsePlotState,
+  type CurveRequest,
+  type PlotState,
+  type ToWebviewMessage,
+} from '../protocol';
 import { nonceFrom, plotHtml } from './html';
 import { initialState, normalizeState, reduce, type PlotAction } from './state';
 
@@ -40,7 +46,11 @@ export class PlotPanel implements vscode.Disposable {
     return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   }
 
-  static create(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, onDispose: () => void): PlotPanel {
+  static create(
+    extensionUri: vscode.Uri,
+    log: vscode.LogOutputChannel,
+    onDispose: () => void,
+  ): PlotPanel {
     const panel = vscode.window.createWebviewPanel(
       PLOT_VIEW_TYPE,
       'Activation Plot',
@@ -59,7 +69,8 @@ export class PlotPanel implements vscode.Disposable {
     onDispose: () => void,
   ): PlotPanel {
     const parsed = parsePlotState(saved);
-    if (saved !== undefined && !parsed) log.warn('plot: restored state was not understood; starting empty');
+    if (saved !== undefined && !parsed)
+      log.warn('plot: restored state was not understood; starting empty');
     const state = parsed ? normalizeState(parsed, getActivation).state : initialState();
     return new PlotPanel(panel, extensionUri, log, state, onDispose);
   }
@@ -72,8 +83,10 @@ export class PlotPanel implements vscode.Disposable {
   apply(action: PlotAction): PlotState {
     const r = reduce(this.state, action, getActivation);
     this.state = r.state;
-    for (const note of r.notes) this.post({ type: 'notice', notice: { level: 'warning', message: note } });
-    if (r.notes.length) void vscode.window.showWarningMessage(`Activation Lens: ${r.notes.join(' ')}`);
+    for (const note of r.notes)
+      this.post({ type: 'notice', notice: { level: 'warning', message: note } });
+    if (r.notes.length)
+      void vscode.window.showWarningMessage(`Activation Lens: ${r.notes.join(' ')}`);
     this.post({ type: 'setState', state: this.state });
     this.updateTitle();
     return this.state;
@@ -111,7 +124,12 @@ export class PlotPanel implements vscode.Disposable {
 
   private updateTitle(): void {
     const names = this.state.curves.map((c) => getActivation(c.id)?.name ?? c.id);
-    this.panel.title = names.length === 0 ? 'Activation Plot' : names.length <= 3 ? `Plot: ${names.join(', ')}` : `Plot: ${names.length} activations`;
+    this.panel.title =
+      names.length === 0
+        ? 'Activation Plot'
+        : names.length <= 3
+          ? `Plot: ${names.join(', ')}`
+          : `Plot: ${names.length} activations`;
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -157,7 +175,12 @@ export class PlotPanel implements vscode.Disposable {
         return;
       }
       await vscode.workspace.fs.writeFile(target, bytes);
-      this.post({ type: 'exportResult', kind, ok: true, message: `Saved ${vscode.workspace.asRelativePath(target)}.` });
+      this.post({
+        type: 'exportResult',
+        kind,
+        ok: true,
+        message: `Saved ${vscode.workspace.asRelativePath(target)}.`,
+      });
     } catch (e) {
       const message = `Export failed: ${e instanceof Error ? e.message : String(e)}`;
       this.log.error(`plot: ${message}`);
@@ -168,7 +191,8 @@ export class PlotPanel implements vscode.Disposable {
   private html(): string {
     const webview = this.panel.webview;
     const root = PlotPanel.root(this.extensionUri);
-    const uri = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(root, ...p)).toString();
+    const uri = (...p: string[]): string =>
+      webview.asWebviewUri(vscode.Uri.joinPath(root, ...p)).toString();
     return plotHtml({
       cspSource: webview.cspSource,
       nonce: nonceFrom(randomBytes(16)),

@@ -14,12 +14,27 @@ function fmt(v: number): string {
  * A parameter value the kernel can plot: inside the spec's range, never NaN. A non-finite value is
  * refused (the fallback is kept), an out-of-range one clamped; either way the note says so.
  */
-export function clampParam(spec: ParamSpec, value: unknown, fallback: number = spec.default): Clamped {
+export function clampParam(
+  spec: ParamSpec,
+  value: unknown,
+  fallback: number = spec.default,
+): Clamped {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    return { value: fallback, note: `${spec.name}: '${String(value)}' is not a number; kept ${fmt(fallback)}.` };
+    return {
+      value: fallback,
+      note: `${spec.name}: '${String(value)}' is not a number; kept ${fmt(fallback)}.`,
+    };
   }
-  if (value < spec.min) return { value: spec.min, note: `${spec.name} = ${fmt(value)} is below ${fmt(spec.min)}; clamped.` };
-  if (value > spec.max) return { value: spec.max, note: `${spec.name} = ${fmt(value)} is above ${fmt(spec.max)}; clamped.` };
+  if (value < spec.min)
+    return {
+      value: spec.min,
+      note: `${spec.name} = ${fmt(value)} is below ${fmt(spec.min)}; clamped.`,
+    };
+  if (value > spec.max)
+    return {
+      value: spec.max,
+      note: `${spec.name} = ${fmt(value)} is above ${fmt(spec.max)}; clamped.`,
+    };
   return { value };
 }
 
@@ -49,7 +64,8 @@ export function normalizeParams(
     }
   }
   for (const name of Object.keys(given ?? {})) {
-    if (!specs.some((s) => s.name === name)) notes.push(`${label}: unknown parameter '${name}' ignored.`);
+    if (!specs.some((s) => s.name === name))
+      notes.push(`${label}: unknown parameter '${name}' ignored.`);
   }
   return { params, notes };
 }

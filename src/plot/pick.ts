@@ -10,7 +10,9 @@ export interface ActivationPickItem {
   readonly detail: string;
 }
 
-type Pickable = Pick<ActivationDescriptor, 'id' | 'name' | 'summary' | 'spellings'>;
+type Pickable = Pick<ActivationDescriptor, 'id' | 'name' | 'summary'> & {
+  readonly spellings: ReadonlyArray<{ readonly qualifiedName: string }>;
+};
 
 /**
  * One item per activation (not per spelling: seven near-identical rows per function would bury

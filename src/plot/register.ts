@@ -28,7 +28,9 @@ function items(): Item[] {
 export function registerPlot(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Activation Lens: Plot', { log: true });
   let current: PlotPanel | undefined;
-  const recogniser = new ActivationRecogniser((e) => log.error(`plot: recogniser failed: ${String(e)}`));
+  const recogniser = new ActivationRecogniser((e) =>
+    log.error(`plot: recogniser failed: ${String(e)}`),
+  );
 
   const open = (): PlotPanel => {
     if (current) {
@@ -101,17 +103,26 @@ export function registerPlot(context: vscode.ExtensionContext): void {
       if (!editor) return refuse('Activation Lens: no active editor.');
       const doc = editor.document;
       const pos = editor.selection.active;
-      const found = SUPPORTED_LANGUAGES.includes(doc.languageId as (typeof SUPPORTED_LANGUAGES)[number])
+      const found = SUPPORTED_LANGUAGES.includes(
+        doc.languageId as (typeof SUPPORTED_LANGUAGES)[number],
+      )
         ? recognitionCurve(
             await recogniser.recognise(
-              { key: doc.uri.toString(), version: doc.version, languageId: doc.languageId, getText: () => doc.getText() },
+              {
+                key: doc.uri.toString(),
+                version: doc.version,
+                languageId: doc.languageId,
+                getText: () => doc.getText(),
+              },
               doc.offsetAt(pos),
             ),
           )
         : // Other files (notes, notebooks as text): a plain name match is better than nothing.
           curveAtCursor(doc.lineAt(pos.line).text, pos.character, activations);
       if (!found) {
-        void vscode.window.showInformationMessage('Activation Lens: no known activation at the cursor.');
+        void vscode.window.showInformationMessage(
+          'Activation Lens: no known activation at the cursor.',
+        );
         return undefined;
       }
       curves = [found];

@@ -9,17 +9,27 @@ type Curveable = Pick<ActivationNumerics, 'fBatch' | 'dfBatch' | 'd2fBatch' | 'k
  * `n` evenly spaced points over [xMin, xMax] plus the kinks inside it (each with its neighbours
  * a hair apart), so a ReLU corner is drawn sharp at any zoom instead of cut across.
  */
-export function sampleXs(xMin: number, xMax: number, n: number, kinks: readonly number[] = []): Float64Array {
+export function sampleXs(
+  xMin: number,
+  xMax: number,
+  n: number,
+  kinks: readonly number[] = [],
+): Float64Array {
   const m = Math.max(2, Math.floor(n));
   const step = (xMax - xMin) / (m - 1);
   const extra: number[] = [];
   const eps = Math.max(Math.abs(step) * 1e-6, Number.MIN_VALUE);
-  for (const k of kinks) if (Number.isFinite(k) && k > xMin && k < xMax) extra.push(k - eps, k, k + eps);
+  for (const k of kinks)
+    if (Number.isFinite(k) && k > xMin && k < xMax) extra.push(k - eps, k, k + eps);
   const xs = new Float64Array(m + extra.length);
   for (let i = 0; i < m; i++) xs[i] = i === m - 1 ? xMax : xMin + i * step;
+  if (!extra.length) return xs;
   xs.set(extra, m);
-  if (extra.length) xs.sort();
-  return xs;
+  xs.sort();
+  // A kink on a grid point would give a duplicate x (a repeated CSV row).
+  let w = 1;
+  for (let i = 1; i < xs.length; i++) if (xs[i] !== xs[w - 1]) xs[w++] = xs[i] as number;
+  return xs.subarray(0, w);
 }
 
 export interface CurveSamples {
@@ -29,7 +39,13 @@ export interface CurveSamples {
   readonly d2f: Float64Array;
 }
 
-export function sampleCurve(a: Curveable, params: Params, xMin: number, xMax: number, n = DEFAULT_POINTS): CurveSamples {
+export function sampleCurve(
+  a: Curveable,
+  params: Params,
+  xMin: number,
+  xMax: number,
+  n = DEFAULT_POINTS,
+): CurveSamples {
   let kinks: number[] = [];
   try {
     kinks = a.kinks(params);
@@ -62,7 +78,11 @@ export function toPoints(xs: Float64Array, ys: Float64Array, into?: Point[]): Po
 }
 
 /** Maximal x intervals where `pred(df[i])` holds, on the sample grid (ends at sample points). */
-export function intervalsWhere(xs: Float64Array, ys: Float64Array, pred: (y: number) => boolean): Array<[number, number]> {
+export function intervalsWhere(
+  xs: Float64Array,
+  ys: Float64Array,
+  pred: (y: number) => boolean,
+): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   let start: number | undefined;
   for (let i = 0; i < xs.length; i++) {
@@ -83,7 +103,10 @@ export const VANISH_BELOW = 0.01;
 /** Gradients can grow through many layers above this |f′|. */
 export const EXPLODE_ABOVE = 1;
 
-export function shadeIntervals(s: CurveSamples): { vanish: Array<[number, number]>; explode: Array<[number, number]> } {
+export function shadeIntervals(s: CurveSamples): {
+  vanish: Array<[number, number]>;
+  explode: Array<[number, number]>;
+} {
   return {
     vanish: intervalsWhere(s.xs, s.df, (d) => Math.abs(d) < VANISH_BELOW),
     explode: intervalsWhere(s.xs, s.df, (d) => Math.abs(d) > EXPLODE_ABOVE),
@@ -97,7 +120,11 @@ export interface Readout {
 }
 
 /** Exact values at the pointer (not interpolated between samples). */
-export function readout(a: Pick<ActivationNumerics, 'f' | 'df' | 'd2f'>, params: Params, x: number): Readout {
+export function readout(
+  a: Pick<ActivationNumerics, 'f' | 'df' | 'd2f'>,
+  params: Params,
+  x: number,
+): Readout {
   const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
   return { f: fin(a.f(x, params)), df: fin(a.df(x, params)), d2f: fin(a.d2f(x, params)) };
 }

@@ -17,7 +17,9 @@ import {
 import { clampParam, normalizeParams } from './params';
 
 /** What the reducer needs from the kernel; `getActivation` satisfies it. */
-export type Lookup = (id: string) => Pick<ActivationNumerics, 'id' | 'name' | 'paramSpecs'> | undefined;
+export type Lookup = (
+  id: string,
+) => Pick<ActivationNumerics, 'id' | 'name' | 'paramSpecs'> | undefined;
 
 export type PlotAction =
   | { type: 'add'; curves: readonly CurveRequest[] }
@@ -65,7 +67,10 @@ function nextKey(curves: readonly CurveState[]): string {
   return `c${n + 1}`;
 }
 
-function sameParams(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
+function sameParams(
+  a: Readonly<Record<string, number>>,
+  b: Readonly<Record<string, number>>,
+): boolean {
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
@@ -91,20 +96,31 @@ function resolve(
   }
   if (out.length > MAX_CURVES) {
     const dropped = out.splice(0, out.length - MAX_CURVES);
-    notes.push(`At most ${MAX_CURVES} curves: removed the oldest (${dropped.map((c) => c.id).join(', ')}).`);
+    notes.push(
+      `At most ${MAX_CURVES} curves: removed the oldest (${dropped.map((c) => c.id).join(', ')}).`,
+    );
   }
   return out;
 }
 
 function withCurves(state: PlotState, curves: CurveState[]): PlotState {
   const keys = new Set(curves.map((c) => c.key));
-  const focus = state.focus !== null && keys.has(state.focus) ? state.focus : (curves[curves.length - 1]?.key ?? null);
-  return { ...state, curves, focus, hidden: state.hidden.filter((h) => keys.has(h.split(':')[0] ?? '')) };
+  const focus =
+    state.focus !== null && keys.has(state.focus)
+      ? state.focus
+      : (curves[curves.length - 1]?.key ?? null);
+  return {
+    ...state,
+    curves,
+    focus,
+    hidden: state.hidden.filter((h) => keys.has(h.split(':')[0] ?? '')),
+  };
 }
 
 /** A valid x range, or a note saying why the request was refused. */
 export function checkRange(xMin: number, xMax: number): string | undefined {
-  if (!Number.isFinite(xMin) || !Number.isFinite(xMax)) return 'The x range must be two finite numbers.';
+  if (!Number.isFinite(xMin) || !Number.isFinite(xMax))
+    return 'The x range must be two finite numbers.';
   if (xMin >= xMax) return `The x range needs min < max (got ${xMin} … ${xMax}).`;
   if (xMin < -X_LIMIT || xMax > X_LIMIT) return `The x range must stay within ±${X_LIMIT}.`;
   if (xMax - xMin < MIN_SPAN) return `The x range must be at least ${MIN_SPAN} wide.`;
@@ -112,7 +128,8 @@ export function checkRange(xMin: number, xMax: number): string | undefined {
 }
 
 function boundedRange(xMin: number, xMax: number): [number, number] {
-  let span = Math.min(2 * X_LIMIT, Math.max(MIN_SPAN, xMax - xMin));
+  // A hair over the minimum: near ±X_LIMIT, lo + MIN_SPAN − lo rounds below MIN_SPAN.
+  let span = Math.min(2 * X_LIMIT, Math.max(MIN_SPAN * 1.01, xMax - xMin));
   let lo = Math.max(-X_LIMIT, Math.min(X_LIMIT - span, xMin));
   if (!Number.isFinite(lo)) lo = DEFAULT_X_RANGE[0];
   if (!Number.isFinite(span)) span = DEFAULT_X_RANGE[1] - DEFAULT_X_RANGE[0];
@@ -126,14 +143,22 @@ export function reduce(state: PlotState, action: PlotAction, lookup: Lookup): Re
     case 'add': {
       const curves = resolve(action.curves, state.curves, lookup, notes);
       const added = curves.find((c) => !state.curves.some((o) => o.key === c.key));
-      return done({ ...withCurves(state, curves), focus: added?.key ?? withCurves(state, curves).focus });
+      return done({
+        ...withCurves(state, curves),
+        focus: added?.key ?? withCurves(state, curves).focus,
+      });
     }
     case 'replace': {
       const curves = resolve(action.curves, [], lookup, notes);
       return done(withCurves({ ...state, focus: null, hidden: [] }, curves));
     }
     case 'remove':
-      return done(withCurves(state, state.curves.filter((c) => c.key !== action.key)));
+      return done(
+        withCurves(
+          state,
+          state.curves.filter((c) => c.key !== action.key),
+        ),
+      );
     case 'setParam': {
       const curve = state.curves.find((c) => c.key === action.key);
       const spec = curve && lookup(curve.id)?.paramSpecs.find((s) => s.name === action.name);
@@ -143,7 +168,9 @@ export function reduce(state: PlotState, action: PlotAction, lookup: Lookup): Re
       }
       const c = clampParam(spec, action.value, curve.params[spec.name] ?? spec.default);
       if (c.note) notes.push(c.note);
-      const curves = state.curves.map((x) => (x === curve ? { ...x, params: { ...x.params, [spec.name]: c.value } } : x));
+      const curves = state.curves.map((x) =>
+        x === curve ? { ...x, params: { ...x.params, [spec.name]: c.value } } : x,
+      );
       return done({ ...state, curves });
     }
     case 'resetParams': {
@@ -166,8 +193,18 @@ export function reduce(state: PlotState, action: PlotAction, lookup: Lookup): Re
       // From zoom/pan gestures, which may overshoot the limits: bound rather than refuse.
       const [xMin, xMax] = boundedRange(action.xMin, action.xMax);
       const yOk =
-        action.yMin !== null && action.yMax !== null && Number.isFinite(action.yMin) && Number.isFinite(action.yMax) && action.yMin < action.yMax;
-      return done({ ...state, xMin, xMax, yMin: yOk ? action.yMin : null, yMax: yOk ? action.yMax : null });
+        action.yMin !== null &&
+        action.yMax !== null &&
+        Number.isFinite(action.yMin) &&
+        Number.isFinite(action.yMax) &&
+        action.yMin < action.yMax;
+      return done({
+        ...state,
+        xMin,
+        xMax,
+        yMin: yOk ? action.yMin : null,
+        yMax: yOk ? action.yMax : null,
+      });
     }
     case 'zoom': {
       if (!(action.factor > 0) || !Number.isFinite(action.factor)) return done(state);
@@ -183,11 +220,23 @@ export function reduce(state: PlotState, action: PlotAction, lookup: Lookup): Re
       return done({ ...state, xMin, xMax });
     }
     case 'resetView':
-      return done({ ...state, xMin: DEFAULT_X_RANGE[0], xMax: DEFAULT_X_RANGE[1], yMin: null, yMax: null });
+      return done({
+        ...state,
+        xMin: DEFAULT_X_RANGE[0],
+        xMax: DEFAULT_X_RANGE[1],
+        yMin: null,
+        yMax: null,
+      });
     case 'toggleSeries':
-      return done({ ...state, series: { ...state.series, [action.series]: !state.series[action.series] } });
+      return done({
+        ...state,
+        series: { ...state.series, [action.series]: !state.series[action.series] },
+      });
     case 'toggleShade':
-      return done({ ...state, shade: { ...state.shade, [action.which]: !state.shade[action.which] } });
+      return done({
+        ...state,
+        shade: { ...state.shade, [action.which]: !state.shade[action.which] },
+      });
     case 'toggleHidden': {
       const hidden = state.hidden.includes(action.dataset)
         ? state.hidden.filter((h) => h !== action.dataset)
@@ -195,7 +244,9 @@ export function reduce(state: PlotState, action: PlotAction, lookup: Lookup): Re
       return done({ ...state, hidden });
     }
     case 'focus':
-      return done(state.curves.some((c) => c.key === action.key) ? { ...state, focus: action.key } : state);
+      return done(
+        state.curves.some((c) => c.key === action.key) ? { ...state, focus: action.key } : state,
+      );
   }
 }
 

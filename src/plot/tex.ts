@@ -31,7 +31,10 @@ export function substituteParams(tex: string, specs: readonly ParamSpec[], param
       ? new RegExp(`${sym}(?![A-Za-z])`, 'g')
       : new RegExp(`(?<![\\\\A-Za-z])${sym}(?![A-Za-z])`, 'g');
     const num = texNumber(v);
-    out = out.replace(re, v < 0 || num.includes('\\times') ? `{\\left(${num}\\right)}` : `{${num}}`);
+    out = out.replace(
+      re,
+      v < 0 || num.includes('\\times') ? `{\\left(${num}\\right)}` : `{${num}}`,
+    );
   }
   return out;
 }

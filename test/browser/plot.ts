@@ -45,7 +45,10 @@ body.vscode-light { --vscode-editor-background:#ffffff; --vscode-editor-foregrou
   --vscode-charts-yellow:#bf8803; --vscode-charts-orange:#d18616; --vscode-charts-purple:#652d90; }
 `;
 
-function state(curves: Array<{ id: string; params?: Record<string, number> }>, d2f = false): PlotState {
+function state(
+  curves: Array<{ id: string; params?: Record<string, number> }>,
+  d2f = false,
+): PlotState {
   return {
     version: 1,
     curves: curves.map((c, i) => ({ key: `c${i + 1}`, id: c.id, params: c.params ?? {} })),
@@ -154,7 +157,12 @@ interface Ctx {
   errors: string[];
 }
 
-async function openPage(browser: Browser, origin: string, cfg: { current: Page0 }, p: Page0): Promise<Ctx> {
+async function openPage(
+  browser: Browser,
+  origin: string,
+  cfg: { current: Page0 },
+  p: Page0,
+): Promise<Ctx> {
   cfg.current = p;
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const csp: string[] = [];
@@ -167,10 +175,14 @@ async function openPage(browser: Browser, origin: string, cfg: { current: Page0 
   await page.addInitScript(() => {
     const w = window as unknown as { __csp: string[] };
     w.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   await page.goto(origin + '/');
-  await page.waitForFunction(() => (window as unknown as { activationLensPlot?: unknown }).activationLensPlot !== undefined);
+  await page.waitForFunction(
+    () => (window as unknown as { activationLensPlot?: unknown }).activationLensPlot !== undefined,
+  );
   await page.waitForFunction(() => document.fonts.status === 'loaded');
   return { page, csp, errors };
 }
@@ -195,7 +207,11 @@ async function canvasStats(page: Page): Promise<{ drawn: number; hash: number; b
 const host = (page: Page): Promise<HostMessage[]> =>
   page.evaluate(() => (window as unknown as { __host: HostMessage[] }).__host);
 const plotState = (page: Page): Promise<PlotState> =>
-  page.evaluate(() => (window as unknown as { activationLensPlot: { state(): PlotState } }).activationLensPlot.state());
+  page.evaluate(() =>
+    (
+      window as unknown as { activationLensPlot: { state(): PlotState } }
+    ).activationLensPlot.state(),
+  );
 
 async function moveSlider(page: Page, selector: string, value: number): Promise<number> {
   return page.evaluate(
@@ -203,7 +219,9 @@ async function moveSlider(page: Page, selector: string, value: number): Promise<
       const el = document.querySelector(sel) as HTMLInputElement;
       el.value = String(v);
       el.dispatchEvent(new Event('input', { bubbles: true }));
-      return (window as unknown as { activationLensPlot: { lastRedrawMs(): number } }).activationLensPlot.lastRedrawMs();
+      return (
+        window as unknown as { activationLensPlot: { lastRedrawMs(): number } }
+      ).activationLensPlot.lastRedrawMs();
     },
     [selector, value] as const,
   );
@@ -215,7 +233,10 @@ function quantile(xs: number[], q: number): number {
 }
 
 /** Slider redraws with 4 curves × 2000 points × (f, f′, f″), each a full reduce → resample → chart.update('none'). */
-async function timeRedraws(page: Page, reps: number): Promise<{ median: number; p95: number; max: number; points: number }> {
+async function timeRedraws(
+  page: Page,
+  reps: number,
+): Promise<{ median: number; p95: number; max: number; points: number }> {
   const st = await plotState(page);
   const withParam = st.curves.find((c) => Object.keys(c.params).length > 0);
   if (!withParam) throw new Error('no curve with a parameter to move');
@@ -230,8 +251,17 @@ async function timeRedraws(page: Page, reps: number): Promise<{ median: number; 
     const t = await moveSlider(page, sel, min + ((max - min) * ((i * 7) % 20)) / 20);
     if (i >= 5) times.push(t); // first few warm up the JIT
   }
-  const points = await page.evaluate(() => (window as unknown as { activationLensPlot: { pointCount(): number } }).activationLensPlot.pointCount());
-  return { median: quantile(times, 0.5), p95: quantile(times, 0.95), max: Math.max(...times), points };
+  const points = await page.evaluate(() =>
+    (
+      window as unknown as { activationLensPlot: { pointCount(): number } }
+    ).activationLensPlot.pointCount(),
+  );
+  return {
+    median: quantile(times, 0.5),
+    p95: quantile(times, 0.95),
+    max: Math.max(...times),
+    points,
+  };
 }
 
 const FOUR = [
@@ -242,7 +272,8 @@ const FOUR = [
 ];
 
 async function main(): Promise<number> {
-  if (!existsSync(join(dist, 'plot.js'))) throw new Error('dist/webview/plot.js missing: run `npm run build` first');
+  if (!existsSync(join(dist, 'plot.js')))
+    throw new Error('dist/webview/plot.js missing: run `npm run build` first');
   const cfg = { current: { initial: state([]), theme: 'dark' as const } as Page0 };
   const { server, origin } = await serve(cfg);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
@@ -266,25 +297,38 @@ async function main(): Promise<number> {
   const allCsp: string[] = [];
   try {
     if (BENCH) {
-      const ctx = await openPage(browser, origin, cfg, { initial: state(FOUR, true), theme: 'dark' });
+      const ctx = await openPage(browser, origin, cfg, {
+        initial: state(FOUR, true),
+        theme: 'dark',
+      });
       const r = await timeRedraws(ctx.page, 200);
       console.log('| curves | points drawn | median ms | p95 ms | max ms |');
       console.log('|-------:|-------------:|----------:|-------:|-------:|');
-      console.log(`| 4 | ${r.points} | ${r.median.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.max.toFixed(2)} |`);
+      console.log(
+        `| 4 | ${r.points} | ${r.median.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.max.toFixed(2)} |`,
+      );
       await ctx.page.close();
       return r.p95 <= 16 ? 0 : 1;
     }
 
     const t0 = Date.now();
-    const one = await openPage(browser, origin, cfg, { initial: state([{ id: 'leaky_relu', params: { negative_slope: 0.05 } }]), theme: 'dark' });
+    const one = await openPage(browser, origin, cfg, {
+      initial: state([{ id: 'leaky_relu', params: { negative_slope: 0.05 } }]),
+      theme: 'dark',
+    });
     const firstPaintMs = Date.now() - t0;
-    console.log(`first paint (navigation → chart and formulas, incl. font load): ${firstPaintMs} ms`);
+    console.log(
+      `first paint (navigation → chart and formulas, incl. font load): ${firstPaintMs} ms`,
+    );
 
     await test('the canvas is drawn (non-background pixels)', async () => {
       const s = await canvasStats(one.page);
       assert(s.drawn > 2000, `only ${s.drawn} non-background pixels`);
       const st = await plotState(one.page);
-      assert(st.curves.length === 1 && st.curves[0]?.id === 'leaky_relu', 'state not loaded from host');
+      assert(
+        st.curves.length === 1 && st.curves[0]?.id === 'leaky_relu',
+        'state not loaded from host',
+      );
     });
 
     await test('KaTeX typesets f and f′ through the DOM', async () => {
@@ -294,15 +338,27 @@ async function main(): Promise<number> {
 
     await test('moving a slider changes the curve, the formula and the state', async () => {
       const before = await canvasStats(one.page);
-      const texBefore = await one.page.evaluate(() => document.querySelector('.formula')?.textContent ?? '');
+      const texBefore = await one.page.evaluate(
+        () => document.querySelector('.formula')?.textContent ?? '',
+      );
       await moveSlider(one.page, '#p-c1-negative_slope', 0.5);
-      await one.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await one.page.evaluate(
+        () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+      );
       const after = await canvasStats(one.page);
-      const texAfter = await one.page.evaluate(() => document.querySelector('.formula')?.textContent ?? '');
+      const texAfter = await one.page.evaluate(
+        () => document.querySelector('.formula')?.textContent ?? '',
+      );
       const st = await plotState(one.page);
-      assert(st.curves[0]?.params.negative_slope === 0.5, `param is ${st.curves[0]?.params.negative_slope}`);
+      assert(
+        st.curves[0]?.params.negative_slope === 0.5,
+        `param is ${st.curves[0]?.params.negative_slope}`,
+      );
       assert(before.hash !== after.hash, 'canvas unchanged');
-      assert(texBefore !== texAfter && texAfter.includes('0.5'), `formula did not follow: ${texAfter}`);
+      assert(
+        texBefore !== texAfter && texAfter.includes('0.5'),
+        `formula did not follow: ${texAfter}`,
+      );
       const box = await one.page.inputValue('#p-c1-negative_slope-n');
       assert(box === '0.5', `number box shows ${box}`);
     });
@@ -324,14 +380,19 @@ async function main(): Promise<number> {
     await test('export PNG sends a PNG data URL to the host', async () => {
       await one.page.click('#export-png');
       const m = (await host(one.page)).find((x) => x.type === 'exportPng');
-      assert(m && typeof m.dataUrl === 'string' && m.dataUrl.startsWith('data:image/png;base64,'), 'no PNG message');
+      assert(
+        m && typeof m.dataUrl === 'string' && m.dataUrl.startsWith('data:image/png;base64,'),
+        'no PNG message',
+      );
       assert((m?.dataUrl as string).length > 5000, 'PNG suspiciously small');
     });
 
     await test('export CSV sends header and 2000+ rows to the host', async () => {
       await one.page.click('#export-csv');
       const m = (await host(one.page)).find((x) => x.type === 'exportCsv');
-      const lines = String(m?.csv ?? '').trim().split('\r\n');
+      const lines = String(m?.csv ?? '')
+        .trim()
+        .split('\r\n');
       assert(lines[0]?.startsWith('x,leaky_relu(negative_slope='), `header ${lines[0]}`);
       assert(lines.length >= 2001, `${lines.length} lines`);
       assert(!/NaN/.test(String(m?.csv)), 'NaN in CSV');
@@ -340,9 +401,16 @@ async function main(): Promise<number> {
     await test('the crosshair read-out shows f, f′, f″ at the pointer', async () => {
       const box = await one.page.locator('canvas').boundingBox();
       assert(box, 'no canvas box');
-      await one.page.mouse.move((box?.x ?? 0) + (box?.width ?? 0) * 0.3, (box?.y ?? 0) + (box?.height ?? 0) / 2);
-      await one.page.waitForFunction(() => /x = /.test(document.querySelector('.readout')?.textContent ?? ''));
-      const cells = await one.page.$$eval('.readout tbody td', (tds) => tds.map((t) => t.textContent));
+      await one.page.mouse.move(
+        (box?.x ?? 0) + (box?.width ?? 0) * 0.3,
+        (box?.y ?? 0) + (box?.height ?? 0) / 2,
+      );
+      await one.page.waitForFunction(() =>
+        /x = /.test(document.querySelector('.readout')?.textContent ?? ''),
+      );
+      const cells = await one.page.$$eval('.readout tbody td', (tds) =>
+        tds.map((t) => t.textContent),
+      );
       assert(cells.length === 3 && cells.every((c) => c && c !== '—'), `cells ${cells.join('|')}`);
     });
 
@@ -358,16 +426,37 @@ async function main(): Promise<number> {
 
     await test('10k malformed messages are dropped with warnings and the panel keeps working', async () => {
       const warnings = await one.page.evaluate(async () => {
-        const junk: unknown[] = [null, 1, 'x', [], {}, { type: 'setState' }, { type: 'setState', state: { version: 2 } }, { type: 'notice', notice: { level: 'loud' } }, { type: 'exportResult', kind: 'gif' }];
+        const junk: unknown[] = [
+          null,
+          1,
+          'x',
+          [],
+          {},
+          { type: 'setState' },
+          { type: 'setState', state: { version: 2 } },
+          { type: 'notice', notice: { level: 'loud' } },
+          { type: 'exportResult', kind: 'gif' },
+        ];
         let seed = 7;
-        const rnd = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+        const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
         for (let i = 0; i < 10000; i++) {
           const base = junk[i % junk.length];
-          const m = i % 3 === 0 ? { type: 'setState', state: { version: 1, curves: [{ key: 'c1', id: 'gelu', params: { a: rnd() > 0.5 ? 'NaN' : null } }] } } : base;
+          const m =
+            i % 3 === 0
+              ? {
+                  type: 'setState',
+                  state: {
+                    version: 1,
+                    curves: [{ key: 'c1', id: 'gelu', params: { a: rnd() > 0.5 ? 'NaN' : null } }],
+                  },
+                }
+              : base;
           window.postMessage(m, '*');
         }
         await new Promise((r) => setTimeout(r, 300));
-        return (window as unknown as { __host: Array<{ type: string }> }).__host.filter((m) => m.type === 'log').length;
+        return (window as unknown as { __host: Array<{ type: string }> }).__host.filter(
+          (m) => m.type === 'log',
+        ).length;
       });
       assert(warnings >= 9000, `${warnings} warnings logged to host`);
       const before = await canvasStats(one.page);
@@ -383,39 +472,63 @@ async function main(): Promise<number> {
       });
       await one.page.waitForTimeout(100);
       const light = await canvasStats(one.page);
-      assert(light.bg.join() === '255,255,255', `background ${light.bg.join()} (was ${dark.bg.join()})`);
+      assert(
+        light.bg.join() === '255,255,255',
+        `background ${light.bg.join()} (was ${dark.bg.join()})`,
+      );
       await one.page.evaluate(() => document.body.classList.replace('vscode-light', 'vscode-dark'));
     });
 
     await test('state survives a reload (getState/setState)', async () => {
       await moveSlider(one.page, '#p-c1-negative_slope', 0.3);
       await one.page.reload();
-      await one.page.waitForFunction(() => (window as unknown as { activationLensPlot?: unknown }).activationLensPlot !== undefined);
+      await one.page.waitForFunction(
+        () =>
+          (window as unknown as { activationLensPlot?: unknown }).activationLensPlot !== undefined,
+      );
       const st = await plotState(one.page);
-      assert(st.curves[0]?.params.negative_slope === 0.3, `restored ${st.curves[0]?.params.negative_slope}`);
+      assert(
+        st.curves[0]?.params.negative_slope === 0.3,
+        `restored ${st.curves[0]?.params.negative_slope}`,
+      );
       const v = await one.page.inputValue('#p-c1-negative_slope');
       assert(v === '0.3', `slider shows ${v}`);
     });
-    allCsp.push(...one.csp, ...(await one.page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)));
+    allCsp.push(
+      ...one.csp,
+      ...(await one.page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)),
+    );
     await test('no page errors', async () => {
       const real = one.errors.filter((e) => !/Content Security Policy/.test(e));
       assert(real.length === 0, real.join('\n'));
     });
     await one.page.close();
 
-    const four = await openPage(browser, origin, cfg, { initial: state(FOUR, true), theme: 'dark' });
+    const four = await openPage(browser, origin, cfg, {
+      initial: state(FOUR, true),
+      theme: 'dark',
+    });
     await test('four curves × (f, f′, f″) are drawn', async () => {
-      const n = await four.page.evaluate(() => (window as unknown as { activationLensPlot: { datasetCount(): number } }).activationLensPlot.datasetCount());
+      const n = await four.page.evaluate(() =>
+        (
+          window as unknown as { activationLensPlot: { datasetCount(): number } }
+        ).activationLensPlot.datasetCount(),
+      );
       assert(n === 12, `${n} datasets`);
       const s = await canvasStats(four.page);
       assert(s.drawn > 5000, `${s.drawn} pixels`);
     });
     await test('slider redraw ≤ 16 ms for 4 curves × 2000 points × (f, f′, f″)', async () => {
       const r = await timeRedraws(four.page, 60);
-      console.log(`    redraw after a slider move: median ${r.median.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, max ${r.max.toFixed(2)} ms (${r.points} points)`);
+      console.log(
+        `    redraw after a slider move: median ${r.median.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, max ${r.max.toFixed(2)} ms (${r.points} points)`,
+      );
       assert(r.p95 <= 16, `p95 ${r.p95.toFixed(2)} ms`);
     });
-    allCsp.push(...four.csp, ...(await four.page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)));
+    allCsp.push(
+      ...four.csp,
+      ...(await four.page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)),
+    );
     await four.page.close();
 
     // Screenshots for the eye (git-ignored): one and four curves, light and dark.
@@ -427,8 +540,14 @@ async function main(): Promise<number> {
       ] as const) {
         const s = await openPage(browser, origin, cfg, { initial: state([...curves]), theme });
         await s.page.waitForTimeout(150);
-        await s.page.screenshot({ path: join(root, 'screenshots', `plot-${n}-${theme}.png`), fullPage: true });
-        allCsp.push(...s.csp, ...(await s.page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)));
+        await s.page.screenshot({
+          path: join(root, 'screenshots', `plot-${n}-${theme}.png`),
+          fullPage: true,
+        });
+        allCsp.push(
+          ...s.csp,
+          ...(await s.page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)),
+        );
         await s.page.close();
       }
     }

@@ -17,7 +17,10 @@ import type { Palette } from '../shared/theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, zoomPlugin);
 
-export type PlotDataset = ChartDataset<'line', Point[]> & { datasetKey: string; series: SeriesName };
+export type PlotDataset = ChartDataset<'line', Point[]> & {
+  datasetKey: string;
+  series: SeriesName;
+};
 
 export interface Overlay {
   /** Shaded x intervals of the focused curve. */
@@ -42,7 +45,12 @@ export function styleDataset(ds: PlotDataset, colour: string, p: Palette): void 
   ds.borderWidth = ds.series === 'f' ? p.lineWidth : Math.max(1, p.lineWidth - 0.5);
 }
 
-export function makeDataset(datasetKey: string, series: SeriesName, label: string, data: Point[]): PlotDataset {
+export function makeDataset(
+  datasetKey: string,
+  series: SeriesName,
+  label: string,
+  data: Point[],
+): PlotDataset {
   return {
     type: 'line',
     datasetKey,
@@ -131,7 +139,11 @@ export interface ChartCallbacks {
   legendFilter(datasetKey: string): boolean;
 }
 
-export function createChart(canvas: HTMLCanvasElement, overlay: Overlay, cb: ChartCallbacks): Chart<'line', Point[]> {
+export function createChart(
+  canvas: HTMLCanvasElement,
+  overlay: Overlay,
+  cb: ChartCallbacks,
+): Chart<'line', Point[]> {
   const p = overlay.palette;
   const viewChanged = ({ chart }: { chart: Chart }): void => {
     const { x, y } = chart.scales;
@@ -179,12 +191,18 @@ export function createChart(canvas: HTMLCanvasElement, overlay: Overlay, cb: Cha
             },
           },
           onClick: (_e, item, legend) => {
-            const ds = legend.chart.data.datasets[item.datasetIndex ?? -1] as PlotDataset | undefined;
+            const ds = legend.chart.data.datasets[item.datasetIndex ?? -1] as
+              PlotDataset | undefined;
             if (ds) cb.onLegendToggle(ds.datasetKey);
           },
         },
         zoom: {
-          zoom: { wheel: { enabled: true }, pinch: { enabled: true }, mode: 'xy', onZoomComplete: viewChanged },
+          zoom: {
+            wheel: { enabled: true },
+            pinch: { enabled: true },
+            mode: 'xy',
+            onZoomComplete: viewChanged,
+          },
           pan: { enabled: true, mode: 'xy', onPanComplete: viewChanged },
         },
       },

@@ -31,7 +31,15 @@ import {
 } from '../../src/protocol';
 import { currentPalette, observeTheme, type Palette } from '../shared/theme';
 import { vscodeApi } from '../shared/vscodeApi';
-import { applyPalette, createChart, makeDataset, seriesLabel, styleDataset, type Overlay, type PlotDataset } from './chart';
+import {
+  applyPalette,
+  createChart,
+  makeDataset,
+  seriesLabel,
+  styleDataset,
+  type Overlay,
+  type PlotDataset,
+} from './chart';
 import { h } from './dom';
 
 const vscode = vscodeApi<FromWebviewMessage, PlotState>();
@@ -80,7 +88,18 @@ const exportCsv = button('CSV', 'Export the curves as CSV', 'export-csv');
 const toolbar = h(
   'header',
   { class: 'toolbar' },
-  h('fieldset', {}, h('legend', {}, 'Range'), xMinLabel, xMinInput, xMaxLabel, xMaxInput, zoomIn, zoomOut, resetView),
+  h(
+    'fieldset',
+    {},
+    h('legend', {}, 'Range'),
+    xMinLabel,
+    xMinInput,
+    xMaxLabel,
+    xMaxInput,
+    zoomIn,
+    zoomOut,
+    resetView,
+  ),
   h('fieldset', {}, h('legend', {}, 'Show'), ...seriesNames.flatMap((s) => seriesChecks[s])),
   h(
     'fieldset',
@@ -102,7 +121,11 @@ const canvas = h('canvas', {
 });
 const chartWrap = h('section', { class: 'chart-wrap' }, canvas);
 const readoutEl = h('table', { class: 'readout', 'aria-label': 'Values at the pointer' });
-const empty = h('p', { class: 'empty' }, 'No activation plotted yet: run “Activation Lens: Plot Activation…”.');
+const empty = h(
+  'p',
+  { class: 'empty' },
+  'No activation plotted yet: run “Activation Lens: Plot Activation…”.',
+);
 const cards = h('section', { class: 'cards', 'aria-label': 'Curves' });
 app.append(toolbar, notices, chartWrap, readoutEl, empty, cards);
 
@@ -166,7 +189,8 @@ function updateShading(): void {
 }
 
 function applyVisibility(): void {
-  for (const ds of datasetsOf()) ds.hidden = !state.series[ds.series] || state.hidden.includes(ds.datasetKey);
+  for (const ds of datasetsOf())
+    ds.hidden = !state.series[ds.series] || state.hidden.includes(ds.datasetKey);
 }
 
 function applyScales(): void {
@@ -228,7 +252,8 @@ function renderFormulas(c: CurveState): void {
   const card = cardByKey.get(c.key);
   const a = lookup(c.id);
   if (!card || !a) return;
-  const sub = (tex: string | undefined): string => (tex ? substituteParams(tex, a.paramSpecs, c.params) : '');
+  const sub = (tex: string | undefined): string =>
+    tex ? substituteParams(tex, a.paramSpecs, c.params) : '';
   const f = sub(a.formulas.f?.tex);
   const df = sub(a.formulas.df?.tex);
   renderTex(card.formulaF, f && `f(x) = ${f}`);
@@ -240,7 +265,10 @@ const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
 function propertiesTable(a: ActivationDescriptor): HTMLTableElement {
   const p = a.properties;
   const rows: Array<[string, string]> = [
-    ['Range', `[${formatNumber(p.range[0])}, ${formatNumber(p.range[1])}]`.replace(/Infinity/g, '∞')],
+    [
+      'Range',
+      `[${formatNumber(p.range[0])}, ${formatNumber(p.range[1])}]`.replace(/Infinity/g, '∞'),
+    ],
     ['Bounded above / below', `${yesNo(p.boundedAbove)} / ${yesNo(p.boundedBelow)}`],
     ['Monotonic', yesNo(p.monotonic)],
     ['Smooth (C¹)', yesNo(p.smooth)],
@@ -251,7 +279,11 @@ function propertiesTable(a: ActivationDescriptor): HTMLTableElement {
     'table',
     { class: 'props' },
     h('caption', {}, 'Properties (default parameters)'),
-    h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v)))),
+    h(
+      'tbody',
+      {},
+      ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v))),
+    ),
   );
 }
 
@@ -272,7 +304,14 @@ function buildCard(c: CurveState, index: number): Card | undefined {
   for (const spec of a.paramSpecs) {
     const base = `p-${c.key}-${spec.name}`;
     const v = String(c.params[spec.name] ?? spec.default);
-    const range = h('input', { id: base, type: 'range', min: spec.min, max: spec.max, step: spec.step, value: v });
+    const range = h('input', {
+      id: base,
+      type: 'range',
+      min: spec.min,
+      max: spec.max,
+      step: spec.step,
+      value: v,
+    });
     const box = h('input', {
       id: `${base}-n`,
       type: 'number',
@@ -290,7 +329,12 @@ function buildCard(c: CurveState, index: number): Card | undefined {
     });
     inputs.set(spec.name, [range, box]);
     params.append(
-      h('label', { for: base, title: spec.description }, h('code', {}, spec.name), ` (${spec.min} … ${spec.max})`),
+      h(
+        'label',
+        { for: base, title: spec.description },
+        h('code', {}, spec.name),
+        ` (${spec.min} … ${spec.max})`,
+      ),
       range,
       box,
     );
@@ -298,7 +342,16 @@ function buildCard(c: CurveState, index: number): Card | undefined {
   const el = h(
     'article',
     { class: 'card', 'data-key': c.key },
-    h('header', {}, swatch, h('h2', {}, a.name), h('code', {}, c.id), h('span', { class: 'spacer' }), reset, remove),
+    h(
+      'header',
+      {},
+      swatch,
+      h('h2', {}, a.name),
+      h('code', {}, c.id),
+      h('span', { class: 'spacer' }),
+      reset,
+      remove,
+    ),
     formulaF,
     formulaDf,
     params.childElementCount ? params : h('p', { class: 'muted' }, 'No parameters.'),
@@ -322,7 +375,11 @@ function rebuildCards(): void {
   empty.hidden = state.curves.length > 0;
   focusSelect.replaceChildren(
     ...state.curves.map((c) =>
-      h('option', { value: c.key, selected: c.key === state.focus }, curveLabel(lookup(c.id)?.name ?? c.id, c.params)),
+      h(
+        'option',
+        { value: c.key, selected: c.key === state.focus },
+        curveLabel(lookup(c.id)?.name ?? c.id, c.params),
+      ),
     ),
   );
   focusSelect.disabled = state.curves.length === 0;
@@ -350,7 +407,14 @@ function syncToolbar(): void {
 // ---------- read-out ----------
 
 function renderReadout(x: number | null): void {
-  const head = h('tr', {}, h('th', { scope: 'col' }, x === null ? 'x' : `x = ${formatNumber(x)}`), h('th', { scope: 'col' }, 'f'), h('th', { scope: 'col' }, 'f′'), h('th', { scope: 'col' }, 'f″'));
+  const head = h(
+    'tr',
+    {},
+    h('th', { scope: 'col' }, x === null ? 'x' : `x = ${formatNumber(x)}`),
+    h('th', { scope: 'col' }, 'f'),
+    h('th', { scope: 'col' }, 'f′'),
+    h('th', { scope: 'col' }, 'f″'),
+  );
   const rows = state.curves.map((c, i) => {
     const a = lookup(c.id);
     const r = a && x !== null ? readout(a, c.params, x) : { f: null, df: null, d2f: null };
@@ -474,14 +538,23 @@ function load(next: PlotState): void {
   persist();
 }
 
-xMinInput.addEventListener('change', () => dispatch({ type: 'setRange', xMin: Number(xMinInput.value), xMax: state.xMax }));
-xMaxInput.addEventListener('change', () => dispatch({ type: 'setRange', xMin: state.xMin, xMax: Number(xMaxInput.value) }));
+xMinInput.addEventListener('change', () =>
+  dispatch({ type: 'setRange', xMin: Number(xMinInput.value), xMax: state.xMax }),
+);
+xMaxInput.addEventListener('change', () =>
+  dispatch({ type: 'setRange', xMin: state.xMin, xMax: Number(xMaxInput.value) }),
+);
 zoomIn.addEventListener('click', () => dispatch({ type: 'zoom', factor: 0.8 }));
 zoomOut.addEventListener('click', () => dispatch({ type: 'zoom', factor: 1.25 }));
 resetView.addEventListener('click', () => dispatch({ type: 'resetView' }));
-for (const s of seriesNames) seriesChecks[s][0].addEventListener('change', () => dispatch({ type: 'toggleSeries', series: s }));
+for (const s of seriesNames)
+  seriesChecks[s][0].addEventListener('change', () =>
+    dispatch({ type: 'toggleSeries', series: s }),
+  );
 vanishCheck[0].addEventListener('change', () => dispatch({ type: 'toggleShade', which: 'vanish' }));
-explodeCheck[0].addEventListener('change', () => dispatch({ type: 'toggleShade', which: 'explode' }));
+explodeCheck[0].addEventListener('change', () =>
+  dispatch({ type: 'toggleShade', which: 'explode' }),
+);
 focusSelect.addEventListener('change', () => dispatch({ type: 'focus', key: focusSelect.value }));
 canvas.addEventListener('keydown', (e) => {
   const actions: Record<string, PlotAction> = {
@@ -505,7 +578,11 @@ function fileStem(): string {
 }
 
 exportPng.addEventListener('click', () => {
-  post({ type: 'exportPng', dataUrl: chart.toBase64Image('image/png', 1), fileName: `${fileStem()}.png` });
+  post({
+    type: 'exportPng',
+    dataUrl: chart.toBase64Image('image/png', 1),
+    fileName: `${fileStem()}.png`,
+  });
 });
 exportCsv.addEventListener('click', () => {
   const curves = state.curves.flatMap((c) => {
@@ -513,7 +590,13 @@ exportCsv.addEventListener('click', () => {
     return a ? [{ label: curveLabel(c.id, c.params), activation: a, params: c.params }] : [];
   });
   const shown = seriesNames.filter((s) => state.series[s]);
-  const csv = buildCsv(curves, state.xMin, state.xMax, DEFAULT_POINTS, shown.length ? shown : ['f']);
+  const csv = buildCsv(
+    curves,
+    state.xMin,
+    state.xMax,
+    DEFAULT_POINTS,
+    shown.length ? shown : ['f'],
+  );
   post({ type: 'exportCsv', csv, fileName: `${fileStem()}.csv` });
 });
 

@@ -79,7 +79,9 @@ export function readPalette(get: (name: string) => string, kind: ThemeKind): Pal
     kind,
     foreground: fg,
     background: v(['--vscode-editor-background'], fb.bg as string),
-    grid: hc ? v(['--vscode-contrastBorder'], fg) : v(['--vscode-editorWidget-border', '--vscode-panel-border'], fb.grid as string),
+    grid: hc
+      ? v(['--vscode-contrastBorder'], fg)
+      : v(['--vscode-editorWidget-border', '--vscode-panel-border'], fb.grid as string),
     focus: v(['--vscode-focusBorder'], fb.focus as string),
     series: [
       v(['--vscode-charts-blue'], fb.blue as string),
@@ -107,6 +109,9 @@ export function currentPalette(doc: Document = document): Palette {
 /** Calls `onChange` with the new palette whenever VS Code changes the theme; returns a disposer. */
 export function observeTheme(onChange: (p: Palette) => void, doc: Document = document): () => void {
   const mo = new MutationObserver(() => onChange(currentPalette(doc)));
-  mo.observe(doc.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-id', 'style'] });
+  mo.observe(doc.body, {
+    attributes: true,
+    attributeFilter: ['class', 'data-vscode-theme-id', 'style'],
+  });
   return () => mo.disconnect();
 }

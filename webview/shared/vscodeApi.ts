@@ -6,7 +6,11 @@ export interface VsCodeApi<Out, S> {
   setState(state: S): void;
 }
 
-declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
+declare function acquireVsCodeApi(): {
+  postMessage(m: unknown): void;
+  getState(): unknown;
+  setState(s: unknown): void;
+};
 
 let api: VsCodeApi<unknown, unknown> | undefined;
 

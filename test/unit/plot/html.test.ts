@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { nonceFrom, plotCsp, plotHtml } from '../../../src/plot/html';
+
+const html = plotHtml({
+  cspSource: 'https://x.vscode-cdn.net',
+  nonce: 'abc123',
+  scriptUri: 'https://x.vscode-cdn.net/plot.js',
+  styleUri: 'https://x.vscode-cdn.net/plot.css',
+  katexStyleUri: 'https://x.vscode-cdn.net/katex/katex.min.css',
+});
+
+describe('plot panel HTML and CSP', () => {
+  it("denies by default, allows scripts only by nonce, and has no 'unsafe-*'", () => {
+    const csp = plotCsp('https://x.vscode-cdn.net', 'abc123');
+    expect(csp).toMatch(
+      /^default-src 'none'; script-src 'nonce-abc123'; style-src https:\/\/x.vscode-cdn.net; font-src https:\/\/x.vscode-cdn.net; img-src https:\/\/x.vscode-cdn.net data:$/,
+    );
+    expect(html).toContain(`content="${csp}"`);
+    expect(html).not.toMatch(/unsafe-/);
+  });
+
+  it('puts the nonce on every script and has no inline style or script', () => {
+    const scripts = html.match(/<script[^>]*>/g) ?? [];
+    expect(scripts).toHaveLength(1);
+    for (const s of scripts) expect(s).toMatch(/nonce="abc123" src="/);
+    expect(html).not.toMatch(/style="/);
+    expect(html).not.toMatch(/<style/);
+    expect(html).not.toMatch(/<script[^>]*>[^<]/);
+  });
+
+  it('escapes URIs into attributes', () => {
+    const h = plotHtml({
+      cspSource: 'o',
+      nonce: 'n',
+      scriptUri: 'a"b',
+      styleUri: 's',
+      katexStyleUri: 'k',
+    });
+    expect(h).toContain('src="a&quot;b"');
+  });
+
+  it('makes base64url nonces from random bytes', () => {
+    expect(nonceFrom(new Uint8Array([251, 255, 191]))).toBe('-_-_');
+    expect(nonceFrom(new Uint8Array(16))).toHaveLength(22);
+  });
+});

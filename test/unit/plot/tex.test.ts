@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import katex from 'katex';
+import type { ParamSpec } from '../../../src/kernel/types';
+import { substituteParams, texNumber } from '../../../src/plot/tex';
+
+const spec = (name: string, symbol: string): ParamSpec => ({
+  name,
+  symbol,
+  default: 1,
+  min: -10,
+  max: 10,
+  step: 0.1,
+  description: '',
+});
+
+describe('formula parameter substitution', () => {
+  it('writes numbers as TeX, with powers of ten for tiny and huge values', () => {
+    expect(texNumber(0.25)).toBe('0.25');
+    expect(texNumber(1.5e-5)).toBe('1.5 \\times 10^{-5}');
+    expect(texNumber(NaN)).toBe('\\text{?}');
+  });
+
+  it('replaces a command symbol only as a whole command', () => {
+    const tex = '\\max(\\alpha x, x) + \\alphabet';
+    expect(
+      substituteParams(tex, [spec('negative_slope', '\\alpha')], { negative_slope: 0.2 }),
+    ).toBe('\\max({0.2} x, x) + \\alphabet');
+  });
+
+  it('replaces a letter symbol only as a token, never inside commands', () => {
+    const tex = '\\max(0, x) \\cdot \\tanh(a x) + a';
+    expect(substituteParams(tex, [spec('a', 'a')], { a: 3 })).toBe(
+      '\\max(0, x) \\cdot \\tanh({3} x) + {3}',
+    );
+  });
+
+  it('parenthesises negatives and leaves symbols without a value alone', () => {
+    expect(substituteParams('\\beta x', [spec('beta', '\\beta')], { beta: -2 })).toBe(
+      '{\\left(-2\\right)} x',
+    );
+    expect(substituteParams('\\beta x', [spec('beta', '\\beta')], {})).toBe('\\beta x');
+  });
+
+  it('produces TeX that KaTeX parses (strict, throwing on error)', () => {
+    const out = substituteParams(
+      '\\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & \\text{otherwise} \\end{cases}',
+      [spec('alpha', '\\alpha')],
+      { alpha: 1e-7 },
+    );
+    expect(() => katex.renderToString(out, { throwOnError: true })).not.toThrow();
+  });
+});
