@@ -1,0 +1,80 @@
+// A user runs the plot commands from the command palette: the panel's chart is drawn (canvas
+// pixels read from inside the webview's frame) and the webview reports no CSP violation.
+import * as assert from 'node:assert/strict';
+import {
+  canvasesInWebviews,
+  closeWorkbench,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  slug,
+  waitForDrawnCanvas,
+  webviewTexts,
+} from './workbench.mjs';
+
+/** Picks quick-pick rows by label; with `many`, ticks each row's checkbox as a user clicks it. */
+async function pick(page, labels, { many = false } = {}) {
+  const input = page.locator('.quick-input-widget input.input');
+  for (const label of labels) {
+    await input.fill(label);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ timeout: 20_000 });
+    if (many) await row.locator('.quick-input-list-checkbox, input[type=checkbox]').first().click();
+    else await page.keyboard.press('Enter');
+  }
+  if (many) {
+    await input.fill('');
+    await page.keyboard.press('Enter');
+  }
+}
+
+for (const theme of ['dark', 'light']) {
+  describe(`plot panel in a real workbench (${theme} theme)`, function () {
+    this.timeout(120_000);
+    let wb;
+    before(async () => {
+      wb = await openWorkbench({ theme });
+    });
+    afterEach(async function () {
+      if (this.currentTest?.state === 'failed' && wb)
+        await screenshot(wb.page, `failed-${slug(this.currentTest.fullTitle())}`);
+    });
+    after(async () => {
+      await closeWorkbench(wb);
+    });
+
+    it('plots one activation picked from the command palette', async () => {
+      await runCommand(wb.page, 'Activation Lens: Plot Activation');
+      await pick(wb.page, ['gelu_tanh']);
+      const canvases = await waitForDrawnCanvas(wb.page);
+      await wb.page.waitForTimeout(1000);
+      await screenshot(wb.page, `plot-1-${theme}`);
+      assert.ok(
+        canvases.some((c) => c.drawn > 500),
+        JSON.stringify(canvases),
+      );
+      assert.match(await webviewTexts(wb.page), /gelu/i, 'the panel names the activation');
+    });
+
+    it('overlays four activations from Compare Activations', async () => {
+      await wb.page.keyboard.press('Escape');
+      await runCommand(wb.page, 'Activation Lens: Compare Activations');
+      await pick(wb.page, ['sigmoid', 'tanh', 'relu6', 'silu'], { many: true });
+      await waitForDrawnCanvas(wb.page);
+      await wb.page.waitForTimeout(1000);
+      const text = await webviewTexts(wb.page);
+      await screenshot(wb.page, `plot-4-${theme}`);
+      for (const id of ['sigmoid', 'tanh', 'relu6', 'silu'])
+        assert.match(text, new RegExp(id, 'i'), `${id} in the panel`);
+    });
+
+    it('causes no Content-Security-Policy violation in any frame', async () => {
+      const canvases = await canvasesInWebviews(wb.page);
+      assert.ok(
+        canvases.length > 0,
+        'no webview with a canvas is open, so there is nothing to check',
+      );
+      assert.deepEqual(wb.cspViolations, []);
+    });
+  });
+}
