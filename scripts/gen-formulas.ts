@@ -191,7 +191,10 @@ interface Piece {
 
 const P = { cond: 0, or: 1, and: 2, rel: 3, add: 4, mul: 5, neg: 6, pow: 7, atom: 8 } as const;
 
-/** Symbols: TeX and Unicode. PyTorch names that read as words stay words, as PyTorch's docs write them. */
+/**
+ * Symbols: TeX and Unicode. Parameters use the kernel's ParamSpec.symbol (a unit test holds them
+ * equal), so a hover's "α = 0.01" names the α of the formula above it.
+ */
 const SYMBOLS: Readonly<Record<string, { tex: string; unicode: string }>> = {
   x: { tex: 'x', unicode: 'x' },
   pi: { tex: '\\pi', unicode: 'π' },
@@ -199,15 +202,15 @@ const SYMBOLS: Readonly<Record<string, { tex: string; unicode: string }>> = {
   beta: { tex: '\\beta', unicode: 'β' },
   lambd: { tex: '\\lambda', unicode: 'λ' },
   lambda: { tex: '\\lambda', unicode: 'λ' },
+  negative_slope: { tex: '\\alpha', unicode: 'α' },
   weight: { tex: 'a', unicode: 'a' },
+  min_val: { tex: 'a', unicode: 'a' },
+  max_val: { tex: 'b', unicode: 'b' },
+  threshold: { tex: '\\theta', unicode: 'θ' },
+  value: { tex: 'v', unicode: 'v' },
+  lower: { tex: 'l', unicode: 'l' },
+  upper: { tex: 'u', unicode: 'u' },
   b: { tex: 'b', unicode: 'b' },
-  negative_slope: { tex: '\\mathrm{negative\\_slope}', unicode: 'negative_slope' },
-  min_val: { tex: '\\mathrm{min\\_val}', unicode: 'min_val' },
-  max_val: { tex: '\\mathrm{max\\_val}', unicode: 'max_val' },
-  threshold: { tex: '\\mathrm{threshold}', unicode: 'threshold' },
-  value: { tex: '\\mathrm{value}', unicode: 'value' },
-  lower: { tex: '\\mathrm{lower}', unicode: 'lower' },
-  upper: { tex: '\\mathrm{upper}', unicode: 'upper' },
 };
 
 /** Named functions: TeX operator and Unicode name. exp, sqrt, abs are rendered structurally. */

@@ -2,6 +2,12 @@
  * Formulas per kernel id, as data: `expr` (mathjs syntax, what the unit tests evaluate against the
  * kernel), `tex` (KaTeX) and `unicode` (hovers). All three are generated from `expr` by
  * scripts/gen-formulas.ts, so what we show is what we test. No mathjs at runtime: plain strings.
+ *
+ * Evaluating an `expr` yourself: bind `x`, the parameters (PyTorch names), the activation's
+ * constants (FORMULA_CONSTANTS: SELU's `lambda`, `alpha`) and the helpers `sigma`, `Phi`, `phi`,
+ * `softplus`, `sech` (definitions in FORMULA_HELPERS). Conditions are exact comparisons: give
+ * mathjs a relative tolerance under half an ulp (`relTol: Number.EPSILON / 4, absTol: 0`), or its
+ * default tolerance makes `x > 0` false at x = 1e-300.
  */
 import { GENERATED_FORMULAS, GENERATED_HELPERS } from './formulas.generated';
 import type { Formula, Formulas } from './types';
@@ -46,6 +52,16 @@ export const FORMULAS: Readonly<Record<string, Formulas>> = Object.freeze(
 );
 
 export const FORMULA_HELPERS: Readonly<Record<string, FormulaHelper>> = GENERATED_HELPERS;
+
+/** Named constants per kernel id (only SELU has any: λ and α); ids without constants are absent. */
+export const FORMULA_CONSTANTS: Readonly<Record<string, readonly FormulaConstant[]>> =
+  Object.freeze(
+    Object.fromEntries(
+      Object.entries(GENERATED_FORMULAS)
+        .filter(([, g]) => g.constants.length > 0)
+        .map(([id, g]) => [id, g.constants]),
+    ),
+  );
 
 /** One "where …" line under a formula: a helper's definition or a constant's value. */
 export interface FormulaNote {

@@ -107,9 +107,8 @@ describe('Unicode', () => {
     expect(FORMULAS.elu!.f.unicode).toBe('{ x if x > 0; α(eˣ − 1) otherwise }');
     expect(FORMULAS.gelu!.df.unicode).toBe('Φ(x) + x·φ(x)');
     expect(FORMULA_HELPERS.Phi!.unicode).toBe('Φ(x) = ½(1 + erf(x/√2))');
-    expect(FORMULAS.hardtanh!.f.unicode).toBe(
-      '{ min_val if x < min_val; max_val if x > max_val; x otherwise }',
-    );
+    expect(FORMULAS.hardtanh!.f.unicode).toBe('{ a if x < a; b if x > b; x otherwise }');
+    expect(FORMULAS.leaky_relu!.f.unicode).toBe('{ x if x > 0; αx otherwise }');
     expect(FORMULAS.squareplus!.f.unicode).toBe('½(x + √(x² + b))');
   });
 });

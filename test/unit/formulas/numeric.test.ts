@@ -3,11 +3,11 @@
  * generated from) is evaluated with mathjs and compared with the kernel's f, f′, f″, and with
  * numeric derivatives of the formulas themselves. A typo in a shown formula fails here.
  */
+import { readFileSync } from 'node:fs';
 import { compile, parse } from 'mathjs';
 import { describe, expect, it } from 'vitest';
-import { HELPERS } from '../../../scripts/gen-formulas';
-import { FORMULAS } from '../../../src/kernel/formulas';
-import { GENERATED_FORMULAS } from '../../../src/kernel/formulas.generated';
+import { HELPERS, renderFormula } from '../../../scripts/gen-formulas';
+import { FORMULAS, FORMULA_CONSTANTS } from '../../../src/kernel/formulas';
 import { activations, getActivation } from '../../../src/kernel/registry';
 import type { Params } from '../../../src/kernel/types';
 import { evaluateExpr, referenceHelpers, seededRandom } from './reference';
@@ -34,7 +34,7 @@ function variablesOf(expr: string): string[] {
 
 function constantsOf(id: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const c of GENERATED_FORMULAS[id]?.constants ?? []) out[c.name] = c.value;
+  for (const c of FORMULA_CONSTANTS[id] ?? []) out[c.name] = c.value;
   return out;
 }
 
@@ -141,7 +141,7 @@ describe('helper definitions', () => {
   );
 
   it('SELU constants are the published values rounded to float64', () => {
-    const selu = GENERATED_FORMULAS.selu!.constants;
+    const selu = FORMULA_CONSTANTS.selu ?? [];
     expect(selu.find((c) => c.name === 'lambda')?.value).toBe(
       Number('1.0507009873554804934193349852946'),
     );
@@ -149,6 +149,43 @@ describe('helper definitions', () => {
       Number('1.6732632423543772848170429916717'),
     );
   });
+});
+
+interface ReferenceCase {
+  id: string;
+  params: Record<string, number>;
+  x: (number | string)[];
+  f: (number | string)[];
+  df: (number | string | null)[];
+}
+
+describe('formulas agree with the mpmath truth of the shared reference file', () => {
+  const file = '/work/shared/reference/activations.json';
+  const cases = (JSON.parse(readFileSync(file, 'utf8')) as { cases: ReferenceCase[] }).cases;
+  it.each(cases.map((c) => ({ ...c, label: `${c.id} ${JSON.stringify(c.params)}` })))(
+    '$label',
+    (c) => {
+      const formulas = FORMULAS[c.id];
+      if (!formulas) throw new Error(`no formulas for reference id '${c.id}'`);
+      const vars = { ...TORCH_DEFAULTS[c.id], ...c.params, ...constantsOf(c.id) };
+      let compared = 0;
+      c.x.forEach((x, i) => {
+        // The plain formulas are not meant to be evaluated at huge |x| (overflow, cancellation).
+        if (typeof x !== 'number' || Math.abs(x) > 8) return;
+        for (const [w, truth] of [
+          ['f', c.f[i]],
+          ['df', c.df[i]],
+        ] as const) {
+          if (typeof truth !== 'number') continue;
+          const shown = evaluateExpr(formulas[w].expr, x, vars);
+          compared++;
+          if (!close(shown, truth))
+            expect.fail(`${c.id}.${w}(${x}): formula ${shown}, truth ${truth}`);
+        }
+      });
+      expect(compared).toBeGreaterThan(200);
+    },
+  );
 });
 
 describe('formulas agree with the kernel', () => {
@@ -174,6 +211,17 @@ describe('formulas agree with the kernel', () => {
         if (expr === undefined) continue;
         for (const s of variablesOf(expr))
           expect(allowed.has(s), `${a.id}.${w} uses '${s}'`).toBe(true);
+      }
+    }
+  });
+
+  it("formulas write each parameter with the kernel's ParamSpec.symbol", () => {
+    for (const a of activations) {
+      const used = new Set(
+        WHICH.flatMap((w) => (a.formulas[w] ? variablesOf(a.formulas[w].expr) : [])),
+      );
+      for (const p of a.paramSpecs) {
+        if (used.has(p.name)) expect(renderFormula(p.name).tex, `${a.id}.${p.name}`).toBe(p.symbol);
       }
     }
   });

@@ -5,7 +5,15 @@
  * lose accuracy in [−30, 30] (erfc from @stdlib for the Gaussian tail, branch on sign for σ).
  */
 import erfc from '@stdlib/math-base-special-erfc';
-import { compile, type EvalFunction } from 'mathjs';
+import { all, create, type EvalFunction } from 'mathjs';
+
+/**
+ * mathjs compares with a tolerance by default (relTol 1e-12, absTol 1e-15), so `x > 0` is false at
+ * x = 1e-300. The formulas' conditions mean exact comparisons: a relative tolerance below half an
+ * ulp makes them exact. (mathjs refuses relTol = 0.)
+ */
+if (!all) throw new Error('mathjs: the `all` factory map is missing');
+const math = create(all, { relTol: Number.EPSILON / 4, absTol: 0 });
 
 const SQRT2 = Math.SQRT2;
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
@@ -28,7 +36,7 @@ export function evaluateExpr(
 ): number {
   let compiled = cache.get(expr);
   if (!compiled) {
-    compiled = compile(expr);
+    compiled = math.compile(expr);
     cache.set(expr, compiled);
   }
   const value: unknown = compiled.evaluate({ ...referenceHelpers, ...vars, x });
