@@ -46,7 +46,7 @@ FNS = {
     "rrelu": lambda x: F.rrelu(x, training=False),
     "threshold": lambda x: F.threshold(x, 0.0, 0.0),
     "identity": lambda x: x * 1.0,
-    "step": lambda x: torch.heaviside(x, torch.zeros(1, dtype=torch.float64)) + 0 * x,
+    "step": lambda x: (x > 0).to(x.dtype) + 0 * x,
     "squareplus": lambda x: 0.5 * (x + torch.sqrt(x * x + 4.0)),
     "hard_sigmoid_linear": lambda x: torch.clamp(0.2 * x + 0.5, 0.0, 1.0),
     "exponential": torch.exp,

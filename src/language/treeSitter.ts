@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 
@@ -19,10 +20,11 @@ function wasmDir(): { core: string; python: string } {
     const core = join(dir, 'web-tree-sitter.wasm');
     if (existsSync(core)) return { core, python: join(dir, 'tree-sitter-python.wasm') };
   }
-  // Unbundled (vitest): resolve from node_modules.
+  // Unbundled (vitest, scripts): resolve from node_modules, out of esbuild's sight.
+  const resolve = createRequire(__filename).resolve;
   return {
-    core: require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
-    python: join(require.resolve('tree-sitter-python/package.json'), '..', 'tree-sitter-python.wasm'),
+    core: resolve('web-tree-sitter/web-tree-sitter.wasm'),
+    python: join(resolve('tree-sitter-python/package.json'), '..', 'tree-sitter-python.wasm'),
   };
 }
 
