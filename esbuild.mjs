@@ -5,7 +5,8 @@ import { cpSync, mkdirSync } from 'node:fs';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production') || process.env.CI === 'true';
 
-const node = { platform: 'node', format: 'cjs', target: 'node20', bundle: true };
+// mainFields: prefer ESM entry points; jsonc-parser's UMD main hides its requires from esbuild.
+const node = { platform: 'node', format: 'cjs', target: 'node20', bundle: true, mainFields: ['module', 'main'] };
 const browser = { platform: 'browser', format: 'iife', target: 'chrome120', bundle: true };
 
 /** One entry per bundle; features add theirs here. */
