@@ -191,6 +191,7 @@ export const SPELLINGS: Readonly<Record<string, readonly Spelling[]>> = {
       note: 'keras.activations.leaky_relu defaults to 0.2, the LeakyReLU layer to 0.3.',
     }),
     str('keras', 'leaky_relu', {
+      fixed: { negative_slope: 0.2 },
       note: 'As a string id Keras uses keras.activations.leaky_relu: slope 0.2.',
     }),
     tfnn('leaky_relu', [p('alpha', 'negative_slope', 0.2)], {
@@ -203,7 +204,10 @@ export const SPELLINGS: Readonly<Record<string, readonly Spelling[]>> = {
     tfjsLayer('leakyReLU', [p('alpha', 'negative_slope', 0.3)], {
       note: 'tf.layers.leakyReLU defaults to alpha=0.3.',
     }),
-    str('huggingface', 'leaky_relu', { note: 'ACT2FN builds torch.nn.LeakyReLU(): slope 0.01.' }),
+    str('huggingface', 'leaky_relu', {
+      fixed: { negative_slope: 0.01 },
+      note: 'ACT2FN builds torch.nn.LeakyReLU(): slope 0.01.',
+    }),
   ],
   elu: [
     torchMod('ELU', [p('alpha', 'alpha', 1), inplace]),
@@ -407,6 +411,7 @@ export const SPELLINGS: Readonly<Record<string, readonly Spelling[]>> = {
       note: 'TF.js initialises the slope to 0; PyTorch to 0.25.',
     }),
     str('huggingface', 'prelu', {
+      fixed: { weight: 0.25 },
       note: 'ACT2FN builds torch.nn.PReLU(): slope initialised to 0.25.',
     }),
   ],
