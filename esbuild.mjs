@@ -20,6 +20,8 @@ const entries = [
     banner: { js: '#!/usr/bin/env node' },
   },
   { ...browser, entryPoints: ['webview/plot/main.ts'], outfile: 'dist/webview/plot.js' },
+  { ...node, entryPoints: ['src/gradientFlow/worker.ts'], outfile: 'dist/worker.js' },
+  { ...browser, entryPoints: ['webview/gradientFlow/main.ts'], outfile: 'dist/webview/gradientFlow.js' },
 ];
 
 /** Static assets copied into dist/ (fonts, wasm, css). Features add theirs here. */
@@ -27,6 +29,7 @@ const copies = [
   { from: 'node_modules/web-tree-sitter/web-tree-sitter.wasm', to: 'dist/wasm/web-tree-sitter.wasm' },
   { from: 'node_modules/tree-sitter-python/tree-sitter-python.wasm', to: 'dist/wasm/tree-sitter-python.wasm' },
   { from: 'webview/plot/plot.css', to: 'dist/webview/plot.css' },
+  { from: 'webview/gradientFlow/gradientFlow.css', to: 'dist/webview/gradientFlow.css' },
   { from: 'node_modules/katex/dist/katex.min.css', to: 'dist/webview/katex/katex.min.css' },
   { from: 'node_modules/katex/dist/fonts', to: 'dist/webview/katex/fonts' },
 ];

@@ -11,6 +11,7 @@ import {
   INITS,
   VERDICTS,
   formatTable,
+  reportToJson,
   isInitName,
   runCheck,
   type CheckConfig,
@@ -155,32 +156,6 @@ export function toCheckConfig(raw: RawCheckOptions): CheckConfig {
   };
 }
 
-/** The report as JSON: config, layers (the reference's field names), verdict and the rest. */
-export function reportJson(r: GradientFlowReport): unknown {
-  return {
-    config: r.config,
-    layers: r.layers.map((l) => ({
-      layer: l.layer,
-      postMean: l.postMean,
-      postStd: l.postStd,
-      deadFraction: l.deadFraction,
-      weightGradNorm: l.weightGradNorm,
-      inputGradRms: l.inputGradRms,
-      ...(l.biasGradNorm !== null ? { biasGradNorm: l.biasGradNorm } : {}),
-      ...(l.label !== undefined ? { label: l.label } : {}),
-    })),
-    verdict: r.verdict,
-    gradRatioLog10: r.gradRatioLog10,
-    reason: r.reason,
-    advice: r.advice,
-    selfNormalisation: r.selfNormalisation,
-    warnings: r.warnings,
-    totalGradNorm: r.totalGradNorm,
-    clipping: r.clipping,
-    elapsedMs: r.elapsedMs,
-  };
-}
-
 export function registerCheck(
   program: Command,
   print: (s: string) => void,
@@ -230,7 +205,7 @@ export function registerCheck(
       if (e instanceof GradientFlowInputError) throw new UsageError(e.message);
       throw e;
     }
-    print(raw.json ? toJson(reportJson(report)) : formatTable(report));
+    print(raw.json ? toJson(reportToJson(report)) : formatTable(report));
     if (failOn.includes(report.verdict)) process.exitCode = 1;
   });
 

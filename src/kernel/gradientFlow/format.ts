@@ -92,3 +92,38 @@ export function reportToMarkdown(r: GradientFlowReport): string {
     '',
   ].join('\n');
 }
+
+/** The report as JSON: config, layers (the reference's field names), verdict and the rest. */
+export function reportToJson(r: GradientFlowReport): Record<string, unknown> {
+  return {
+    config: r.config,
+    layers: r.layers.map((l) => ({
+      layer: l.layer,
+      postMean: l.postMean,
+      postStd: l.postStd,
+      deadFraction: l.deadFraction,
+      weightGradNorm: l.weightGradNorm,
+      inputGradRms: l.inputGradRms,
+      ...(l.biasGradNorm !== null ? { biasGradNorm: l.biasGradNorm } : {}),
+      ...(l.label !== undefined ? { label: l.label } : {}),
+    })),
+    verdict: r.verdict,
+    gradRatioLog10: r.gradRatioLog10,
+    reason: r.reason,
+    advice: r.advice,
+    selfNormalisation: r.selfNormalisation,
+    warnings: r.warnings,
+    totalGradNorm: r.totalGradNorm,
+    clipping: r.clipping,
+    elapsedMs: r.elapsedMs,
+  };
+}
+
+/** JSON text with non-finite numbers as the strings "NaN", "Infinity", "-Infinity" (as the CLI). */
+export function stringifyJson(value: unknown, indent = 2): string {
+  return JSON.stringify(
+    value,
+    (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v),
+    indent,
+  );
+}

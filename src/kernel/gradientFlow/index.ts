@@ -232,4 +232,4 @@ export function checkNetwork(
   };
 }
 
-export { reportToMarkdown, formatTable } from './format';
+export { reportToMarkdown, formatTable, reportToJson, stringifyJson } from './format';

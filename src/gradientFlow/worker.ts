@@ -1,0 +1,34 @@
+/**
+ * Worker-thread entry (dist/worker.js): runs checks and the self-check off the extension host's
+ * thread. The host cancels by terminating the worker, so nothing here needs to poll a flag.
+ */
+import { parentPort } from 'node:worker_threads';
+import { GradientFlowInputError, runCheck } from '../kernel/gradientFlow';
+import { runSelfCheck } from '../kernel/selfCheck';
+import type { FromWorker, ToWorker } from './protocol';
+
+const port = parentPort;
+if (!port) throw new Error('activation-lens worker: must run in a worker thread');
+const post = (m: FromWorker): void => port.postMessage(m);
+
+port.on('message', (m: ToWorker) => {
+  try {
+    if (m.type === 'selfcheck') {
+      post({ type: 'selfcheck', result: runSelfCheck() });
+      return;
+    }
+    const reports = m.configs.map((config, run) =>
+      runCheck(config, {
+        onProgress: (step, total) =>
+          post({ type: 'progress', run, runs: m.configs.length, step, total }),
+      }),
+    );
+    post({ type: 'reports', reports });
+  } catch (e) {
+    post({
+      type: 'error',
+      message: e instanceof Error ? e.message : String(e),
+      input: e instanceof GradientFlowInputError,
+    });
+  }
+});

@@ -1,0 +1,123 @@
+// The worker as the extension runs it: bundled with esbuild (as dist/worker.js is), real threads.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  checkInWorker,
+  selfCheckInWorker,
+  WorkerCancelled,
+  WorkerInputError,
+  type Progress,
+} from '../../../src/gradientFlow/runner';
+import {
+  parseCommandArg,
+  toViewReport,
+  viewReportSchema,
+} from '../../../src/gradientFlow/protocol';
+
+let dir: string;
+let workerPath: string;
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'al-worker-'));
+  workerPath = path.join(dir, 'worker.js');
+  await build({
+    entryPoints: ['src/gradientFlow/worker.ts'],
+    outfile: workerPath,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'error',
+  });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('gradient-flow worker', () => {
+  it('returns reports for several runs, with progress per layer', async () => {
+    const seen: Progress[] = [];
+    const reports = await checkInWorker(
+      workerPath,
+      [
+        { activation: 'sigmoid', depth: 20, width: 32, batch: 32 },
+        { activation: 'relu', depth: 20, width: 32, batch: 32 },
+      ],
+      { onProgress: (p) => seen.push(p) },
+    );
+    expect(reports.map((r) => r.verdict)).toEqual(['vanishing', 'healthy']);
+    expect(seen.filter((p) => p.run === 0)).toHaveLength(40);
+    expect(seen.at(-1)).toEqual({ type: 'progress', run: 1, runs: 2, step: 40, total: 40 });
+  });
+
+  it('stops within 100 ms of cancellation, mid-run', async () => {
+    const ac = new AbortController();
+    let abortedAt = 0;
+    const p = checkInWorker(
+      workerPath,
+      [{ activation: 'relu', depth: 60, width: 512, batch: 512 }],
+      {
+        signal: ac.signal,
+        onProgress: (q) => {
+          if (q.step === 2 && !abortedAt) {
+            abortedAt = performance.now();
+            ac.abort();
+          }
+        },
+      },
+    );
+    await expect(p).rejects.toBeInstanceOf(WorkerCancelled);
+    expect(performance.now() - abortedAt).toBeLessThan(100);
+  });
+
+  it('turns a refused configuration into WorkerInputError with the message', async () => {
+    await expect(
+      checkInWorker(workerPath, [
+        { activation: 'relu', depth: 1000, width: 100_000, batch: 100_000 },
+      ]),
+    ).rejects.toThrow(WorkerInputError);
+    await expect(
+      checkInWorker(workerPath, [{ activation: 'relu', depth: 1000, width: 100_000 }]),
+    ).rejects.toThrow(/MiB/);
+  });
+
+  it('runs the self-check', async () => {
+    const r = await selfCheckInWorker(workerPath);
+    expect(r.rows.length).toBeGreaterThan(20);
+    expect(r.rows.find((x) => x.id === 'relu')!.costVsRelu).toBe(1);
+  });
+});
+
+describe('command argument and webview payload', () => {
+  it('accepts one options object, an array (hover link) or {runs}', () => {
+    expect(parseCommandArg({ activation: 'relu', init: 'he_normal' })).toEqual({
+      configs: [{ activation: 'relu', init: 'he_normal' }],
+      many: false,
+    });
+    expect(
+      parseCommandArg([{ activation: 'leaky_relu', params: { negative_slope: 0.2 } }]).many,
+    ).toBe(true);
+    expect(
+      parseCommandArg({ runs: [{ activation: 'relu' }, { activation: 'tanh' }] }).configs,
+    ).toHaveLength(2);
+  });
+
+  it.each([
+    [{ activation: 'relu', depth: 0 }, /depth/],
+    [{ activation: 'relu', dropout: 1 }, /dropout/],
+    [{ activation: 'relu', init: 'glorot' }, /init/],
+    [{ activation: 'relu', colour: 'red' }, /colour|Unrecognized/i],
+    ['relu', /invalid gradient-flow options/],
+  ])('refuses %j with a message naming the problem', (arg, msg) => {
+    expect(() => parseCommandArg(arg)).toThrow(msg);
+  });
+
+  it('sends non-finite numbers as null, and the schema accepts what the host sends', async () => {
+    const [r] = await checkInWorker(workerPath, [
+      { activation: 'relu', gain: 200, depth: 200, width: 16, batch: 16 },
+    ]);
+    const view = toViewReport(r!);
+    const json = JSON.parse(JSON.stringify(view)) as unknown;
+    expect(viewReportSchema.parse(json)).toEqual(view);
+    expect(view.layers.some((l) => l.inputGradRms === null || l.postStd === null)).toBe(true);
+  });
+});
