@@ -108,7 +108,7 @@ export const SOURCES: Readonly<Record<string, FormulaSource>> = {
   hardswish: {
     f: 'x <= -3 ? 0 : (x >= 3 ? x : x * (x + 3) / 6)',
     df: 'x < -3 ? 0 : (x <= 3 ? x / 3 + 1/2 : 1)',
-    d2f: '-3 < x < 3 ? 1/3 : 0',
+    d2f: '-3 <= x <= 3 ? 1/3 : 0',
   },
   logsigmoid: {
     f: '-log(1 + exp(-x))',

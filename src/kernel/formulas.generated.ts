@@ -118,7 +118,7 @@ export const GENERATED_FORMULAS: Readonly<Record<string, GeneratedFormulas>> = {
   hardswish: {
     f: { expr: "x <= -3 ? 0 : (x >= 3 ? x : x * (x + 3) / 6)", tex: "\\begin{cases} 0 & \\text{if } x \\le -3 \\\\ x & \\text{if } x \\ge 3 \\\\ \\frac{x (x + 3)}{6} & \\text{otherwise} \\end{cases}", unicode: "{ 0 if x ≤ −3; x if x ≥ 3; x(x + 3)/6 otherwise }" },
     df: { expr: "x < -3 ? 0 : (x <= 3 ? x / 3 + 1/2 : 1)", tex: "\\begin{cases} 0 & \\text{if } x < -3 \\\\ \\frac{x}{3} + \\frac{1}{2} & \\text{if } x \\le 3 \\\\ 1 & \\text{otherwise} \\end{cases}", unicode: "{ 0 if x < −3; x/3 + ½ if x ≤ 3; 1 otherwise }" },
-    d2f: { expr: "-3 < x < 3 ? 1/3 : 0", tex: "\\begin{cases} \\frac{1}{3} & \\text{if } -3 < x < 3 \\\\ 0 & \\text{otherwise} \\end{cases}", unicode: "{ ⅓ if −3 < x < 3; 0 otherwise }" },
+    d2f: { expr: "-3 <= x <= 3 ? 1/3 : 0", tex: "\\begin{cases} \\frac{1}{3} & \\text{if } -3 \\le x \\le 3 \\\\ 0 & \\text{otherwise} \\end{cases}", unicode: "{ ⅓ if −3 ≤ x ≤ 3; 0 otherwise }" },
     helpers: [],
     constants: [],
   },
