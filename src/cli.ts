@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCheck } from './cli/check';
 import { UsageError } from './cli/common';
 import { registerListEval } from './cli/listEval';
+import { modelCheckSource } from './model/cli';
 
 /** Exit codes: 0 ok, 1 a check failed (--fail-on), 2 bad input. */
 export async function main(argv: readonly string[], print = (s: string) => console.log(s)): Promise<number> {
@@ -11,7 +12,7 @@ export async function main(argv: readonly string[], print = (s: string) => conso
     .showHelpAfterError(false)
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerListEval(program, print);
-  registerCheck(program, print);
+  registerCheck(program, print, [modelCheckSource()]);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
