@@ -6,7 +6,15 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production') || process.env.CI === 'true';
 
 // mainFields: prefer ESM entry points; jsonc-parser's UMD main hides its requires from esbuild.
-const node = { platform: 'node', format: 'cjs', target: 'node20', bundle: true, mainFields: ['module', 'main'] };
+// alias: web-tree-sitter's ESM build (picked for `import`) reads import.meta.url, empty in CommonJS.
+const node = {
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  bundle: true,
+  mainFields: ['module', 'main'],
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
+};
 const browser = { platform: 'browser', format: 'iife', target: 'chrome120', bundle: true };
 
 /** One entry per bundle; features add theirs here. */
