@@ -152,8 +152,11 @@ describe('formulaNotes', () => {
     ]);
     expect(formulaNotes('relu')).toEqual([]);
     expect(formulaNotes('no_such_id')).toEqual([]);
-    for (const n of formulaNotes('mish')) {
-      expect(() => katex.renderToString(n.tex, { throwOnError: true })).not.toThrow();
+    for (const id of Object.keys(FORMULAS)) {
+      for (const n of formulaNotes(id)) {
+        expect(() => katex.renderToString(n.tex, { throwOnError: true }), id).not.toThrow();
+        expect(n.unicode, id).not.toContain('\\');
+      }
     }
   });
 });
