@@ -141,3 +141,11 @@ export function mulExpTail(m: number, vHi: number, vLo: number): number {
   const lo = err + L128_LO + vLo;
   return m * Math.exp(w) * (1 + lo) * TWO_M128;
 }
+
+/** Σ_{k≥0} c_k (x − centre)^k by Horner; x − centre is exact within a factor 2 of the centre. */
+export function taylorAt(x: number, centre: number, c: readonly number[]): number {
+  const d = x - centre;
+  let acc = 0;
+  for (let k = c.length - 1; k >= 0; k--) acc = acc * d + (c[k] as number);
+  return acc;
+}

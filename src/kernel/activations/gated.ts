@@ -13,6 +13,7 @@ import {
   sigmoid as sig,
   sigmoidDD,
   sigmoidPrime,
+  taylorAt,
   twoProductError,
 } from '../special';
 import type { ActivationNumerics } from '../types';
@@ -44,8 +45,13 @@ function geluF(x: number): number {
 function geluDF(x: number): number {
   if (x !== x) return NaN;
   if (x > 40) return 1;
-  if (Math.abs(x - C.GELU_ROOT_HI) <= C.GELU_WINDOW)
-    return rootSeries(x, C.GELU_ROOT_HI, C.GELU_ROOT_LO, C.GELU_SERIES);
+  if (x > -2.25 && x < -0.15) {
+    // Φ + xφ cancels on this whole band: series about the zero of f′, or about nearby centres
+    if (Math.abs(x - C.GELU_ROOT_HI) <= C.GELU_WINDOW) {
+      return rootSeries(x, C.GELU_ROOT_HI, C.GELU_ROOT_LO, C.GELU_SERIES);
+    }
+    for (const s of C.GELU_SEGMENTS) if (x >= s.lo && x <= s.hi) return taylorAt(x, s.c, s.coeffs);
+  }
   if (x > -37) return normalCdf(x) + x * normalPdf(x);
   if (x > -40) return gaussTail(C.INV_SQRT_2PI * (x - geluTailS(x) / x), x); // φ(x)(x + Φ/φ)
   return -0;
@@ -60,6 +66,10 @@ function geluD2F(x: number): number {
 // so v's rounding would cost |v| ulp: v is carried as a double-double (gtHi + gtLo).
 let gtHi = 0;
 let gtLo = 0;
+let gtMHi = 0; // C3·x²
+let gtMLo = 0;
+let gtAHi = 0; // C1 + C3·x²
+let gtALo = 0;
 function gtArg(x: number): void {
   const sHi = x * x;
   const sLo = twoProductError(x, x, sHi);
@@ -69,8 +79,24 @@ function gtArg(x: number): void {
   const bb = aHi - C.GT_C1_HI;
   const aErr = C.GT_C1_HI - (aHi - bb) + (mHi - bb);
   const aLo = aErr + C.GT_C1_LO + mLo;
+  gtMHi = mHi;
+  gtMLo = mLo;
+  gtAHi = aHi;
+  gtALo = aLo;
   gtHi = x * aHi;
   gtLo = twoProductError(x, aHi, gtHi) + x * aLo;
+}
+/** 1 + x·v′(x) = 1 + C1·x + 3·C3·x³ with one final rounding (after gtArg(x) left mHi/mLo, aHi/aLo). */
+function gtOnePlusXVPrime(x: number): number {
+  // b = C1 + 3·C3·x² = a + 2m
+  const bHi = gtAHi + 2 * gtMHi;
+  const bb = bHi - gtAHi;
+  const bLo = gtAHi - (bHi - bb) + (2 * gtMHi - bb) + gtALo + 2 * gtMLo;
+  const pHi = x * bHi;
+  const pLo = twoProductError(x, bHi, pHi) + x * bLo;
+  const sHi = 1 + pHi;
+  const sb = sHi - 1;
+  return sHi + (1 - (sHi - sb) + (pHi - sb) + pLo);
 }
 function gtVPrime(x: number): number {
   return C.GT_C1_HI + 3 * C.GT_C3_HI * x * x;
@@ -95,7 +121,7 @@ function geluTanhDF(x: number): number {
   if (!(x > -30)) return x === -Infinity ? 0 : -0;
   gtArg(x);
   if (gtHi < -700) return mulExpTail(1 + x * gtVPrime(x), gtHi, gtLo);
-  return sigmoidDD(gtHi, gtLo) * (1 + x * sig(-gtHi) * gtVPrime(x));
+  return gatedTailDF(Math.exp(gtHi) * (1 + gtLo), gtOnePlusXVPrime(x));
 }
 function geluTanhD2F(x: number): number {
   if (!(Math.abs(x) < 30)) return x !== x ? NaN : 0;
@@ -106,6 +132,15 @@ function geluTanhD2F(x: number): number {
 }
 
 // ---------------------------------------------------------------- SiLU / swish
+
+/**
+ * f′ = σ(y)(1 + y·σ(−y)) for y < 0 away from the zero of f′, as e(1 + y + e)/(1 + e)² with e = e^y:
+ * 1 + y (onePlusY, exact or nearly) and e add without cancelling there, and (1 + e)² = 1 + e(2 + e)
+ * is rounded about once, so f′ costs ≈ 2 ulp instead of the ≈ 5 of the product form.
+ */
+function gatedTailDF(e: number, onePlusY: number): number {
+  return (e * (onePlusY + e)) / (1 + e * (2 + e));
+}
 function siluF(x: number): number {
   if (x >= 0) return x * sig(x);
   if (x < -700) return x === -Infinity ? -0 : mulExpTail(x, x, 0);
@@ -118,7 +153,8 @@ function siluDF(x: number): number {
     return rootSeries(x, C.SILU_ROOT_HI, C.SILU_ROOT_LO, C.SILU_SERIES);
   if (x > 50) return 1;
   if (x < -700) return x === -Infinity ? -0 : mulExpTail(1 + x, x, 0); // σ(x)(1 + xσ(−x)) → eˣ(1 + x)
-  return sig(x) * (1 + x * sig(-x));
+  if (x > 0) return sig(x) * (1 + x * sig(-x));
+  return gatedTailDF(Math.exp(x), 1 + x);
 }
 function siluD2F(x: number): number {
   if (!(Math.abs(x) < 750)) return x !== x ? NaN : 0;
@@ -152,7 +188,7 @@ function quickGeluDF(x: number): number {
   if (!(x > -450)) return -0;
   qgArg(x);
   if (qgHi < -700) return mulExpTail(1 + qgHi, qgHi, qgLo);
-  return sigmoidDD(qgHi, qgLo) * (1 + qgHi * sig(-qgHi));
+  return gatedTailDF(Math.exp(qgHi) * (1 + qgLo), 1 + qgHi + qgLo);
 }
 function quickGeluD2F(x: number): number {
   if (!(Math.abs(x) < 450)) return x !== x ? NaN : 0;
@@ -176,8 +212,13 @@ function mishDF(x: number): number {
   if (x > 40) return 1;
   if (x < -700) return x === -Infinity ? -0 : mulExpTail(1 + x, x, 0); // ≈ eˣ(1 + x)
   const u = Math.exp(x);
-  const n = u * (u + 2);
-  const q = n + 2;
+  const q = 2 + u * (u + 2);
+  if (x < -0.4) {
+    // f′ = u·B/q² with B = 4(1 + x) + u(6 + 4x + u(4 + u)): both parts of B are negative out here
+    const b = 4 * (1 + x) + u * (6 + 4 * x + u * (4 + u));
+    return ((u / q) * b) / q;
+  }
+  const n = q - 2;
   const t = x > 20 ? 1 - 2 / q : n / q;
   return t + ((x * u) / (1 + u)) * ((4 * (n + 1)) / q / q);
 }
