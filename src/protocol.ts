@@ -3,7 +3,7 @@
  * sides, validated at runtime with zod because the webview is another process (and a restored
  * state comes from disk). Malformed messages are dropped with a warning by `parse…` below.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** More curves than this stop being readable in one chart. */
 export const MAX_CURVES = 8;

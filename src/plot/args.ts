@@ -1,5 +1,5 @@
 /** What the plot commands accept as arguments, validated (commands are callable by anyone). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_CURVES, curveRequestSchema, type CurveRequest } from '../protocol';
 
 const oneOrMany = z.union([

@@ -17,24 +17,26 @@ function escapeRegExp(s: string): string {
 }
 
 /**
- * Replaces each parameter's symbol by its value. A command symbol (`\alpha`) matches only when
- * not followed by a letter (so `\alpha` leaves `\alphabet` alone); a plain letter symbol matches
- * only as a whole token (so `a` leaves `\max` and `\tanh` alone). Negative values get parentheses.
+ * Replaces each parameter by its value, in both spellings the generated formulas use: the spec's
+ * symbol and `\mathrm{name}` (with `\_`). A command symbol (`\alpha`) matches only when not
+ * followed by a letter (so `\alpha` leaves `\alphabet` alone); a plain letter symbol matches only
+ * as a whole token (so `a` leaves `\max` and `\tanh` alone). Negative values get parentheses.
  */
 export function substituteParams(tex: string, specs: readonly ParamSpec[], params: Params): string {
   let out = tex;
   for (const spec of specs) {
     const v = params[spec.name];
-    if (v === undefined || !spec.symbol) continue;
+    if (v === undefined) continue;
+    const num = texNumber(v);
+    const value = v < 0 || num.includes('\\times') ? `{\\left(${num}\\right)}` : `{${num}}`;
+    const named = `\\mathrm{${spec.name.replace(/_/g, '\\_')}}`;
+    out = out.split(named).join(value);
+    if (!spec.symbol) continue;
     const sym = escapeRegExp(spec.symbol);
     const re = spec.symbol.startsWith('\\')
       ? new RegExp(`${sym}(?![A-Za-z])`, 'g')
       : new RegExp(`(?<![\\\\A-Za-z])${sym}(?![A-Za-z])`, 'g');
-    const num = texNumber(v);
-    out = out.replace(
-      re,
-      v < 0 || num.includes('\\times') ? `{\\left(${num}\\right)}` : `{${num}}`,
-    );
+    out = out.replace(re, value);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import katex from 'katex';
 import type { ParamSpec } from '../../../src/kernel/types';
+import { activations } from '../../../src/kernel';
 import { substituteParams, texNumber } from '../../../src/plot/tex';
 
 const spec = (name: string, symbol: string): ParamSpec => ({
@@ -48,5 +49,34 @@ describe('formula parameter substitution', () => {
       { alpha: 1e-7 },
     );
     expect(() => katex.renderToString(out, { throwOnError: true })).not.toThrow();
+  });
+});
+
+describe('formula substitution over the whole kernel catalogue', () => {
+  it('has activations to check', () => {
+    expect(activations.length).toBeGreaterThan(10);
+  });
+
+  it('writes every parameter a formula mentions as its value, in TeX KaTeX parses, at min, default and max', () => {
+    for (const a of activations) {
+      for (const pick of ['min', 'default', 'max'] as const) {
+        const params = Object.fromEntries(a.paramSpecs.map((s) => [s.name, s[pick]]));
+        for (const key of ['f', 'df'] as const) {
+          const tex = a.formulas[key].tex;
+          const out = substituteParams(tex, a.paramSpecs, params);
+          expect(
+            () => katex.renderToString(out, { throwOnError: true }),
+            `${a.id} ${key}`,
+          ).not.toThrow();
+          for (const s of a.paramSpecs) {
+            expect(out, `${a.id} ${key} still names ${s.name}`).not.toContain(
+              `\\mathrm{${s.name.replace(/_/g, '\\_')}}`,
+            );
+            if (s.symbol.startsWith('\\'))
+              expect(out, `${a.id} ${key}`).not.toMatch(new RegExp(`\\${s.symbol}(?![A-Za-z])`));
+          }
+        }
+      }
+    }
   });
 });
