@@ -80,7 +80,7 @@ describe('Hovers (vscode.executeHoverProvider on samples/)', function () {
   });
 
   it('Flax: nn.gelu after `import flax.linen as nn` is JAX’s tanh GELU', async () => {
-    const md = await hoverAt(await open('flax_model.py'), 'nn.gelu', 4);
+    const md = await hoverAt(await open('flax_model.py'), 'nn.gelu(x)', 4);
     assert.ok(md);
     assert.match(md, /Flax `flax\.linen\.gelu`/);
     assert.deepEqual(plotArg(md), [{ id: 'gelu_tanh', params: {} }]);
