@@ -514,7 +514,7 @@ function renderProduct(node: MathNode, ctx: Ctx): Piece {
 function renderPower(baseNode: MathNode, expNode: MathNode, ctx: Ctx): Piece {
   const tex = ctx.target === 'tex';
   const base = strip(baseNode);
-  const expTex = render(expNode, { target: ctx.target, inline: true });
+  const exponent = render(expNode, { target: ctx.target, inline: true });
   if (base.type === 'FunctionNode') {
     const fn = base as unknown as { fn: { name: string }; args: MathNode[] };
     const info = FUNCTIONS[fn.fn.name];
@@ -524,8 +524,8 @@ function renderPower(baseNode: MathNode, expNode: MathNode, ctx: Ctx): Piece {
         ctx,
       );
       const sup = tex
-        ? `^{${expTex.s}}`
-        : (superscript(expTex.s) ?? `^${paren(expTex, P.atom, ctx)}`);
+        ? `^{${exponent.s}}`
+        : (superscript(exponent.s) ?? `^${paren(exponent, P.atom, ctx)}`);
       return { s: `${tex ? info.tex : info.unicode}${sup}${inner}`, prec: P.atom, kind: 'func' };
     }
   }
@@ -534,10 +534,10 @@ function renderPower(baseNode: MathNode, expNode: MathNode, ctx: Ctx): Piece {
   const bs = baseNeedsParen ? paren({ ...b, prec: -1 }, 0, ctx) : b.s;
   const kind: Kind =
     b.kind === 'sym' || b.kind === 'num' ? 'sym' : baseNeedsParen ? 'group' : 'func';
-  if (tex) return { s: `${bs}^{${expTex.s}}`, prec: P.pow, kind };
-  const sup = superscript(expTex.s);
+  if (tex) return { s: `${bs}^{${exponent.s}}`, prec: P.pow, kind };
+  const sup = superscript(exponent.s);
   return {
-    s: sup !== undefined ? `${bs}${sup}` : `${bs}^${paren(expTex, P.atom, ctx)}`,
+    s: sup !== undefined ? `${bs}${sup}` : `${bs}^${paren(exponent, P.atom, ctx)}`,
     prec: P.pow,
     kind,
   };
