@@ -182,6 +182,18 @@ describe('every spelling builds a hover', () => {
     for (const a of activations) expect(SPELLINGS[a.id]?.length ?? 0, a.id).toBeGreaterThan(0);
   });
 
+  it('maps every framework argument onto a parameter the kernel has', () => {
+    for (const [id, list] of Object.entries(SPELLINGS)) {
+      const names = new Set(getActivation(id)?.paramSpecs.map((p) => p.name));
+      for (const s of list) {
+        for (const a of s.args)
+          if (a.param) expect(names, `${s.qualifiedName} ${a.name}`).toContain(a.param);
+        for (const k of Object.keys(s.fixed ?? {}))
+          expect(names, `${s.qualifiedName} fixed ${k}`).toContain(k);
+      }
+    }
+  });
+
   it('for every spelling, theme and plot setting, without throwing', () => {
     let n = 0;
     for (const [id, list] of Object.entries(SPELLINGS)) {

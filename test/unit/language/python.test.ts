@@ -269,3 +269,23 @@ describe('Python recogniser: Hugging Face', () => {
     expect(await at('ACT2FN["no_such_act"]\n', 'no_such')).toBeUndefined();
   });
 });
+
+describe('samples/hover: the defaults sheet', () => {
+  it('reads each line with its own framework default', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const text = readFileSync(join(__dirname, '../../../samples/hover/defaults.py'), 'utf8');
+    const slope = async (marker: string) => (await at(text, marker))?.params.negative_slope;
+    expect(await slope('nn.LeakyReLU()')).toBe(0.01);
+    expect(await slope('F.leaky_relu')).toBe(0.01);
+    expect(await slope('layers.LeakyReLU()')).toBe(0.3);
+    expect(await slope('keras.activations.leaky_relu')).toBe(0.2);
+    expect(await slope('"leaky_relu"')).toBe(0.2);
+    expect(await slope('tf.nn.leaky_relu')).toBe(0.2);
+    expect(await slope('jax.nn.leaky_relu')).toBe(0.01);
+    expect((await at(text, 'nn.GELU()'))?.id).toBe('gelu');
+    expect((await at(text, 'jax.nn.gelu'))?.id).toBe('gelu_tanh');
+    expect((await at(text, 'nn.PReLU()'))?.params.weight).toBe(0.25);
+    expect((await at(text, 'layers.PReLU()'))?.params.weight).toBe(0);
+  });
+});
