@@ -4,7 +4,6 @@
  * /work/shared/docs/numerics.md for why each one is written the way it is.
  */
 import stdlibErf from '@stdlib/math-base-special-erf';
-import stdlibErfc from '@stdlib/math-base-special-erfc';
 import {
   INV_SQRT2_HI,
   INV_SQRT2_LO,
@@ -14,8 +13,130 @@ import {
 
 /** fdlibm's erf (via @stdlib), below 1 ulp. */
 export const erf: (x: number) => number = stdlibErf;
-/** fdlibm's erfc (via @stdlib), below 1 ulp; no cancellation for large positive x. */
-export const erfc: (x: number) => number = stdlibErfc;
+/**
+ * fdlibm's erfc (s_erf.c), below 1 ulp, no cancellation for large positive x. Ported from
+ * @stdlib/math-base-special-erfc 0.2.5 (Apache-2.0; same coefficients and branches) with two changes
+ * that make it ~10× faster here and leave the results unchanged: the engine's Math.exp (V8's is
+ * fdlibm's e_exp.c) instead of a JavaScript exp, and the low-word truncation of x done by exact
+ * power-of-two scaling instead of a typed-array write.
+ */
+export function erfc(x: number): number {
+  if (x !== x) return NaN;
+  const ax = Math.abs(x);
+  if (ax < 0.84375) {
+    if (ax < 1.3877787807814457e-17) return 1 - x;
+    const z = x * x;
+    const r =
+      0.12837916709551256 +
+      z *
+        (-0.3250421072470015 +
+          z * (-0.02848174957559851 + z * (-0.005770270296489442 + z * -0.000023763016656650163)));
+    const q =
+      1 +
+      z *
+        (0.39791722395915535 +
+          z *
+            (0.0650222499887673 +
+              z *
+                (0.005081306281875766 +
+                  z * (0.00013249473800432164 + z * -0.000003960228278775368))));
+    const y = r / q;
+    if (x < 0.25) return 1 - (x + x * y);
+    return 0.5 - (x * y + (x - 0.5));
+  }
+  if (ax < 1.25) {
+    const t = ax - 1;
+    const p =
+      -0.0023621185607526594 +
+      t *
+        (0.41485611868374833 +
+          t *
+            (-0.3722078760357013 +
+              t *
+                (0.31834661990116175 +
+                  t *
+                    (-0.11089469428239668 +
+                      t * (0.035478304325618236 + t * -0.002166375594868791)))));
+    const q =
+      1 +
+      t *
+        (0.10642088040084423 +
+          t *
+            (0.540397917702171 +
+              t *
+                (0.07182865441419627 +
+                  t *
+                    (0.12617121980876164 + t * (0.01363708391202905 + t * 0.011984499846799107)))));
+    return x < 0 ? 1 + ERX + p / q : 1 - ERX - p / q;
+  }
+  if (ax < 28) {
+    if (x < -6) return 2;
+    const t = 1 / (ax * ax);
+    let r: number;
+    let q: number;
+    if (ax < 2.857142857142857) {
+      r =
+        -0.009864944034847148 +
+        t *
+          (-0.6938585727071818 +
+            t *
+              (-10.558626225323291 +
+                t *
+                  (-62.375332450326006 +
+                    t *
+                      (-162.39666946257347 +
+                        t *
+                          (-184.60509290671104 +
+                            t * (-81.2874355063066 + t * -9.814329344169145))))));
+      q =
+        1 +
+        t *
+          (19.651271667439257 +
+            t *
+              (137.65775414351904 +
+                t *
+                  (434.56587747522923 +
+                    t *
+                      (645.3872717332679 +
+                        t *
+                          (429.00814002756783 +
+                            t *
+                              (108.63500554177944 +
+                                t * (6.570249770319282 + t * -0.0604244152148581)))))));
+    } else {
+      r =
+        -0.0098649429247001 +
+        t *
+          (-0.799283237680523 +
+            t *
+              (-17.757954917754752 +
+                t *
+                  (-160.63638485582192 +
+                    t *
+                      (-637.5664433683896 + t * (-1025.0951316110772 + t * -483.5191916086514)))));
+      q =
+        1 +
+        t *
+          (30.33806074348246 +
+            t *
+              (325.7925129965739 +
+                t *
+                  (1536.729586084437 +
+                    t *
+                      (3199.8582195085955 +
+                        t *
+                          (2553.0504064331644 +
+                            t * (474.52854120695537 + t * -22.44095244658582))))));
+    }
+    // fdlibm's z = x with its low 32 bits cleared (21 significant bits, so z·z is exact)
+    const scale = ax < 2 ? 1048576 : ax < 4 ? 524288 : ax < 8 ? 262144 : ax < 16 ? 131072 : 65536;
+    const z = Math.floor(ax * scale) / scale;
+    const e = Math.exp(-(z * z) - 0.5625) * Math.exp((z - ax) * (z + ax) + r / q);
+    return x < 0 ? 2 - e / ax : e / ax;
+  }
+  return x < 0 ? 2 : 0;
+}
+const ERX = 8.45062911510467529297e-1;
 /** V8's expm1 / log1p are fdlibm ports (< 1 ulp). */
 export const expm1 = Math.expm1;
 export const log1p = Math.log1p;

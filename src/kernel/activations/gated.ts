@@ -115,8 +115,7 @@ function geluTanhDF(x: number): number {
   }
   if (x >= 0) {
     if (x > 30) return 1;
-    const v = x * (C.GT_C1_HI + C.GT_C3_HI * x * x);
-    return sig(v) * (1 + x * sig(-v) * gtVPrime(x));
+    return gatedHeadDF(Math.exp(-x * (C.GT_C1_HI + C.GT_C3_HI * x * x)), x * gtVPrime(x));
   }
   if (!(x > -30)) return x === -Infinity ? 0 : -0;
   gtArg(x);
@@ -141,6 +140,10 @@ function geluTanhD2F(x: number): number {
 function gatedTailDF(e: number, onePlusY: number): number {
   return (e * (onePlusY + e)) / (1 + e * (2 + e));
 }
+/** The same f′ for y ≥ 0 from one exp, e = e^{−y}: (1 + e + y′e)/(1 + e)², all terms positive. */
+function gatedHeadDF(e: number, yPrime: number): number {
+  return (1 + e + yPrime * e) / (1 + e * (2 + e));
+}
 function siluF(x: number): number {
   if (x >= 0) return x * sig(x);
   if (x < -700) return x === -Infinity ? -0 : mulExpTail(x, x, 0);
@@ -153,7 +156,7 @@ function siluDF(x: number): number {
     return rootSeries(x, C.SILU_ROOT_HI, C.SILU_ROOT_LO, C.SILU_SERIES);
   if (x > 50) return 1;
   if (x < -700) return x === -Infinity ? -0 : mulExpTail(1 + x, x, 0); // σ(x)(1 + xσ(−x)) → eˣ(1 + x)
-  if (x > 0) return sig(x) * (1 + x * sig(-x));
+  if (x > 0) return gatedHeadDF(Math.exp(-x), x);
   return gatedTailDF(Math.exp(x), 1 + x);
 }
 function siluD2F(x: number): number {
@@ -182,8 +185,7 @@ function quickGeluDF(x: number): number {
   }
   if (x >= 0) {
     if (x > 30) return 1;
-    const y = C.QG_A_HI * x;
-    return sig(y) * (1 + y * sig(-y));
+    return gatedHeadDF(Math.exp(-C.QG_A_HI * x), C.QG_A_HI * x);
   }
   if (!(x > -450)) return -0;
   qgArg(x);

@@ -5,8 +5,9 @@ import { outFor, param, props, spec, zeroOrNaN } from './util';
 // Cores: plain functions of x and resolved parameters, shared by the scalar and batch forms so the
 // two agree bit for bit. NaN falls through every comparison, so each core routes it explicitly.
 
+// Math.max compiles to a branch-free max (NaN-propagating, +0 for −0): relu costs like a copy.
 function reluF(x: number): number {
-  return x > 0 ? x : zeroOrNaN(x);
+  return Math.max(x, 0);
 }
 function reluDF(x: number): number {
   return x > 0 ? 1 : zeroOrNaN(x);
@@ -30,7 +31,7 @@ function thresholdDF(x: number, th: number): number {
 }
 
 function clampF(x: number, lo: number, hi: number): number {
-  return x < lo ? lo : x > hi ? hi : x;
+  return Math.min(Math.max(x, lo), hi);
 }
 function clampDF(x: number, lo: number, hi: number): number {
   return x > lo && x < hi ? 1 : zeroOrNaN(x);
