@@ -1,0 +1,199 @@
+// The model check inside a real VS Code: CodeLenses on the samples (files and notebook cells), the
+// command returning the report, and diagnostics that follow the settings and the text.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'activation-lens.activation-lens';
+const COMMAND = 'activationLens.checkModel';
+
+interface Report {
+  verdict: string;
+  layers: { layer: number; line: number; name: string }[];
+  model: { name: string; rows: unknown[] };
+  findings: { line: number; severity: string }[];
+  selfNormalisation: { pass: boolean }[];
+}
+
+function sample(...parts: string[]): vscode.Uri {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is not installed`);
+  return vscode.Uri.file(path.join(ext.extensionPath, 'samples', ...parts));
+}
+
+async function lenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  // The provider answers asynchronously (tree-sitter loads once); ask until it has.
+  for (let i = 0; i < 40; i++) {
+    const got =
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        uri,
+      )) ?? [];
+    const ours = got.filter((l) => l.command?.command === COMMAND);
+    if (ours.length > 0) return ours;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return [];
+}
+
+async function waitFor(what: string, ok: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function runLens(lens: vscode.CodeLens): Promise<Report | undefined> {
+  const c = lens.command!;
+  return vscode.commands.executeCommand<Report | undefined>(c.command, ...(c.arguments ?? []), {
+    silent: true,
+  });
+}
+
+describe('Model check', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+  });
+
+  afterEach(async () => {
+    const cfg = vscode.workspace.getConfiguration('activationLens');
+    await cfg.update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Global);
+    await cfg.update('diagnostics.enabled', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('shows a "Check gradient flow" lens above the deep sigmoid MLP; its command returns a vanishing report', async () => {
+    const uri = sample('models', 'deep_sigmoid_mlp.py');
+    await vscode.window.showTextDocument(uri);
+    const [lens, ...more] = await lenses(uri);
+    assert.ok(lens, 'no CodeLens on deep_sigmoid_mlp.py');
+    assert.equal(more.length, 0);
+    assert.match(lens.command!.title, /^Check gradient flow \(8 Linear layers\)$/);
+    assert.equal(lens.range.start.line, 13);
+    const report = await runLens(lens);
+    assert.ok(report, 'the command returned no report');
+    assert.equal(report.verdict, 'vanishing');
+    assert.deepEqual(
+      report.layers.map((l) => l.line),
+      [18, 20, 22, 24, 26, 28, 30, 32],
+    );
+    const diags = vscode.languages.getDiagnostics(uri);
+    const warned = diags
+      .filter((d) => d.severity === vscode.DiagnosticSeverity.Warning)
+      .map((d) => d.range.start.line + 1);
+    assert.deepEqual(warned, [18, 20, 22, 24]);
+    assert.ok(diags.every((d) => d.source === 'Activation Lens'));
+  });
+
+  it('returns healthy reports for the ReLU, SELU and Keras samples', async () => {
+    const expected: [string, string, number][] = [
+      ['relu_mlp.py', 'ReluMLP', 4],
+      ['selu_alphadropout.py', 'SNN', 7],
+      ['keras_mlp.py', 'model', 4],
+    ];
+    for (const [file, name, rows] of expected) {
+      const uri = sample('models', file);
+      const [lens] = await lenses(uri);
+      assert.ok(lens, `no CodeLens on ${file}`);
+      const report = await runLens(lens);
+      assert.equal(report?.model.name, name, file);
+      assert.equal(report?.verdict, 'healthy', file);
+      assert.equal(report?.layers.length, rows, file);
+      if (file.startsWith('selu'))
+        assert.ok(
+          report!.selfNormalisation.every((s) => s.pass),
+          'SNN left the band',
+        );
+    }
+  });
+
+  it('names the declined model in its lens, and its command returns nothing instead of failing', async () => {
+    const uri = sample('models', 'conv_batchnorm.py');
+    const all = await lenses(uri);
+    assert.deepEqual(
+      all.map((l) => l.command!.title.slice(0, 30)),
+      [
+        'Check gradient flow (2 Linear ',
+        'Check gradient flow (2 Linear ',
+        'Gradient flow: not checked — l',
+      ],
+    );
+    assert.equal(await runLens(all[2]!), undefined);
+  });
+
+  it('works in a notebook cell', async () => {
+    const nb = await vscode.workspace.openNotebookDocument(sample('notebook.ipynb'));
+    const cell = nb.getCells().find((c) => c.document.getText().includes('nn.Sequential'));
+    assert.ok(cell, 'no model cell in samples/notebook.ipynb');
+    const [lens] = await lenses(cell.document.uri);
+    assert.ok(lens, 'no CodeLens in the notebook cell');
+    const report = await runLens(lens);
+    assert.equal(report?.layers.length, 3);
+  });
+
+  it('clears diagnostics when the text changes and when the setting is turned off', async () => {
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'python',
+      content:
+        'import torch.nn as nn\nnet = nn.Sequential(\n' +
+        '    nn.Linear(64, 64), nn.Sigmoid(),\n'.repeat(10) +
+        '    nn.Linear(64, 1),\n)\n',
+    });
+    const check = () =>
+      vscode.commands.executeCommand<Report | undefined>(COMMAND, doc.uri, 'net', { silent: true });
+    assert.equal((await check())?.verdict, 'vanishing');
+    assert.ok(
+      vscode.languages.getDiagnostics(doc.uri).length > 0,
+      'no diagnostics after a vanishing check',
+    );
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(0, 0), '# edited\n');
+    await vscode.workspace.applyEdit(edit);
+    await waitFor(
+      'diagnostics to clear after an edit',
+      () => vscode.languages.getDiagnostics(doc.uri).length === 0,
+    );
+
+    await check();
+    assert.ok(vscode.languages.getDiagnostics(doc.uri).length > 0);
+    await vscode.workspace
+      .getConfiguration('activationLens')
+      .update('diagnostics.enabled', false, vscode.ConfigurationTarget.Global);
+    await waitFor(
+      'diagnostics to clear when the setting is off',
+      () => vscode.languages.getDiagnostics(doc.uri).length === 0,
+    );
+    await check();
+    assert.equal(
+      vscode.languages.getDiagnostics(doc.uri).length,
+      0,
+      'diagnostics set while the setting is off',
+    );
+  });
+
+  it('shows no lenses when activationLens.codeLens.enabled is false', async () => {
+    const uri = sample('models', 'relu_mlp.py');
+    assert.ok((await lenses(uri)).length > 0);
+    await vscode.workspace
+      .getConfiguration('activationLens')
+      .update('codeLens.enabled', false, vscode.ConfigurationTarget.Global);
+    const got =
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        uri,
+      )) ?? [];
+    assert.equal(got.filter((l) => l.command?.command === COMMAND).length, 0);
+  });
+
+  it('rejects a bad options argument with a message, not a crash', async () => {
+    const r = await vscode.commands.executeCommand(
+      COMMAND,
+      sample('models', 'relu_mlp.py'),
+      'ReluMLP',
+      { batch: -1 },
+    );
+    assert.equal(r, undefined);
+  });
+});
