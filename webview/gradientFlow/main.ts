@@ -121,6 +121,8 @@ function lineChart(
       scales: {
         x: {
           type: 'linear',
+          min: 1,
+          max: Math.max(2, ...reports.map((r) => r.layers.length)),
           title: { display: true, text: 'layer', color: palette.foreground },
           grid,
           ticks: { ...ticks, precision: 0 },
@@ -129,7 +131,15 @@ function lineChart(
           type: yType,
           title: { display: true, text: yTitle, color: palette.foreground },
           grid,
-          ticks,
+          // Log axes: label the powers of ten only, as 1e-12 rather than 0.000000000001.
+          ticks:
+            yType === 'logarithmic'
+              ? {
+                  ...ticks,
+                  callback: (v) =>
+                    Number.isInteger(Math.log10(Number(v))) ? Number(v).toExponential(0) : null,
+                }
+              : ticks,
         },
       },
     },
