@@ -378,7 +378,7 @@ export async function testIntegration() {
   page.on('pageerror', (e) => log(`workbench page error: ${e.message}`));
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const started = Date.now();
-  await page.goto(url);
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
   const summary = await tailResults(resultsFile, timeoutMs, server);
   log(
     `VS Code ${VSCODE_VERSION} (code-server ${CODE_SERVER_VERSION}) integration: ${summary.passed} passed, ${summary.failed} failed, ${((Date.now() - started) / 1000).toFixed(1)} s`,

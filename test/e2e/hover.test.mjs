@@ -3,11 +3,11 @@
 import * as assert from 'node:assert/strict';
 import {
   closeWorkbench,
-  hoverToken,
+  hoverText,
   openFile,
   openWorkbench,
   screenshot,
-  visibleHoverText,
+  slug,
 } from './workbench.mjs';
 
 for (const theme of ['dark', 'light']) {
@@ -30,6 +30,7 @@ for (const theme of ['dark', 'light']) {
       const text = await hoverText(wb.page, 'LeakyReLU', 'nn.LeakyReLU(0.2)', {
         mustContain: /leaky/i,
       });
+      await wb.page.waitForTimeout(1000); // hovers fade in; capture the settled one
       await screenshot(wb.page, `hover-${theme}`);
       assert.match(text, /leaky.?relu/i, 'the hover names the function');
       assert.match(text, /0\.2/, 'the hover shows negative_slope = 0.2 from the code');

@@ -12,19 +12,32 @@ import {
   webviewTexts,
 } from './workbench.mjs';
 
-/** Picks quick-pick rows by label; with `many`, ticks each row's checkbox as a user clicks it. */
-async function pick(page, labels, { many = false } = {}) {
+/**
+ * Picks the quick-pick row of each `{ label, id }` (a row reads "<label><id> · <spellings>", so
+ * "Tanh" does not pick "Tanhshrink"); with `many`, clicks each row as a user ticks it, then OK.
+ */
+async function pick(page, items, { many = false } = {}) {
   const input = page.locator('.quick-input-widget input.input');
-  for (const label of labels) {
+  for (const { label, id } of items) {
     await input.fill(label);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const row = page
+      .locator('.quick-input-list .monaco-list-row', {
+        hasText: new RegExp(`^\\s*${escaped}\\s*${id}\\b`),
+      })
+      .first();
     await row.waitFor({ timeout: 20_000 });
-    if (many) await row.locator('.quick-input-list-checkbox, input[type=checkbox]').first().click();
+    if (many) await row.click();
     else await page.keyboard.press('Enter');
   }
   if (many) {
     await input.fill('');
-    await page.keyboard.press('Enter');
+    await page
+      .locator('.quick-input-widget .quick-input-action a, .quick-input-widget .monaco-button', {
+        hasText: 'OK',
+      })
+      .first()
+      .click();
   }
 }
 
@@ -45,7 +58,7 @@ for (const theme of ['dark', 'light']) {
 
     it('plots one activation picked from the command palette', async () => {
       await runCommand(wb.page, 'Activation Lens: Plot Activation');
-      await pick(wb.page, ['gelu_tanh']);
+      await pick(wb.page, [{ label: 'GELU (tanh approximation)', id: 'gelu_tanh' }]);
       const canvases = await waitForDrawnCanvas(wb.page);
       await wb.page.waitForTimeout(1000);
       await screenshot(wb.page, `plot-1-${theme}`);
@@ -57,9 +70,19 @@ for (const theme of ['dark', 'light']) {
     });
 
     it('overlays four activations from Compare Activations', async () => {
-      await wb.page.keyboard.press('Escape');
+      // A fresh panel, so the comparison holds exactly the four picked curves.
+      await runCommand(wb.page, 'View: Close All Editors');
       await runCommand(wb.page, 'Activation Lens: Compare Activations');
-      await pick(wb.page, ['sigmoid', 'tanh', 'relu6', 'silu'], { many: true });
+      await pick(
+        wb.page,
+        [
+          { label: 'Sigmoid', id: 'sigmoid' },
+          { label: 'Tanh', id: 'tanh' },
+          { label: 'ReLU6', id: 'relu6' },
+          { label: 'SiLU (swish)', id: 'silu' },
+        ],
+        { many: true },
+      );
       await waitForDrawnCanvas(wb.page);
       await wb.page.waitForTimeout(1000);
       const text = await webviewTexts(wb.page);

@@ -58,10 +58,13 @@ export async function openWorkbench({ theme }) {
       cspViolations.push({ url: msg.location().url, text });
     }
   });
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(samplesDir)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(samplesDir)}`, {
+    waitUntil: 'domcontentloaded',
+    timeout: 120_000,
+  });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
   // The explorer shows the folder once the remote file system is up.
-  await page.locator('.explorer-folders-view').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view').waitFor({ timeout: 120_000 });
   return { server, browser, context, page, cspViolations, theme };
 }
 
