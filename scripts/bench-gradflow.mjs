@@ -3,6 +3,7 @@
 // Both sides time the whole run: random draws, forward, backward, per-layer statistics.
 // Then a breakdown of where our time goes, from timing the parts alone at the same sizes.
 import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,7 +124,6 @@ console.log(
   const matmul = time(() => {
     for (let i = 0; i < 3 * L; i++) kernel.matmulABt(a, b, c, B, N, N);
   });
-  const rng = kernel.createRng ? null : null;
   const relu = kernel.getActivation('relu');
   const acts = time(() => {
     for (let i = 0; i < L; i++) {
@@ -146,5 +146,4 @@ console.log(
   console.log(
     `- the rest (${draws.toFixed(1)} M normal draws, statistics, allocation): ~${Math.max(0, total - matmul - acts - transposes).toFixed(0)} ms`,
   );
-  void rng;
 }

@@ -3,7 +3,7 @@
 // violations and writes a screenshot.
 //   node webview/gradientFlow/screenshot.mjs [out.png]      (after `node esbuild.mjs`)
 import { build } from 'esbuild';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -92,7 +92,7 @@ try {
     els.map((e) => e.querySelector('.badge')?.textContent),
   );
   await tab.screenshot({ path: out, fullPage: true });
-  const posted = await tab.evaluate(() => window.__posted.map((m) => m.type));
+  const posted = await tab.evaluate(() => globalThis.__posted.map((m) => m.type));
   console.log(JSON.stringify({ screenshot: out, cards, posted, cspViolations: violations.length }));
   if (violations.length) console.error(violations.join('\n'));
 } finally {
