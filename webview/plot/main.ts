@@ -82,6 +82,13 @@ const seriesChecks = Object.fromEntries(
 ) as Record<SeriesName, [HTMLInputElement, HTMLLabelElement]>;
 const vanishCheck = check('shade-vanish', `|f′| < ${VANISH_BELOW}`);
 const explodeCheck = check('shade-explode', `|f′| > ${EXPLODE_ABOVE}`);
+// The shading's colours, beside its toggles: the chart has no legend entry for them.
+const vanishSwatch = h('span', { class: 'swatch shade', 'aria-hidden': 'true' });
+const explodeSwatch = h('span', { class: 'swatch shade', 'aria-hidden': 'true' });
+vanishCheck[1].prepend(vanishSwatch);
+explodeCheck[1].prepend(explodeSwatch);
+vanishCheck[1].title = 'Shade where gradients vanish (|f′| < 0.01)';
+explodeCheck[1].title = 'Shade where gradients can grow through layers (|f′| > 1)';
 const focusSelect = h('select', { id: 'shade-focus' });
 const exportPng = button('PNG', 'Export the chart as PNG', 'export-png');
 const exportCsv = button('CSV', 'Export the curves as CSV', 'export-csv');
@@ -271,14 +278,13 @@ function renderFormulas(c: CurveState): void {
 }
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+const bound = (v: number): string =>
+  v === Infinity ? '∞' : v === -Infinity ? '−∞' : formatNumber(v);
 
 function propertiesTable(a: ActivationDescriptor): HTMLTableElement {
   const p = a.properties;
   const rows: Array<[string, string]> = [
-    [
-      'Range',
-      `[${formatNumber(p.range[0])}, ${formatNumber(p.range[1])}]`.replace(/Infinity/g, '∞'),
-    ],
+    ['Range', `[${bound(p.range[0])}, ${bound(p.range[1])}]`],
     ['Bounded above / below', `${yesNo(p.boundedAbove)} / ${yesNo(p.boundedBelow)}`],
     ['Monotonic', yesNo(p.monotonic)],
     ['Smooth (C¹)', yesNo(p.smooth)],
@@ -629,6 +635,8 @@ function applyTheme(p: Palette): void {
     const i = state.curves.findIndex((c) => ds.datasetKey.startsWith(c.key + ':'));
     styleDataset(ds, colourOf(i), p);
   });
+  vanishSwatch.style.backgroundColor = p.vanish;
+  explodeSwatch.style.backgroundColor = p.explode;
   cardByKey.forEach((card, key) => {
     const sw = card.el.querySelector<HTMLElement>('.swatch');
     if (sw) sw.style.backgroundColor = colourOf(state.curves.findIndex((c) => c.key === key));
@@ -637,6 +645,8 @@ function applyTheme(p: Palette): void {
   renderReadout(overlay.crosshair);
 }
 observeTheme(applyTheme);
+vanishSwatch.style.backgroundColor = palette.vanish;
+explodeSwatch.style.backgroundColor = palette.explode;
 
 // ---------- host messages ----------
 

@@ -1,0 +1,126 @@
+// The plot commands inside a real VS Code: each resolves to the panel's state once the webview
+// has loaded, re-uses the one panel (plot adds, compare replaces) and refuses bad arguments
+// without throwing.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+interface PlotState {
+  curves: { key: string; id: string; params: Record<string, number> }[];
+  xMin: number;
+  xMax: number;
+}
+
+async function run(command: string, ...args: unknown[]): Promise<PlotState | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${command} did not settle within 30 s`)), 30_000);
+  });
+  try {
+    return await Promise.race([
+      Promise.resolve(vscode.commands.executeCommand<PlotState | undefined>(command, ...args)),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function plotTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter(
+      (t) =>
+        t.input instanceof vscode.TabInputWebview &&
+        t.input.viewType.endsWith('activationLens.plot'),
+    );
+}
+
+describe('Plot panel commands', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    await vscode.extensions.getExtension('activation-lens.activation-lens')?.activate();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opens a panel for {id, params} and returns its state with default params filled in', async () => {
+    const state = await run('activationLens.plot', { id: 'gelu', params: {} });
+    assert.ok(state, 'no state returned');
+    assert.deepEqual(
+      state.curves.map((c) => c.id),
+      ['gelu'],
+    );
+    assert.equal(plotTabs().length, 1, 'one plot tab');
+    assert.match(plotTabs()[0]?.label ?? '', /GELU/);
+  });
+
+  it("adds to the open panel (the hover link's array form) instead of opening another", async () => {
+    const state = await run('activationLens.plot', [
+      { id: 'leaky_relu', params: { negative_slope: 0.2 } },
+    ]);
+    assert.deepEqual(
+      state?.curves.map((c) => [c.id, c.params]),
+      [
+        ['gelu', {}],
+        ['leaky_relu', { negative_slope: 0.2 }],
+      ],
+    );
+    assert.equal(plotTabs().length, 1);
+  });
+
+  it('clamps an out-of-range parameter instead of plotting it', async () => {
+    const state = await run('activationLens.plot', { id: 'elu', params: { alpha: 1e6 } });
+    const elu = state?.curves.find((c) => c.id === 'elu');
+    assert.ok(elu && Number.isFinite(elu.params.alpha) && (elu.params.alpha ?? 0) < 1e6);
+  });
+
+  it('compare replaces the curves with the selection', async () => {
+    const state = await run('activationLens.compare', [
+      { id: 'sigmoid' },
+      { id: 'tanh' },
+      { id: 'relu6' },
+      { id: 'silu' },
+    ]);
+    assert.deepEqual(
+      state?.curves.map((c) => c.id),
+      ['sigmoid', 'tanh', 'relu6', 'silu'],
+    );
+    assert.equal(plotTabs().length, 1);
+  });
+
+  it('refuses a malformed argument or unknown id without throwing', async () => {
+    assert.equal(await run('activationLens.plot', { id: 42 }), undefined);
+    const state = await run('activationLens.plot', { id: 'no_such_activation' });
+    assert.ok(state && !state.curves.some((c) => c.id === 'no_such_activation'));
+  });
+
+  it('plots the activation at the cursor with the parameters written in the code', async () => {
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'python',
+      content: 'import torch.nn as nn\n\nact = nn.LeakyReLU(0.3)\n',
+    });
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.lineAt(2).text;
+    const pos = new vscode.Position(2, line.indexOf('LeakyReLU') + 3);
+    editor.selection = new vscode.Selection(pos, pos);
+    const state = await run('activationLens.plotAtCursor');
+    const leaky = state?.curves.find((c) => c.id === 'leaky_relu');
+    assert.ok(leaky, `no leaky_relu in ${JSON.stringify(state?.curves)}`);
+    assert.equal(leaky.params.negative_slope, 0.3);
+  });
+
+  it('closing the panel and plotting again opens a fresh one', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.equal(plotTabs().length, 0);
+    const state = await run('activationLens.plot', 'relu');
+    assert.deepEqual(
+      state?.curves.map((c) => c.id),
+      ['relu'],
+    );
+    assert.equal(plotTabs().length, 1);
+  });
+});
