@@ -1,6 +1,7 @@
 // The code-server runner's library: install into the cache, start a server, launch Debian's Chromium,
 // run the integration suite, serve. The CLI is scripts/code-server.mjs; test/e2e imports this file
 // (a module cannot import the entry module that is still awaiting at top level).
+/* global fetch -- Node 20 built-in */
 import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,

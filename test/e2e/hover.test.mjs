@@ -1,5 +1,6 @@
 // A user opens a PyTorch model and hovers an activation: the hover names the function and offers
 // the Plot link. Screenshots in both themes go to screenshots/.
+/* global describe, it, before, after, afterEach -- mocha BDD globals */
 import * as assert from 'node:assert/strict';
 import {
   closeWorkbench,

@@ -1,5 +1,6 @@
 // A user runs the plot commands from the command palette: the panel's chart is drawn (canvas
 // pixels read from inside the webview's frame) and the webview reports no CSP violation.
+/* global describe, it, before, after, afterEach -- mocha BDD globals */
 import * as assert from 'node:assert/strict';
 import {
   canvasesInWebviews,

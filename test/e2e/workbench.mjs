@@ -1,6 +1,7 @@
 // Drives code-server's workbench the way a user does: quick open, the command palette, the mouse.
 // Used by the *.e2e.mjs files; the runner (scripts/code-server.mjs e2e) installs the packaged .vsix
 // into `extensionsDir` before mocha starts.
+/* global window, document, NodeFilter -- used inside page.evaluate callbacks, which run in the browser */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
