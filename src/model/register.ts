@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ReportPanel } from '../gradientFlow/panel';
 import { checkModel, modelReportMarkdown, ModelCheckError, type ModelCheckReport } from './check';
 import {
   DocumentModels,
@@ -19,8 +20,9 @@ const COMMAND = 'activationLens.checkModel';
  * the check and returns the report, and diagnostics on the lines of troubled layers.
  *
  * The command takes `(uri?, modelName?, options?)`; without arguments it checks the model around
- * the cursor of the active editor. The simulation runs in-process: model-sized networks take
- * tens to hundreds of milliseconds.
+ * the cursor of the active editor. The simulation runs in-process (the gradient-flow worker takes
+ * uniform-stack configs, not layer lists); a model-sized network takes well under a second on an
+ * idle machine. "Open Report" shows the result in the gradient-flow report panel.
  */
 export function registerModelCheck(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Activation Lens: Model Check', { log: true });
@@ -122,16 +124,8 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
         : vscode.window.showWarningMessage;
     const choice = await show(text, 'Show Layers', 'Open Report');
     if (choice === 'Show Layers') await showLayers(doc, r);
-    else if (choice === 'Open Report') {
-      const md = await vscode.workspace.openTextDocument({
-        language: 'markdown',
-        content: modelReportMarkdown(r),
-      });
-      await vscode.window.showTextDocument(md, {
-        preview: true,
-        viewColumn: vscode.ViewColumn.Beside,
-      });
-    }
+    // The gradient-flow check's report panel: the same charts and JSON/Markdown export.
+    else if (choice === 'Open Report') ReportPanel.show(context.extensionUri, log, [r]);
   }
 
   async function chooseModel(
@@ -215,6 +209,7 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
       log.info(
         `${model.name}: ${report.verdict} (${report.elapsedMs.toFixed(0)} ms) — ${report.reason}`,
       );
+      log.info(`\n${modelReportMarkdown(report)}`);
       if (!silent) void present(doc, report).catch((e) => fail('report', e));
       return report;
     } catch (e) {

@@ -22,6 +22,9 @@ function sample(...parts: string[]): vscode.Uri {
 }
 
 async function lenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  // executeCodeLensProvider needs the document loaded ("Illegal argument" otherwise). Notebook
+  // cells are loaded with their notebook.
+  if (uri.scheme === 'file') await vscode.workspace.openTextDocument(uri);
   // The provider answers asynchronously (tree-sitter loads once); ask until it has.
   for (let i = 0; i < 40; i++) {
     const got =
@@ -125,6 +128,7 @@ describe('Model check', function () {
 
   it('works in a notebook cell', async () => {
     const nb = await vscode.workspace.openNotebookDocument(sample('notebook.ipynb'));
+    await vscode.window.showNotebookDocument(nb);
     const cell = nb.getCells().find((c) => c.document.getText().includes('nn.Sequential'));
     assert.ok(cell, 'no model cell in samples/notebook.ipynb');
     const [lens] = await lenses(cell.document.uri);
