@@ -426,7 +426,7 @@ function renderReadout(x: number | null): void {
   const head = h(
     'tr',
     {},
-    h('th', { scope: 'col' }, x === null ? 'x' : `x = ${formatNumber(x)}`),
+    h('th', { scope: 'col' }, x === null ? 'x (point at the chart)' : `x = ${formatNumber(x)}`),
     h('th', { scope: 'col' }, 'f'),
     h('th', { scope: 'col' }, 'f′'),
     h('th', { scope: 'col' }, 'f″'),
