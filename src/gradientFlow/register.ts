@@ -117,22 +117,38 @@ export function registerGradientFlow(context: vscode.ExtensionContext): void {
           return undefined;
         }
       }
+      const t0 = Date.now();
+      let reports: GradientFlowReport[] | undefined;
       try {
-        const reports = await run(workerPath, configs);
-        if (!reports) return undefined;
-        ReportPanel.show(context.extensionUri, log, reports);
-        return many ? reports : reports[0];
+        reports = await run(workerPath, configs);
       } catch (e) {
-        if (e instanceof WorkerInputError)
+        if (e instanceof WorkerInputError) {
+          log.warn(`gradient-flow check refused: ${e.message}`);
           void vscode.window.showErrorMessage(`Activation Lens: ${e.message}`);
-        else {
-          log.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+        } else {
+          log.error(
+            `gradient-flow check failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+          );
           void vscode.window.showErrorMessage(
             `Activation Lens: the gradient-flow check failed: ${(e as Error).message}`,
           );
         }
         return undefined;
       }
+      if (!reports) {
+        log.info(`gradient-flow check cancelled after ${Date.now() - t0} ms`);
+        return undefined;
+      }
+      log.info(
+        `gradient-flow check: ${reports.map((r) => `${r.title} → ${r.verdict}`).join('; ')} (${Date.now() - t0} ms)`,
+      );
+      // The report is the command's result even if the panel cannot be shown.
+      try {
+        ReportPanel.show(context.extensionUri, log, reports);
+      } catch (e) {
+        log.warn(`gradient-flow report panel: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return many ? reports : reports[0];
     }),
     vscode.commands.registerCommand(
       'activationLens.selfCheck',

@@ -223,6 +223,9 @@ export function checkNetwork(
       layers: sim.layers,
       selu,
       clipped: sim.clipping !== null,
+      gain: layers.every((l) => (l.gain ?? 1) === (layers[0]!.gain ?? 1))
+        ? (layers[0]!.gain ?? 1)
+        : 1,
     }),
     selfNormalisation: selu,
     warnings,

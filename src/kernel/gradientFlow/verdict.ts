@@ -164,11 +164,14 @@ export interface AdviceInput {
   readonly layers: readonly LayerStats[];
   readonly selu: readonly SelfNormalisation[];
   readonly clipped: boolean;
+  /** The init's gain when it is not 1. */
+  readonly gain?: number;
 }
 
 /** One plain-language line, computed from the numbers. */
 export function advice(a: AdviceInput): string {
-  const head = `${a.activation} with ${a.init}`;
+  const gain = a.gain ?? 1;
+  const head = `${a.activation} with ${a.init}${gain !== 1 ? ` ×${gain}` : ''}`;
   const v = a.verdict;
   const worstDead = a.layers.reduce(
     (m, l) => (l.deadFraction > m.deadFraction ? l : m),
@@ -191,7 +194,14 @@ export function advice(a: AdviceInput): string {
     const what = Number.isFinite(v.gradRatioLog10)
       ? `the first layer's gradient is ${fmtPow(v.gradRatioLog10)} times the last's`
       : v.reason;
-    return `${head}: ${what}; lower the init scale (fan-in init: ${suggestedInit(a.activation)}).${clip}`;
+    const suggested = suggestedInit(a.activation);
+    const fix =
+      a.init === suggested && gain > 1
+        ? `use ${suggested} with gain 1`
+        : a.init === suggested
+          ? 'use fewer layers or normalisation between them'
+          : `use ${suggested}${gain !== 1 ? ' with gain 1' : ''}`;
+    return `${head}: ${what}; ${fix}.${clip}`;
   }
   const parts = [`${head}: gradients flow (first-to-last ratio ${fmtPow(v.gradRatioLog10)})`];
   if (a.selu.length > 0) {

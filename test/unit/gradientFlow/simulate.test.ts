@@ -293,6 +293,9 @@ describe('the check', () => {
     expect(r.verdict).toBe('exploding');
     expect(r.gradRatioLog10).toBeGreaterThan(3);
     expect(r.clipping).toBeNull();
+    expect(r.advice).toMatch(
+      /^relu with he_normal ×1\.5: the first layer's gradient is 10\^\d+(\.\d)? times the last's; use he_normal with gain 1\./,
+    );
     const c = runCheck({ activation: 'relu', init: 'he_normal', gain: 1.5, clipNorm: 1 });
     expect(c.clipping!.totalNormBefore).toBeCloseTo(r.totalGradNorm, 6);
     expect(c.clipping!.coefficient).toBeCloseTo(1 / (r.totalGradNorm + 1e-6), 15);
