@@ -1,22 +1,45 @@
 /** Piecewise-linear "hard" functions and shrinkers: hardsigmoid, hardswish, hard_sigmoid_linear, softshrink, hardshrink. */
 import type { ActivationNumerics } from '../types';
-import { outFor, param, props, spec, zeroOrNaN } from './util';
+import { finiteNonZero, outFor, param, props, spec, step01, zeroOrNaN } from './util';
 
 // (x + 3)/6 rather than x/6 + ½: near x = −3 the latter cancels and keeps x/6's rounding error.
+// Away from the kinks (and ±∞, NaN) the pieces are selected by exact 0/1 weights, without branches.
 function hardsigmoidF(x: number): number {
+  const d1 = x + 3;
+  const d2 = 3 - x;
+  if (finiteNonZero(d1) && finiteNonZero(d2)) {
+    const w2 = step01(d2);
+    return step01(d1) * w2 * (d1 / 6) + (1 - w2);
+  }
   return x <= -3 ? 0 : x >= 3 ? 1 : (x + 3) / 6;
 }
 function hardsigmoidDF(x: number): number {
+  const d1 = x + 3;
+  const d2 = 3 - x;
+  if (finiteNonZero(d1) && finiteNonZero(d2)) return (step01(d1) * step01(d2)) / 6;
   return x > -3 && x < 3 ? 1 / 6 : zeroOrNaN(x);
 }
 
 // Branch before multiplying: x(x+3)/6 would overflow for huge x and give NaN at ±∞.
 function hardswishF(x: number): number {
+  const d1 = x + 3;
+  const d2 = 3 - x;
+  // |x| < 1e150 so that x(x + 3) stays finite even where its weight is 0
+  if (finiteNonZero(d1) && finiteNonZero(d2) && finiteNonZero(x) && Math.abs(x) < 1e150) {
+    const w2 = step01(d2);
+    return step01(d1) * w2 * ((x * d1) / 6) + (1 - w2) * x;
+  }
   return x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6;
 }
 // PyTorch: 0 below −3, x/3 + ½ on [−3, 3] (both ends included), 1 above; (2x + 3)/6 is the same
 // line without cancellation at its zero x = −1.5.
 function hardswishDF(x: number): number {
+  const d1 = x + 3;
+  const d2 = 3 - x;
+  if (finiteNonZero(d1) && finiteNonZero(d2)) {
+    const w2 = step01(d2);
+    return step01(d1) * w2 * ((2 * x + 3) / 6) + (1 - w2);
+  }
   if (x !== x) return NaN;
   return x < -3 ? 0 : x <= 3 ? (2 * x + 3) / 6 : 1;
 }
@@ -25,20 +48,44 @@ function hardswishD2F(x: number): number {
 }
 
 function hslF(x: number): number {
+  const d1 = x + 2.5;
+  const d2 = 2.5 - x;
+  if (finiteNonZero(d1) && finiteNonZero(d2)) {
+    const w2 = step01(d2);
+    return step01(d1) * w2 * (d1 / 5) + (1 - w2);
+  }
   return x <= -2.5 ? 0 : x >= 2.5 ? 1 : (x + 2.5) / 5;
 }
 function hslDF(x: number): number {
+  const d1 = x + 2.5;
+  const d2 = 2.5 - x;
+  if (finiteNonZero(d1) && finiteNonZero(d2)) return step01(d1) * step01(d2) * 0.2;
   return x > -2.5 && x < 2.5 ? 0.2 : zeroOrNaN(x);
 }
 
+// Outside the dead zone exactly one of the weights w1 (x > λ), w2 (x < −λ) is 1.
 function softshrinkF(x: number, l: number): number {
+  const d1 = x - l;
+  const d2 = -l - x;
+  if (finiteNonZero(d1) && finiteNonZero(d2)) {
+    // x − λ, or −(−λ − x) = x + λ (rounding is symmetric), or (−0) − (−0) = +0 in the dead zone
+    return step01(d1) * d1 - step01(d2) * d2;
+  }
   return x > l ? x - l : x < -l ? x + l : zeroOrNaN(x);
 }
 function hardshrinkF(x: number, l: number): number {
+  const d1 = x - l;
+  const d2 = -l - x;
+  // + 0 turns the dead zone's −0 (0·x for x < 0) into PyTorch's +0
+  if (finiteNonZero(d1) && finiteNonZero(d2) && finiteNonZero(x))
+    return (step01(d1) + step01(d2)) * x + 0;
   return x > l || x < -l ? x : zeroOrNaN(x);
 }
 // both shrinkers: PyTorch's backward is 0 on the closed interval [−λ, λ]
 function shrinkDF(x: number, l: number): number {
+  const d1 = x - l;
+  const d2 = -l - x;
+  if (finiteNonZero(d1) && finiteNonZero(d2)) return step01(d1) + step01(d2);
   return x > l || x < -l ? 1 : zeroOrNaN(x);
 }
 

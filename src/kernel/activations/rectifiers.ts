@@ -1,47 +1,71 @@
 /** Piecewise-linear rectifiers and their relatives: relu, leaky_relu, prelu, rrelu, threshold, relu6, relu2, identity, step. */
 import type { ActivationNumerics } from '../types';
-import { outFor, param, props, spec, zeroOrNaN } from './util';
+import { finiteNonZero, outFor, param, props, spec, step01, zeroOrNaN } from './util';
 
 // Cores: plain functions of x and resolved parameters, shared by the scalar and batch forms so the
 // two agree bit for bit. NaN falls through every comparison, so each core routes it explicitly.
 
-// Math.max compiles to a branch-free max (NaN-propagating, +0 for −0): relu costs like a copy.
+// ½(x + |x|) is exactly max(x, 0) for |x| < 1e300 and has no branch.
 function reluF(x: number): number {
-  return Math.max(x, 0);
+  return Math.abs(x) < 1e300 ? 0.5 * (x + Math.abs(x)) : x > 0 ? x : zeroOrNaN(x);
 }
 function reluDF(x: number): number {
-  return x > 0 ? 1 : zeroOrNaN(x);
+  return finiteNonZero(x) ? step01(x) : x > 0 ? 1 : zeroOrNaN(x);
 }
 function constD2F(x: number): number {
   return zeroOrNaN(x);
 }
 
+// ½(x + |x|) and ½(x − |x|) are exactly x or 0: one of the two terms vanishes.
 function leakyF(x: number, s: number): number {
-  return x > 0 ? x : s * x;
+  if (finiteNonZero(x)) {
+    const a = Math.abs(x);
+    return 0.5 * (x + a) + s * (0.5 * (x - a));
+  }
+  return x > 0 ? x : s * x; // also keeps leaky_relu(−0) = −0
 }
 function leakyDF(x: number, s: number): number {
+  if (finiteNonZero(x)) {
+    const w = step01(x);
+    return w + s * (1 - w);
+  }
   return x > 0 ? 1 : x !== x ? NaN : s;
 }
 
 function thresholdF(x: number, th: number, v: number): number {
+  const d = x - th; // its sign is exact
+  if (finiteNonZero(d) && finiteNonZero(x) && Math.abs(v) < 1e300) {
+    const w = step01(d);
+    return w * x + (1 - w) * v;
+  }
   return x > th ? x : x !== x ? NaN : v;
 }
 function thresholdDF(x: number, th: number): number {
-  return x > th ? 1 : zeroOrNaN(x);
+  const d = x - th;
+  return finiteNonZero(d) ? step01(d) : x > th ? 1 : zeroOrNaN(x);
 }
 
+// lo < x < hi selects one of x, lo, hi by exact 0/1 weights.
 function clampF(x: number, lo: number, hi: number): number {
-  return Math.min(Math.max(x, lo), hi);
+  const w1 = step01(x - lo);
+  const w2 = step01(hi - x);
+  const r = w1 * w2 * x + (1 - w1) * lo + (1 - w2) * hi;
+  // NaN when x is at a corner, infinite or NaN; x = ±0 keeps its sign below
+  if (r === r && x !== 0) return r;
+  return x < lo ? lo : x > hi ? hi : x;
 }
 function clampDF(x: number, lo: number, hi: number): number {
+  const w = step01(x - lo) * step01(hi - x);
+  if (w === w) return w;
   return x > lo && x < hi ? 1 : zeroOrNaN(x);
 }
 
 function relu2F(x: number): number {
-  return x > 0 ? x * x : zeroOrNaN(x);
+  const r = reluF(x);
+  return r * r;
 }
 function relu2DF(x: number): number {
-  return x > 0 ? 2 * x : zeroOrNaN(x);
+  return 2 * reluF(x);
 }
 function relu2D2F(x: number): number {
   return x > 0 ? 2 : zeroOrNaN(x);
@@ -51,7 +75,7 @@ function identityDF(x: number): number {
   return x !== x ? NaN : 1;
 }
 function stepF(x: number): number {
-  return x > 0 ? 1 : zeroOrNaN(x);
+  return finiteNonZero(x) ? step01(x) : x > 0 ? 1 : zeroOrNaN(x);
 }
 
 const LEAKY_LESSON =
