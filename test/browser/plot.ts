@@ -11,7 +11,8 @@ import { cpus, loadavg } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { plotHtml } from '../../src/plot/html';
-import type { PlotState } from '../../src/protocol';
+import { activations } from '../../src/kernel/registry';
+import { MAX_CURVES, type PlotState } from '../../src/protocol';
 
 const root = resolve(process.cwd());
 const dist = join(root, 'dist', 'webview');
@@ -598,6 +599,34 @@ async function main(): Promise<number> {
         await s.page.close();
       }
     }
+
+    await test('every activation in the catalogue typesets with the shipped KaTeX fonts only', async () => {
+      const ids = activations.map((a) => a.id);
+      assert(ids.length > 10, `${ids.length} activations`);
+      const missing: string[] = [];
+      const bad: string[] = [];
+      for (let i = 0; i < ids.length; i += MAX_CURVES) {
+        const group = ids.slice(i, i + MAX_CURVES);
+        cfg.current = { initial: state(group.map((id) => ({ id }))), theme: 'light' };
+        const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+        page.on('response', (r) => {
+          if (r.status() >= 400) missing.push(`${r.status()} ${new URL(r.url()).pathname}`);
+        });
+        await page.goto(origin + '/');
+        await page.waitForFunction(() => document.querySelectorAll('.card').length > 0);
+        await page.evaluate(() => document.fonts.ready);
+        const r = await page.evaluate(() => ({
+          cards: document.querySelectorAll('.card').length,
+          katex: document.querySelectorAll('.formula .katex').length,
+          errors: [...document.querySelectorAll('.katex-error')].map((e) => e.textContent ?? ''),
+        }));
+        if (r.cards !== group.length || r.katex !== 2 * group.length || r.errors.length)
+          bad.push(`${group.join(',')}: ${JSON.stringify(r)}`);
+        await page.close();
+      }
+      assert(missing.length === 0, `requests failed: ${[...new Set(missing)].join(', ')}`);
+      assert(bad.length === 0, bad.join('\n'));
+    });
 
     await test('0 CSP violations (listener + console)', async () => {
       assert(allCsp.length === 0, allCsp.join('\n'));
