@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ReportPanel } from '../gradientFlow/panel';
-import { checkModel, modelReportMarkdown, ModelCheckError, type ModelCheckReport } from './check';
+import { modelReportMarkdown, ModelCheckError, type ModelCheckReport } from './check';
 import {
   DocumentModels,
   lensTitle,
@@ -10,6 +10,7 @@ import {
   rowItems,
   type CheckModelOptions,
 } from './present';
+import { checkModelInWorker, ModelCheckCancelled } from './runner';
 import type { ReadModel } from './types';
 
 const COMMAND = 'activationLens.checkModel';
@@ -20,14 +21,16 @@ const COMMAND = 'activationLens.checkModel';
  * the check and returns the report, and diagnostics on the lines of troubled layers.
  *
  * The command takes `(uri?, modelName?, options?)`; without arguments it checks the model around
- * the cursor of the active editor. The simulation runs in-process (the gradient-flow worker takes
- * uniform-stack configs, not layer lists); a model-sized network takes well under a second on an
- * idle machine. "Open Report" shows the result in the gradient-flow report panel.
+ * the cursor of the active editor. The simulation runs in its own worker thread
+ * (dist/modelWorker.js: the gradient-flow worker takes uniform-stack configs, not layer lists),
+ * cancellable from the progress notification. "Open Report" shows the result in the gradient-flow
+ * report panel.
  */
 export function registerModelCheck(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Activation Lens: Model Check', { log: true });
   const diagnostics = vscode.languages.createDiagnosticCollection('activationLens.model');
   const documents = new DocumentModels();
+  const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'modelWorker.js').fsPath;
   const lensesChanged = new vscode.EventEmitter<void>();
   const config = () =>
     readModelConfig((k) => vscode.workspace.getConfiguration('activationLens').get(k));
@@ -186,24 +189,31 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
       if (!model)
         return name !== undefined ? tell(`no model named '${name}' in this file`) : undefined;
       // The check is synchronous: yield once so the progress notification paints first.
+      const checkOptions = {
+        source: doc.uri.toString(),
+        ...(options.batch !== undefined ? { batch: options.batch } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      };
       const report = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: `Checking ${model.name}…` },
-        () =>
-          new Promise<ModelCheckReport>((resolve, reject) =>
-            setImmediate(() => {
-              try {
-                resolve(
-                  checkModel(model, {
-                    source: doc.uri.toString(),
-                    ...(options.batch !== undefined ? { batch: options.batch } : {}),
-                    ...(options.seed !== undefined ? { seed: options.seed } : {}),
-                  }),
-                );
-              } catch (e) {
-                reject(e);
-              }
-            }),
-          ),
+        {
+          location: silent ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
+          title: `Checking the gradient flow of ${model.name}`,
+          cancellable: true,
+        },
+        (progress, token) => {
+          // Off the extension host's thread; cancelling terminates the worker mid-simulation.
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          let last = 0;
+          return checkModelInWorker(workerPath, model, checkOptions, {
+            signal: abort.signal,
+            onProgress: (step, total) => {
+              const pct = (100 * step) / total;
+              progress.report({ increment: pct - last });
+              last = pct;
+            },
+          });
+        },
       );
       setDiagnostics(doc, report);
       log.info(
@@ -214,6 +224,7 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
       return report;
     } catch (e) {
       if (e instanceof ModelCheckError) return tell(e.message);
+      if (e instanceof ModelCheckCancelled) return undefined;
       fail(COMMAND, e);
       if (!silent)
         void vscode.window.showErrorMessage(
