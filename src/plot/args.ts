@@ -1,18 +1,17 @@
 /** What the plot commands accept as arguments, validated (commands are callable by anyone). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MAX_CURVES, curveRequestSchema, type CurveRequest } from '../protocol';
 
 const oneOrMany = z.union([
-  z
-    .string()
-    .min(1)
-    .max(64)
-    .transform((id) => [{ id }]),
-  curveRequestSchema.transform((c) => [c]),
-  z
-    .array(curveRequestSchema)
-    .min(1)
-    .max(MAX_CURVES * 4),
+  z.pipe(
+    z.string().check(z.minLength(1), z.maxLength(64)),
+    z.transform((id: string): CurveRequest[] => [{ id }]),
+  ),
+  z.pipe(
+    curveRequestSchema,
+    z.transform((c: CurveRequest): CurveRequest[] => [c]),
+  ),
+  z.array(curveRequestSchema).check(z.minLength(1), z.maxLength(MAX_CURVES * 4)),
 ]);
 
 export type PlotArgs =
