@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,12 +26,16 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function timeOurs(cfg) {
   kernel.runCheck(cfg); // warm-up (JIT)
   const ts = [];
+  const cpu = [];
   for (let r = 0; r < REPS; r++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     kernel.runCheck({ ...cfg, seed: r });
     ts.push(performance.now() - t);
+    const u = process.cpuUsage(c);
+    cpu.push((u.user + u.system) / 1000);
   }
-  return { best: Math.min(...ts), median: median(ts) };
+  return { best: Math.min(...ts), median: median(ts), cpu: Math.min(...cpu) };
 }
 
 function timeTorch(py, cfg) {
@@ -53,7 +58,12 @@ function timeTorch(py, cfg) {
   const r = spawnSync(py, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`torch baseline failed: ${r.stderr}`);
   const j = JSON.parse(r.stdout);
-  return { best: 1000 * j.best_s, median: 1000 * j.median_s, compute: 1000 * j.compute_best_s };
+  return {
+    best: 1000 * j.best_s,
+    median: 1000 * j.median_s,
+    compute: 1000 * j.compute_best_s,
+    cpu: 1000 * j.cpu_best_s,
+  };
 }
 
 const configs = [
@@ -64,15 +74,18 @@ const configs = [
 ];
 
 const py = torchPython();
+// CPU time beside wall time: on a busy machine, wall time mostly measures the other processes.
 const rows = [
   [
     'config',
     'ours best ms',
     'ours median',
+    'ours CPU ms',
     'torch best ms',
     'torch median',
-    'torch compute-only',
-    'ours / torch',
+    'torch CPU ms',
+    'ours/torch wall',
+    'ours/torch CPU',
   ],
 ];
 for (const c of configs) {
@@ -82,10 +95,12 @@ for (const c of configs) {
     `${c.activation}/${c.init} ${c.depth}×${c.width}, batch ${c.batch}`,
     o.best.toFixed(0),
     o.median.toFixed(0),
+    o.cpu.toFixed(0),
     t ? t.best.toFixed(0) : '–',
     t ? t.median.toFixed(0) : '–',
-    t ? t.compute.toFixed(0) : '–',
+    t ? t.cpu.toFixed(0) : '–',
     t ? (o.best / t.best).toFixed(2) + '×' : '–',
+    t ? (o.cpu / t.cpu).toFixed(2) + '×' : '–',
   ]);
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -102,7 +117,7 @@ console.log(
 for (const r of rows.slice(1)) console.log(line(r));
 if (!py) console.log('(no python3 with torch: PyTorch columns skipped)');
 console.log(
-  `float64, best/median of ${REPS} runs, Node ${process.version}${py ? `, PyTorch one thread via ${py}` : ''}`,
+  `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores; float64, best/median of ${REPS} runs, Node ${process.version}${py ? `, PyTorch one thread via ${py}` : ''}`,
 );
 
 // Where the time goes, for the default check: the same work, part by part.
