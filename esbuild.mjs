@@ -29,7 +29,6 @@ const entries = [
   },
   { ...browser, entryPoints: ['webview/plot/main.ts'], outfile: 'dist/webview/plot.js' },
   { ...node, entryPoints: ['src/gradientFlow/worker.ts'], outfile: 'dist/worker.js' },
-  { ...node, entryPoints: ['src/model/worker.ts'], outfile: 'dist/modelWorker.js' },
   { ...browser, entryPoints: ['webview/gradientFlow/main.ts'], outfile: 'dist/webview/gradientFlow.js' },
 ];
 

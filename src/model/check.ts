@@ -90,8 +90,22 @@ function describeRow(r: ModelRow): Record<string, unknown> {
   };
 }
 
-/** Runs the check on one model; ModelCheckError when it cannot. */
-export function checkModel(model: ReadModel, options: ModelCheckOptions = {}): ModelCheckReport {
+/** The simulation call for a model: plain data, so it can cross to a worker thread. */
+export interface PreparedCheck {
+  readonly layers: LayerSpec[];
+  readonly options: {
+    batch: number;
+    seed: number;
+    dtype: Dtype;
+    clipNorm?: number;
+    memoryLimitBytes?: number;
+  };
+  readonly config: Record<string, unknown>;
+  readonly title: string;
+}
+
+/** Validates the model and builds the simulation call; ModelCheckError when it cannot run. */
+export function prepareCheck(model: ReadModel, options: ModelCheckOptions = {}): PreparedCheck {
   if (model.status !== 'ok') {
     throw new ModelCheckError(
       `${model.name} cannot be checked: ${model.reason ?? 'not understood'}`,
@@ -107,39 +121,56 @@ export function checkModel(model: ReadModel, options: ModelCheckOptions = {}): M
   const batch = options.batch ?? 256;
   const seed = options.seed ?? 0;
   const dtype = options.dtype ?? 'float64';
-  const config = {
-    ...(options.source !== undefined ? { from: options.source } : {}),
-    model: model.name,
-    framework: model.framework,
-    line: model.line,
-    batch,
-    seed,
-    dtype,
-    clipNorm: options.clipNorm ?? null,
-    layers: model.rows.map(describeRow),
-    notes: model.notes,
-  };
-  const report = checkNetwork(
-    layerSpecs(model),
-    {
+  return {
+    layers: layerSpecs(model),
+    options: {
       batch,
       seed,
       dtype,
       ...(options.clipNorm !== undefined ? { clipNorm: options.clipNorm } : {}),
-      ...(options.shouldCancel ? { shouldCancel: options.shouldCancel } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.memoryLimitBytes !== undefined
         ? { memoryLimitBytes: options.memoryLimitBytes }
         : {}),
     },
-    config,
-    `${model.name} · ${model.framework} · ${model.rows.length} Linear/Dense layers`,
-  );
+    config: {
+      ...(options.source !== undefined ? { from: options.source } : {}),
+      model: model.name,
+      framework: model.framework,
+      line: model.line,
+      batch,
+      seed,
+      dtype,
+      clipNorm: options.clipNorm ?? null,
+      layers: model.rows.map(describeRow),
+      notes: model.notes,
+    },
+    title: `${model.name} · ${model.framework} · ${model.rows.length} Linear/Dense layers`,
+  };
+}
+
+/** The simulation's report read back onto the model: rows' names and lines, findings. */
+export function finishCheck(model: ReadModel, report: GradientFlowReport): ModelCheckReport {
   const layers = report.layers.map((l, i) => {
     const row = model.rows[i]!;
     return { ...l, name: row.name, line: row.line };
   });
   return { ...report, layers, model, findings: findings(model.rows, report) };
+}
+
+/** Runs the check on one model, in this thread; ModelCheckError when it cannot. */
+export function checkModel(model: ReadModel, options: ModelCheckOptions = {}): ModelCheckReport {
+  const p = prepareCheck(model, options);
+  const report = checkNetwork(
+    p.layers,
+    {
+      ...p.options,
+      ...(options.shouldCancel ? { shouldCancel: options.shouldCancel } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    },
+    p.config,
+    p.title,
+  );
+  return finishCheck(model, report);
 }
 
 const pow = (log10: number): string => `10^${(Math.round(log10 * 10) / 10).toString()}`;

@@ -21,8 +21,8 @@ const COMMAND = 'activationLens.checkModel';
  * the check and returns the report, and diagnostics on the lines of troubled layers.
  *
  * The command takes `(uri?, modelName?, options?)`; without arguments it checks the model around
- * the cursor of the active editor. The simulation runs in its own worker thread
- * (dist/modelWorker.js: the gradient-flow worker takes uniform-stack configs, not layer lists),
+ * the cursor of the active editor. The simulation runs in a worker thread over the shipped kernel
+ * bundle (dist/kernel.js; the gradient-flow worker takes uniform-stack configs, not layer lists),
  * cancellable from the progress notification. "Open Report" shows the result in the gradient-flow
  * report panel.
  */
@@ -30,7 +30,7 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Activation Lens: Model Check', { log: true });
   const diagnostics = vscode.languages.createDiagnosticCollection('activationLens.model');
   const documents = new DocumentModels();
-  const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'modelWorker.js').fsPath;
+  const kernelPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'kernel.js').fsPath;
   const lensesChanged = new vscode.EventEmitter<void>();
   const config = () =>
     readModelConfig((k) => vscode.workspace.getConfiguration('activationLens').get(k));
@@ -205,7 +205,7 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
           let last = 0;
-          return checkModelInWorker(workerPath, model, checkOptions, {
+          return checkModelInWorker(kernelPath, model, checkOptions, {
             signal: abort.signal,
             onProgress: (step, total) => {
               const pct = (100 * step) / total;

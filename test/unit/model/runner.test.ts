@@ -7,12 +7,12 @@ import { checkModel, ModelCheckError } from '../../../src/model/check';
 import { readModelsInText } from '../../../src/model/parse';
 import { checkModelInWorker, ModelCheckCancelled } from '../../../src/model/runner';
 
-// The worker entry bundled as the extension ships it (dist/modelWorker.js), into a temp folder.
+// The kernel bundled as the extension ships it (dist/kernel.js), into a temp folder.
 let workerPath = '';
 beforeAll(async () => {
-  workerPath = join(mkdtempSync(join(tmpdir(), 'al-model-worker-')), 'modelWorker.js');
+  workerPath = join(mkdtempSync(join(tmpdir(), 'al-model-worker-')), 'kernel.js');
   await build({
-    entryPoints: [join(__dirname, '../../../src/model/worker.ts')],
+    entryPoints: [join(__dirname, '../../../src/kernel/index.ts')],
     outfile: workerPath,
     bundle: true,
     platform: 'node',
