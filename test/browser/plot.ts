@@ -331,6 +331,14 @@ async function main(): Promise<number> {
         initial: state(FOUR, true),
         theme: 'dark',
       });
+      const firstPaint = await ctx.page.evaluate(() =>
+        (
+          window as unknown as { activationLensPlot: { firstPaintMs(): number | undefined } }
+        ).activationLensPlot.firstPaintMs(),
+      );
+      console.log(
+        `first paint, 4 curves (navigation start → first frame): ${firstPaint?.toFixed(0)} ms\n`,
+      );
       const r = await timeRedraws(ctx.page, 200);
       console.log(
         '| curves × points × series | points drawn | p10 ms | median ms | p95 ms | max ms | chart.update median ms |',

@@ -4,6 +4,7 @@
  * only sends whole states (commands) and receives state changes and exports.
  */
 import '../shared/zodConfig';
+import type { Chart } from 'chart.js';
 import katex from 'katex';
 import { getActivation, type ActivationDescriptor } from '../../src/kernel/registry';
 import { buildCsv, curveLabel } from '../../src/plot/csv';
@@ -17,6 +18,7 @@ import {
   shadeIntervals,
   toPoints,
   type CurveSamples,
+  type Point,
 } from '../../src/plot/sampling';
 import { normalizeState, reduce, initialState, type PlotAction } from '../../src/plot/state';
 import { substituteParams } from '../../src/plot/tex';
@@ -144,11 +146,20 @@ let palette: Palette = currentPalette();
 const samples = new Map<string, CurveSamples>();
 const overlay: Overlay = { vanish: [], explode: [], crosshair: null, palette };
 
-const chart = createChart(canvas, overlay, {
-  onLegendToggle: (k) => dispatch({ type: 'toggleHidden', dataset: k }),
-  onViewChanged: (xMin, xMax, yMin, yMax) => dispatch({ type: 'setView', xMin, xMax, yMin, yMax }),
-  legendFilter: (k) => state.series[(k.split(':')[1] ?? 'f') as SeriesName] ?? false,
-});
+let chartInstance: Chart<'line', Point[]> | undefined;
+/**
+ * Created on the first state with curves, not at load: each Chart.js layout pass costs as much
+ * as a redraw, and an empty chart drawn before the host's state arrives is wasted first paint.
+ */
+function chartOf(): Chart<'line', Point[]> {
+  chartInstance ??= createChart(canvas, overlay, {
+    onLegendToggle: (k) => dispatch({ type: 'toggleHidden', dataset: k }),
+    onViewChanged: (xMin, xMax, yMin, yMax) =>
+      dispatch({ type: 'setView', xMin, xMax, yMin, yMax }),
+    legendFilter: (k) => state.series[(k.split(':')[1] ?? 'f') as SeriesName] ?? false,
+  });
+  return chartInstance;
+}
 
 function showNotice(n: Notice): void {
   const el = h('p', { class: `notice ${n.level}` }, n.message);
@@ -184,7 +195,7 @@ function colourOf(index: number): string {
 // ---------- chart data ----------
 
 function datasetsOf(): PlotDataset[] {
-  return chart.data.datasets as PlotDataset[];
+  return chartOf().data.datasets as PlotDataset[];
 }
 
 function resample(curve: CurveState): void {
@@ -211,7 +222,7 @@ function applyVisibility(): void {
 }
 
 function applyScales(): void {
-  const sc = chart.options.scales;
+  const sc = chartOf().options.scales;
   if (sc?.x) {
     sc.x.min = state.xMin;
     sc.x.max = state.xMax;
@@ -234,7 +245,7 @@ function rebuildDatasets(): void {
       ds.push(d);
     }
   });
-  chart.data.datasets = ds;
+  chartOf().data.datasets = ds;
   samples.clear();
   for (const c of state.curves) resample(c);
 }
@@ -243,7 +254,7 @@ function redraw(): void {
   applyVisibility();
   applyScales();
   updateShading();
-  chart.update('none');
+  chartOf().update('none');
 }
 
 // ---------- curve cards ----------
@@ -451,21 +462,21 @@ function renderReadout(x: number | null): void {
 
 let pointerFrame = 0;
 canvas.addEventListener('mousemove', (e) => {
-  const sx = chart.scales.x;
+  const sx = chartInstance?.scales.x;
   if (!sx) return;
   const x = sx.getValueForPixel(e.offsetX);
   cancelAnimationFrame(pointerFrame);
   pointerFrame = requestAnimationFrame(() => {
     overlay.crosshair = x !== undefined && Number.isFinite(x) ? x : null;
     renderReadout(overlay.crosshair);
-    chart.draw();
+    chartInstance?.draw();
   });
 });
 canvas.addEventListener('mouseleave', () => {
   cancelAnimationFrame(pointerFrame);
   overlay.crosshair = null;
   renderReadout(null);
-  chart.draw();
+  chartInstance?.draw();
 });
 
 // ---------- actions ----------
@@ -495,6 +506,12 @@ function classify(a: PlotAction): Change {
 
 /** Applies a change to the chart, touching only what it invalidates. */
 function render(change: Change): void {
+  if (!chartInstance && state.curves.length === 0) {
+    rebuildCards();
+    syncToolbar();
+    renderReadout(null);
+    return;
+  }
   if (change === 'all') {
     rebuildDatasets();
     rebuildCards();
@@ -605,7 +622,7 @@ function fileStem(): string {
 exportPng.addEventListener('click', () => {
   post({
     type: 'exportPng',
-    dataUrl: chart.toBase64Image('image/png', 1),
+    dataUrl: chartOf().toBase64Image('image/png', 1),
     fileName: `${fileStem()}.png`,
   });
 });
@@ -630,18 +647,20 @@ exportCsv.addEventListener('click', () => {
 function applyTheme(p: Palette): void {
   palette = p;
   overlay.palette = p;
-  applyPalette(chart, p);
-  datasetsOf().forEach((ds) => {
-    const i = state.curves.findIndex((c) => ds.datasetKey.startsWith(c.key + ':'));
-    styleDataset(ds, colourOf(i), p);
-  });
+  if (chartInstance) {
+    applyPalette(chartInstance, p);
+    datasetsOf().forEach((ds) => {
+      const i = state.curves.findIndex((c) => ds.datasetKey.startsWith(c.key + ':'));
+      styleDataset(ds, colourOf(i), p);
+    });
+  }
   vanishSwatch.style.backgroundColor = p.vanish;
   explodeSwatch.style.backgroundColor = p.explode;
   cardByKey.forEach((card, key) => {
     const sw = card.el.querySelector<HTMLElement>('.swatch');
     if (sw) sw.style.backgroundColor = colourOf(state.curves.findIndex((c) => c.key === key));
   });
-  redraw();
+  if (chartInstance) redraw();
   renderReadout(overlay.crosshair);
 }
 observeTheme(applyTheme);
@@ -671,11 +690,11 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
   state: () => state,
   firstPaintMs: () => firstPaintMs,
   lastRedrawMs: () => lastRedrawMs,
-  datasetCount: () => chart.data.datasets.length,
+  datasetCount: () => chartOf().data.datasets.length,
   /** Times a full chart.update('none') alone (no sampling), for the benchmark. */
   timeChartUpdate: () => {
     const t0 = performance.now();
-    chart.update('none');
+    chartOf().update('none');
     return performance.now() - t0;
   },
   pointCount: () => datasetsOf().reduce((n, d) => n + (d.hidden ? 0 : d.data.length), 0),
