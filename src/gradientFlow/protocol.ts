@@ -2,42 +2,46 @@
  * Messages of the gradient-flow feature: command arguments, host ↔ worker, host ↔ report webview.
  * zod-validated at every process boundary (the webview and the worker are other processes).
  */
-import { z } from 'zod';
+// zod/mini: the same validation at a fraction of the bundle (extension and webview ship it).
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { INITS } from '../kernel/gradientFlow/init';
+
+// zod/mini ships no messages; the command's errors are shown to users, so load English ones.
+z.config(en());
 
 /** More side-by-side runs than this stop being readable. */
 export const MAX_RUNS = 6;
 
-const finite = z.number().refine(Number.isFinite, 'must be finite');
-const rate = z.number().min(0).lt(1);
-const posInt = z.number().int().positive();
+const isFinite = z.refine(Number.isFinite, 'must be finite');
+const finite = z.number().check(isFinite);
+const positiveFinite = z.number().check(isFinite, z.positive());
+const rate = z.number().check(z.gte(0), z.lt(1));
+const posInt = z.int().check(z.positive());
+const str = (max: number, min = 0) => z.string().check(z.minLength(min), z.maxLength(max));
 
 /** One run as the command accepts it (all optional but the activation), also the hover's `{activation, params}`. */
-export const checkConfigSchema = z
-  .object({
-    activation: z.string().min(1).max(64),
-    params: z.record(z.string().min(1).max(64), finite).optional(),
-    init: z.enum(INITS).optional(),
-    gain: finite.positive().optional(),
-    bias: z.enum(['none', 'zeros', 'pytorch_default']).optional(),
-    depth: posInt.optional(),
-    width: posInt.optional(),
-    batch: posInt.optional(),
-    seed: z.number().int().min(0).max(0xffffffff).optional(),
-    dropout: rate.optional(),
-    alphaDropout: rate.optional(),
-    clipNorm: finite.positive().optional(),
-    dtype: z.enum(['float64', 'float32']).optional(),
-  })
-  .strict();
+export const checkConfigSchema = z.strictObject({
+  activation: str(64, 1),
+  params: z.optional(z.record(str(64, 1), finite)),
+  init: z.optional(z.enum(INITS)),
+  gain: z.optional(positiveFinite),
+  bias: z.optional(z.enum(['none', 'zeros', 'pytorch_default'])),
+  depth: z.optional(posInt),
+  width: z.optional(posInt),
+  batch: z.optional(posInt),
+  seed: z.optional(z.int().check(z.gte(0), z.lte(0xffffffff))),
+  dropout: z.optional(rate),
+  alphaDropout: z.optional(rate),
+  clipNorm: z.optional(positiveFinite),
+  dtype: z.optional(z.enum(['float64', 'float32'])),
+});
 export type CheckConfigArg = z.infer<typeof checkConfigSchema>;
 
 /** The command's argument: one config, or several (side by side), or `{runs: [...]}`. */
-export const commandArgSchema = z.union([
-  checkConfigSchema,
-  z.array(checkConfigSchema).min(1).max(MAX_RUNS),
-  z.object({ runs: z.array(checkConfigSchema).min(1).max(MAX_RUNS) }).strict(),
-]);
+const runs = z.array(checkConfigSchema).check(z.minLength(1), z.maxLength(MAX_RUNS));
+const runsObjectSchema = z.strictObject({ runs });
+export const commandArgSchema = z.union([checkConfigSchema, runs, runsObjectSchema]);
 
 export interface ParsedCommandArg {
   readonly configs: CheckConfigArg[];
@@ -49,9 +53,9 @@ export interface ParsedCommandArg {
 export function parseCommandArg(arg: unknown): ParsedCommandArg {
   // Pick the schema by shape first, so the message names the field that is wrong.
   const schema = Array.isArray(arg)
-    ? z.array(checkConfigSchema).min(1).max(MAX_RUNS)
+    ? runs
     : typeof arg === 'object' && arg !== null && 'runs' in arg
-      ? z.object({ runs: z.array(checkConfigSchema).min(1).max(MAX_RUNS) }).strict()
+      ? runsObjectSchema
       : typeof arg === 'object' && arg !== null
         ? checkConfigSchema
         : commandArgSchema;
@@ -81,7 +85,7 @@ export type FromWorker =
 // ── host ↔ webview ──────────────────────────────────────────────────────────────────────────
 
 // postMessage to a webview goes through JSON: non-finite numbers travel as null.
-const num = z.number().nullable();
+const num = z.nullable(z.number());
 
 export const viewLayerSchema = z.object({
   layer: posInt,
@@ -93,23 +97,28 @@ export const viewLayerSchema = z.object({
 });
 
 export const viewReportSchema = z.object({
-  title: z.string().max(500),
+  title: str(500),
   verdict: z.enum(['healthy', 'vanishing', 'exploding']),
-  reason: z.string().max(2000),
-  advice: z.string().max(2000),
-  warnings: z.array(z.string().max(2000)).max(50),
-  layers: z.array(viewLayerSchema).max(100_000),
-  selfNormalisation: z.array(z.object({ layer: posInt, pass: z.boolean() })).max(100_000),
-  clipping: z
-    .object({ maxNorm: num, totalNormBefore: num, totalNormAfter: num, coefficient: num })
-    .nullable(),
+  reason: str(2000),
+  advice: str(2000),
+  warnings: z.array(str(2000)).check(z.maxLength(50)),
+  layers: z.array(viewLayerSchema).check(z.maxLength(100_000)),
+  selfNormalisation: z
+    .array(z.object({ layer: posInt, pass: z.boolean() }))
+    .check(z.maxLength(100_000)),
+  clipping: z.nullable(
+    z.object({ maxNorm: num, totalNormBefore: num, totalNormAfter: num, coefficient: num }),
+  ),
   totalGradNorm: num,
   elapsedMs: num,
 });
 export type ViewReport = z.infer<typeof viewReportSchema>;
 
 export const toWebviewSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('reports'), reports: z.array(viewReportSchema).max(MAX_RUNS) }),
+  z.object({
+    type: z.literal('reports'),
+    reports: z.array(viewReportSchema).check(z.maxLength(MAX_RUNS)),
+  }),
 ]);
 export type ToWebview = z.infer<typeof toWebviewSchema>;
 

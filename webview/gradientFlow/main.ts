@@ -4,6 +4,7 @@
  * post-activation std (with the SELU band) and the dead fraction. Exports go to the host, which
  * owns the full-precision reports and the save dialog.
  */
+import '../shared/zodConfig';
 import {
   Chart,
   Legend,

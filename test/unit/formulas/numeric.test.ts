@@ -3,6 +3,7 @@
  * generated from) is evaluated with mathjs and compared with the kernel's f, f′, f″, and with
  * numeric derivatives of the formulas themselves. A typo in a shown formula fails here.
  */
+import { sharedReference } from '../sharedReference';
 import { readFileSync } from 'node:fs';
 import { compile, parse } from 'mathjs';
 import { describe, expect, it } from 'vitest';
@@ -164,7 +165,7 @@ interface ReferenceCase {
 }
 
 describe('formulas agree with the mpmath truth of the shared reference file', () => {
-  const file = '/work/shared/reference/activations.json';
+  const file = sharedReference('activations.json');
   const cases = (JSON.parse(readFileSync(file, 'utf8')) as { cases: ReferenceCase[] }).cases;
   it.each(cases.map((c) => ({ ...c, label: `${c.id} ${JSON.stringify(c.params)}` })))(
     '$label',

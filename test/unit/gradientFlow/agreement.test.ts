@@ -3,6 +3,7 @@
 // postMean and deadFraction, at every layer.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sharedReference } from '../sharedReference';
 import { runCheck, type InitName } from '../../../src/kernel/gradientFlow';
 
 interface RefLayer {
@@ -27,7 +28,7 @@ interface RefConfig {
   layers: RefLayer[];
 }
 
-const ref = JSON.parse(readFileSync('/work/shared/reference/gradflow.json', 'utf8')) as {
+const ref = JSON.parse(readFileSync(sharedReference('gradflow.json'), 'utf8')) as {
   configs: RefConfig[];
 };
 

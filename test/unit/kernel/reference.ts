@@ -1,5 +1,6 @@
 /** Loads ../shared/reference/activations.json (beside the repository) for the kernel tests. */
 import { readFileSync } from 'node:fs';
+import { sharedReference } from '../sharedReference';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,8 +24,7 @@ function numOrNull(v: Num | null): number | null {
   return v === null ? null : num(v);
 }
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const REFERENCE_PATH = join(root, '..', 'shared', 'reference', 'activations.json');
+export const REFERENCE_PATH = sharedReference('activations.json');
 
 interface Erratum {
   id: string;
