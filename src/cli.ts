@@ -14,6 +14,10 @@ export async function main(argv: readonly string[], print = (s: string) => conso
   registerListEval(program, print);
   registerCheck(program, print, [modelCheckSource()]);
   for (const c of program.commands) c.exitOverride();
+  // Commands report a failed check (exit 1) through process.exitCode; main() returns it and leaves
+  // the process's own exit code as it found it, so callers (tests, scripts) see no side effect.
+  const saved = process.exitCode;
+  process.exitCode = undefined;
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return Number(process.exitCode ?? 0);
@@ -27,6 +31,8 @@ export async function main(argv: readonly string[], print = (s: string) => conso
       return 2;
     }
     throw e;
+  } finally {
+    process.exitCode = saved;
   }
 }
 

@@ -14,8 +14,8 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.restoreAllMocks();
-  // main() reports --fail-on through process.exitCode; don't let it leak into vitest's own exit.
-  process.exitCode = 0;
+  // main() returns the exit code and must leave the process's own untouched.
+  expect(process.exitCode ?? 0).toBe(0);
 });
 
 const run = (...argv: string[]): Promise<number> => main(argv, (s) => out.push(s));
@@ -111,7 +111,6 @@ describe('activation-lens check', () => {
         'vanishing,exploding',
       ),
     ).toBe(1);
-    process.exitCode = 0;
     expect(await run('check', '-a', 'relu', ...small, '--fail-on', 'vanishing,exploding')).toBe(0);
   });
 
