@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 import { activations } from '../kernel';
-import { collectParam, lookupActivation, parseNumber, parseParams, toJson, UsageError } from './common';
+import {
+  collectParam,
+  lookupActivation,
+  parseNumber,
+  parseParams,
+  toJson,
+  UsageError,
+} from './common';
 
 export function registerListEval(program: Command, print: (s: string) => void): void {
   program
@@ -12,7 +19,12 @@ export function registerListEval(program: Command, print: (s: string) => void): 
         id: a.id,
         name: a.name,
         summary: a.summary,
-        params: a.paramSpecs.map((p) => ({ name: p.name, default: p.default, min: p.min, max: p.max })),
+        params: a.paramSpecs.map((p) => ({
+          name: p.name,
+          default: p.default,
+          min: p.min,
+          max: p.max,
+        })),
         aliases: a.spellings.map((s) => ({ framework: s.framework, name: s.qualifiedName })),
       }));
       if (opts.json) return print(toJson(rows));
@@ -25,7 +37,7 @@ export function registerListEval(program: Command, print: (s: string) => void): 
 
   program
     .command('eval')
-    .description("evaluate f, f′ and f″ at the given points")
+    .description('evaluate f, f′ and f″ at the given points')
     .argument('<id>', "activation id (see 'activation-lens list')")
     .requiredOption('--x <values>', 'comma-separated points, e.g. -1,0,1e-3,inf')
     .option('--param <name=value>', 'set a parameter (repeatable), PyTorch names', collectParam, [])
@@ -35,10 +47,19 @@ export function registerListEval(program: Command, print: (s: string) => void): 
       const params = parseParams(a, opts.param);
       const xs = opts.x.split(',').map((t) => parseNumber(t, '--x'));
       if (xs.length === 0) throw new UsageError('--x: give at least one point');
-      const points = xs.map((x) => ({ x, f: a.f(x, params), df: a.df(x, params), d2f: a.d2f(x, params) }));
+      const points = xs.map((x) => ({
+        x,
+        f: a.f(x, params),
+        df: a.df(x, params),
+        d2f: a.d2f(x, params),
+      }));
       if (opts.json) return print(toJson({ id: a.id, params: { ...a.params, ...params }, points }));
       print(`${a.name} (${a.id})${Object.keys(params).length ? ' ' + JSON.stringify(params) : ''}`);
-      print(['x', 'f(x)', "f'(x)", "f''(x)"].map((h) => h.padStart(24)).join(''));
-      for (const p of points) print([p.x, p.f, p.df, p.d2f].map((v) => String(v).padStart(24)).join(''));
+      const rows = [
+        ['x', 'f(x)', "f'(x)", "f''(x)"],
+        ...points.map((p) => [p.x, p.f, p.df, p.d2f].map(String)),
+      ];
+      const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+      for (const r of rows) print(r.map((v, c) => v.padStart(widths[c]!)).join('  '));
     });
 }
