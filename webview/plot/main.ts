@@ -273,7 +273,7 @@ function renderTex(el: HTMLElement, tex: string): void {
     return;
   }
   // katex.render styles through the CSSOM; renderToString + innerHTML would need 'unsafe-inline'.
-  katex.render(tex, el, { throwOnError: false, displayMode: false, output: 'html' });
+  katex.render(tex, el, { throwOnError: false, displayMode: true, output: 'html' });
 }
 
 function renderFormulas(c: CurveState): void {
