@@ -19,7 +19,12 @@ const browser = { platform: 'browser', format: 'iife', target: 'chrome120', bund
 
 /** One entry per bundle; features add theirs here. */
 const entries = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    ...node,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+  },
   { ...node, entryPoints: ['src/kernel/index.ts'], outfile: 'dist/kernel.js' },
   {
     ...node,
@@ -29,22 +34,40 @@ const entries = [
   },
   { ...browser, entryPoints: ['webview/plot/main.ts'], outfile: 'dist/webview/plot.js' },
   { ...node, entryPoints: ['src/gradientFlow/worker.ts'], outfile: 'dist/worker.js' },
-  { ...browser, entryPoints: ['webview/gradientFlow/main.ts'], outfile: 'dist/webview/gradientFlow.js' },
+  {
+    ...browser,
+    entryPoints: ['webview/gradientFlow/main.ts'],
+    outfile: 'dist/webview/gradientFlow.js',
+  },
 ];
 
 /** Static assets copied into dist/ (fonts, wasm, css). Features add theirs here. */
 const copies = [
-  { from: 'node_modules/web-tree-sitter/web-tree-sitter.wasm', to: 'dist/wasm/web-tree-sitter.wasm' },
-  { from: 'node_modules/tree-sitter-python/tree-sitter-python.wasm', to: 'dist/wasm/tree-sitter-python.wasm' },
+  {
+    from: 'node_modules/web-tree-sitter/web-tree-sitter.wasm',
+    to: 'dist/wasm/web-tree-sitter.wasm',
+  },
+  {
+    from: 'node_modules/tree-sitter-python/tree-sitter-python.wasm',
+    to: 'dist/wasm/tree-sitter-python.wasm',
+  },
   { from: 'webview/plot/plot.css', to: 'dist/webview/plot.css' },
   { from: 'webview/gradientFlow/gradientFlow.css', to: 'dist/webview/gradientFlow.css' },
   { from: 'node_modules/katex/dist/katex.min.css', to: 'dist/webview/katex/katex.min.css' },
   // Only the KaTeX fonts our formulas use (Main, Math italic, delimiter sizes): the other 14 faces
   // would add ~230 kB to the .vsix; the plot's browser test renders every formula and fails on any
   // font request that is not shipped.
-  ...['Main-Regular', 'Math-Italic', 'Size1-Regular', 'Size2-Regular', 'Size3-Regular', 'Size4-Regular'].map(
-    (f) => ({ from: `node_modules/katex/dist/fonts/KaTeX_${f}.woff2`, to: `dist/webview/katex/fonts/KaTeX_${f}.woff2` }),
-  ),
+  ...[
+    'Main-Regular',
+    'Math-Italic',
+    'Size1-Regular',
+    'Size2-Regular',
+    'Size3-Regular',
+    'Size4-Regular',
+  ].map((f) => ({
+    from: `node_modules/katex/dist/fonts/KaTeX_${f}.woff2`,
+    to: `dist/webview/katex/fonts/KaTeX_${f}.woff2`,
+  })),
 ];
 
 function copyAssets() {
@@ -54,7 +77,12 @@ function copyAssets() {
   }
 }
 
-const common = { sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+const common = {
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
 
 copyAssets();
 if (watch) {

@@ -5,12 +5,18 @@ import { registerListEval } from './cli/listEval';
 import { modelCheckSource } from './model/cli';
 
 /** Exit codes: 0 ok, 1 a check failed (--fail-on), 2 bad input. */
-export async function main(argv: readonly string[], print = (s: string) => console.log(s)): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  print = (s: string) => console.log(s),
+): Promise<number> {
   const program = new Command('activation-lens')
     .description('Activation functions, their derivatives and gradient flow, from the command line')
     .exitOverride()
     .showHelpAfterError(false)
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      writeOut: (s) => process.stdout.write(s),
+    });
   registerListEval(program, print);
   registerCheck(program, print, [modelCheckSource()]);
   for (const c of program.commands) c.exitOverride();
@@ -40,7 +46,9 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      process.stderr.write(`activation-lens: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.stderr.write(
+        `activation-lens: internal error: ${e instanceof Error ? e.stack : String(e)}\n`,
+      );
       process.exit(70);
     },
   );

@@ -40,7 +40,10 @@ export function collectParam(value: string, previous: string[]): string[] {
 }
 
 /** Turns `name=value` pairs into params for `a`, refusing unknown names and values out of range. */
-export function parseParams(a: ActivationDescriptor, pairs: readonly string[]): Record<string, number> {
+export function parseParams(
+  a: ActivationDescriptor,
+  pairs: readonly string[],
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
@@ -51,7 +54,8 @@ export function parseParams(a: ActivationDescriptor, pairs: readonly string[]): 
       throw new UsageError(`${a.id} has no parameter '${name}' (parameters: ${known})`);
     }
     const value = parseNumber(pair.slice(eq + 1), `--param ${name}`);
-    if (!Number.isFinite(value)) throw new UsageError(`--param ${name}: must be finite, got ${value}`);
+    if (!Number.isFinite(value))
+      throw new UsageError(`--param ${name}: must be finite, got ${value}`);
     out[name] = value;
   }
   return out;

@@ -50,7 +50,11 @@ export interface Properties {
 
 export type Scalar = (x: number, params?: Partial<Params>) => number;
 /** Batch form: writes into `out` (allocated when absent) and returns it. */
-export type Batch = (xs: Float64Array, params?: Partial<Params>, out?: Float64Array) => Float64Array;
+export type Batch = (
+  xs: Float64Array,
+  params?: Partial<Params>,
+  out?: Float64Array,
+) => Float64Array;
 
 /** The numerical part of an activation, owned by src/kernel/activations. */
 export interface ActivationNumerics {

@@ -15,7 +15,11 @@ let ready: Promise<Parser> | undefined;
 
 /** Where the .wasm files are: dist/wasm next to the bundle, or node_modules in tests. */
 function wasmDir(): { core: string; python: string } {
-  const candidates = [join(__dirname, 'wasm'), join(__dirname, '..', 'dist', 'wasm'), join(__dirname, '..', '..', 'dist', 'wasm')];
+  const candidates = [
+    join(__dirname, 'wasm'),
+    join(__dirname, '..', 'dist', 'wasm'),
+    join(__dirname, '..', '..', 'dist', 'wasm'),
+  ];
   for (const dir of candidates) {
     const core = join(dir, 'web-tree-sitter.wasm');
     if (existsSync(core)) return { core, python: join(dir, 'tree-sitter-python.wasm') };

@@ -1,5 +1,6 @@
 // A user opens a deep sigmoid MLP, clicks the "Check gradient flow" CodeLens above it, and sees
 // warnings on the layers whose gradients vanish. The screenshot goes to screenshots/.
+/* global describe, it, before, after, afterEach -- mocha BDD globals */
 import * as assert from 'node:assert/strict';
 import { closeWorkbench, openFile, openWorkbench, screenshot, slug } from './workbench.mjs';
 

@@ -19,15 +19,24 @@ const run = (...argv: string[]) => main(argv, (s) => out.push(s));
 describe('activation-lens list', () => {
   it('lists at least 30 activations with parameters and defaults as JSON', async () => {
     expect(await run('list', '--json')).toBe(0);
-    const rows = JSON.parse(out.join('\n')) as { id: string; params: { name: string; default: number }[] }[];
+    const rows = JSON.parse(out.join('\n')) as {
+      id: string;
+      params: { name: string; default: number }[];
+    }[];
     expect(rows.length).toBeGreaterThanOrEqual(30);
     const leaky = rows.find((r) => r.id === 'leaky_relu');
-    expect(leaky?.params).toEqual([expect.objectContaining({ name: 'negative_slope', default: 0.01 })]);
+    expect(leaky?.params).toEqual([
+      expect.objectContaining({ name: 'negative_slope', default: 0.01 }),
+    ]);
   });
 
   it('prints one readable line per activation', async () => {
     expect(await run('list')).toBe(0);
-    expect(out.some((l) => l.startsWith('softplus') && l.includes('beta=1') && l.includes('threshold=20'))).toBe(true);
+    expect(
+      out.some(
+        (l) => l.startsWith('softplus') && l.includes('beta=1') && l.includes('threshold=20'),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -41,14 +50,19 @@ describe('activation-lens eval', () => {
   });
 
   it('takes parameters by PyTorch name', async () => {
-    expect(await run('eval', 'leaky_relu', '--param', 'negative_slope=0.2', '--x', '-1', '--json')).toBe(0);
+    expect(
+      await run('eval', 'leaky_relu', '--param', 'negative_slope=0.2', '--x', '-1', '--json'),
+    ).toBe(0);
     expect(JSON.parse(out.join('\n')).points[0]).toMatchObject({ f: -0.2, df: 0.2 });
   });
 
   it.each([
     [['eval', 'nope', '--x', '1'], /unknown activation 'nope'/],
     [['eval', 'relu', '--x', 'abc'], /'abc' is not a number/],
-    [['eval', 'leaky_relu', '--param', 'alpha=0.2', '--x', '1'], /has no parameter 'alpha'.*negative_slope/],
+    [
+      ['eval', 'leaky_relu', '--param', 'alpha=0.2', '--x', '1'],
+      /has no parameter 'alpha'.*negative_slope/,
+    ],
     [['eval', 'elu', '--param', 'alpha=x', '--x', '1'], /'x' is not a number/],
     [['eval', 'elu', '--param', 'alpha', '--x', '1'], /expected name=value/],
     [['eval', 'relu'], /--x/],
