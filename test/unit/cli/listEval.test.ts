@@ -1,25 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src/cli';
+import { describe, expect, it } from 'vitest';
+import { cliHarness } from './harness';
 
-let out: string[];
-let err: string;
-beforeEach(() => {
-  out = [];
-  err = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-});
-afterEach(() => vi.restoreAllMocks());
-
-const run = (...argv: string[]) => main(argv, (s) => out.push(s));
+const { io, run } = cliHarness();
 
 describe('activation-lens list', () => {
   it('lists at least 30 activations with parameters and defaults as JSON', async () => {
     expect(await run('list', '--json')).toBe(0);
-    const rows = JSON.parse(out.join('\n')) as {
+    const rows = JSON.parse(io.out.join('\n')) as {
       id: string;
       params: { name: string; default: number }[];
     }[];
@@ -33,7 +20,7 @@ describe('activation-lens list', () => {
   it('prints one readable line per activation', async () => {
     expect(await run('list')).toBe(0);
     expect(
-      out.some(
+      io.out.some(
         (l) => l.startsWith('softplus') && l.includes('beta=1') && l.includes('threshold=20'),
       ),
     ).toBe(true);
@@ -43,7 +30,7 @@ describe('activation-lens list', () => {
 describe('activation-lens eval', () => {
   it('answers f, f′, f″ with non-finite numbers as strings in JSON', async () => {
     expect(await run('eval', 'sigmoid', '--x', '0,inf,nan', '--json')).toBe(0);
-    const r = JSON.parse(out.join('\n'));
+    const r = JSON.parse(io.out.join('\n'));
     expect(r.points[0]).toEqual({ x: 0, f: 0.5, df: 0.25, d2f: 0 });
     expect(r.points[1]).toMatchObject({ x: 'Infinity', f: 1, df: 0 });
     expect(r.points[2]).toEqual({ x: 'NaN', f: 'NaN', df: 'NaN', d2f: 'NaN' });
@@ -53,7 +40,7 @@ describe('activation-lens eval', () => {
     expect(
       await run('eval', 'leaky_relu', '--param', 'negative_slope=0.2', '--x', '-1', '--json'),
     ).toBe(0);
-    expect(JSON.parse(out.join('\n')).points[0]).toMatchObject({ f: -0.2, df: 0.2 });
+    expect(JSON.parse(io.out.join('\n')).points[0]).toMatchObject({ f: -0.2, df: 0.2 });
   });
 
   it.each([
@@ -69,8 +56,8 @@ describe('activation-lens eval', () => {
     [['frobnicate'], /unknown command/],
   ])('exits 2 with a one-line message for %j', async (argv, message) => {
     expect(await run(...argv)).toBe(2);
-    expect(err).toMatch(message);
-    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(io.err).toMatch(message);
+    expect(io.err.trim().split('\n')).toHaveLength(1);
   });
 
   it('shows --help on every command with exit 0', async () => {

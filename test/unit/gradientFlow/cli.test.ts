@@ -1,24 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src/cli';
+import { describe, expect, it } from 'vitest';
+import { cliHarness } from '../cli/harness';
 
-let out: string[];
-let err: string;
-beforeEach(() => {
-  out = [];
-  err = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  // main() returns the exit code and must leave the process's own untouched.
-  expect(process.exitCode ?? 0).toBe(0);
-});
-
-const run = (...argv: string[]): Promise<number> => main(argv, (s) => out.push(s));
+const { io, run } = cliHarness();
 const small = ['--depth', '8', '--width', '32', '--batch', '32'];
 
 interface JsonReport {
@@ -39,7 +22,7 @@ interface JsonReport {
 describe('activation-lens check', () => {
   it('prints the JSON report with the reference field names', async () => {
     expect(await run('check', '--activation', 'tanh', ...small, '--seed', '3', '--json')).toBe(0);
-    const r = JSON.parse(out.join('\n')) as JsonReport;
+    const r = JSON.parse(io.out.join('\n')) as JsonReport;
     expect(r.config).toMatchObject({
       activation: 'tanh',
       init: 'xavier_normal',
@@ -77,7 +60,7 @@ describe('activation-lens check', () => {
         '64',
       ),
     ).toBe(0);
-    const text = out.join('\n');
+    const text = io.out.join('\n');
     expect(text).toMatch(/^sigmoid · xavier_normal · 24×64/);
     expect(text).toMatch(/layer\s+postMean\s+postStd\s+dead %/);
     expect(text).toMatch(/verdict: VANISHING/);
@@ -90,7 +73,7 @@ describe('activation-lens check', () => {
     expect(
       await run('check', '-a', 'leaky_relu', '--param', 'negative_slope=0.2', ...small, '--json'),
     ).toBe(0);
-    const r = JSON.parse(out.join('\n')) as JsonReport;
+    const r = JSON.parse(io.out.join('\n')) as JsonReport;
     expect(r.config['params']).toEqual({ negative_slope: 0.2 });
     expect(r.config['init']).toBe('he_normal');
   });
@@ -118,7 +101,7 @@ describe('activation-lens check', () => {
     expect(
       await run('check', '-a', 'relu', '--gain', '1.5', ...small, '--clip-norm', '1', '--json'),
     ).toBe(0);
-    const r = JSON.parse(out.join('\n')) as JsonReport;
+    const r = JSON.parse(io.out.join('\n')) as JsonReport;
     expect(r.clipping!.totalNormBefore).toBeGreaterThan(1);
     expect(r.clipping!.totalNormAfter).toBeCloseTo(1, 6);
   });
@@ -139,23 +122,23 @@ describe('activation-lens check', () => {
     [['--depth', '1000', '--width', '100000'], /MiB.*limit/],
   ])('refuses %j with one clear line and exit 2', async (args, msg) => {
     expect(await run('check', '-a', 'relu', ...args)).toBe(2);
-    expect(err).toMatch(msg);
-    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(io.err).toMatch(msg);
+    expect(io.err.trim().split('\n')).toHaveLength(1);
   });
 
   it('refuses an unknown or missing activation', async () => {
     expect(await run('check', '-a', 'swooshy')).toBe(2);
-    expect(err).toMatch(/unknown activation 'swooshy'/);
-    err = '';
+    expect(io.err).toMatch(/unknown activation 'swooshy'/);
+    io.err = '';
     expect(await run('check')).toBe(2);
-    expect(err).toMatch(/--activation is required/);
+    expect(io.err).toMatch(/--activation is required/);
   });
 });
 
 describe('activation-lens selfcheck', () => {
   it('checks every activation and prints JSON', async () => {
     const code = await run('selfcheck', '--json');
-    const r = JSON.parse(out.join('\n')) as {
+    const r = JSON.parse(io.out.join('\n')) as {
       pass: boolean;
       rows: { id: string; pass: boolean; costVsRelu: number }[];
     };
