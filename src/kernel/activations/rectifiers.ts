@@ -45,18 +45,22 @@ function thresholdDF(x: number, th: number): number {
   return finiteNonZero(d) ? step01(d) : x > th ? 1 : zeroOrNaN(x);
 }
 
-// lo < x < hi selects one of x, lo, hi by exact 0/1 weights.
+// lo < x < hi selects one of x, lo, hi by exact 0/1 weights; corners, ±∞, NaN, ±0 (whose sign
+// must survive) and huge x take the branching path.
 function clampF(x: number, lo: number, hi: number): number {
-  const w1 = step01(x - lo);
-  const w2 = step01(hi - x);
-  const r = w1 * w2 * x + (1 - w1) * lo + (1 - w2) * hi;
-  // NaN when x is at a corner, infinite or NaN; x = ±0 keeps its sign below
-  if (r === r && x !== 0) return r;
+  const d1 = x - lo;
+  const d2 = hi - x;
+  if (finiteNonZero(d1) && finiteNonZero(d2) && finiteNonZero(x)) {
+    const w1 = step01(d1);
+    const w2 = step01(d2);
+    return w1 * w2 * x + (1 - w1) * lo + (1 - w2) * hi;
+  }
   return x < lo ? lo : x > hi ? hi : x;
 }
 function clampDF(x: number, lo: number, hi: number): number {
-  const w = step01(x - lo) * step01(hi - x);
-  if (w === w) return w;
+  const d1 = x - lo;
+  const d2 = hi - x;
+  if (finiteNonZero(d1) && finiteNonZero(d2)) return step01(d1) * step01(d2);
   return x > lo && x < hi ? 1 : zeroOrNaN(x);
 }
 
