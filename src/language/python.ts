@@ -1,6 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework } from '../kernel/types';
 import { candidatesFor, type Candidate, type Imports } from './names';
+import { pythonBinaryOp } from './pythonArith';
 import { resolveCall, resolveString, versionAlternatives, type Resolved } from './resolve';
 import type { Alternative, CallArgs, Literal, Recognition } from './types';
 
@@ -104,20 +105,7 @@ function literalValue(n: Node, depth = 0): number | string | boolean | null | un
       const a = l ? literalValue(l, depth + 1) : undefined;
       const b = r ? literalValue(r, depth + 1) : undefined;
       if (typeof a !== 'number' || typeof b !== 'number') return undefined;
-      const op = n.childForFieldName('operator')?.text;
-      const v =
-        op === '+'
-          ? a + b
-          : op === '-'
-            ? a - b
-            : op === '*'
-              ? a * b
-              : op === '/'
-                ? a / b
-                : op === '**'
-                  ? a ** b
-                  : NaN;
-      return Number.isFinite(v) ? v : undefined;
+      return pythonBinaryOp(n.childForFieldName('operator')?.text, a, b);
     }
     default:
       return undefined;

@@ -10,6 +10,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { getActivation } from '../kernel/registry';
 import { spellingsNamed } from '../kernel/spellings';
+import { pythonBinaryOp } from '../language/pythonArith';
 import { pythonParser } from '../language/treeSitter';
 import { resolveCall, resolveString, type Resolved as Spelled } from '../language/resolve';
 import type { CallArgs, Literal } from '../language/types';
@@ -299,25 +300,8 @@ function num(n: Node | null | undefined, ctx: Ctx): number | undefined {
     case 'binary_operator': {
       const a = num(n.childForFieldName('left'), ctx);
       const b = num(n.childForFieldName('right'), ctx);
-      const op = n.childForFieldName('operator')?.text;
       if (a === undefined || b === undefined) return undefined;
-      const r =
-        op === '+'
-          ? a + b
-          : op === '-'
-            ? a - b
-            : op === '*'
-              ? a * b
-              : op === '/'
-                ? a / b
-                : op === '//'
-                  ? Math.floor(a / b)
-                  : op === '%'
-                    ? a % b
-                    : op === '**'
-                      ? a ** b
-                      : undefined;
-      return r !== undefined && Number.isFinite(r) ? r : undefined;
+      return pythonBinaryOp(n.childForFieldName('operator')?.text, a, b);
     }
     case 'call': {
       const fn = Names.dotted(n.childForFieldName('function'));
