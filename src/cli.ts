@@ -42,14 +42,26 @@ export async function main(
   }
 }
 
+/**
+ * Exits once stdout and stderr have drained. process.exit() right after a write cuts piped output
+ * at the pipe's buffer (64 KiB): `check --json | jq` got half a document with exit 0. A write's
+ * callback runs after every earlier write to the same stream has been flushed.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(
-        `activation-lens: internal error: ${e instanceof Error ? e.stack : String(e)}\n`,
-      );
-      process.exit(70);
-    },
-  );
+  main(process.argv.slice(2)).then(exitWhenFlushed, (e: unknown) => {
+    // One line, no stack: a user reading it can report it; the stack helps no one at a prompt.
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    process.stderr.write(`activation-lens: internal error: ${message.split('\n')[0]}\n`);
+    exitWhenFlushed(70);
+  });
 }

@@ -97,6 +97,10 @@ export function parseFailOn(text: string | undefined): Verdict[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  // An empty list would silently turn the gate off in a CI script that meant to set it.
+  if (parts.length === 0) {
+    throw new UsageError('--fail-on: empty (use vanishing, exploding or both, comma-separated)');
+  }
   for (const p of parts) {
     if (!(VERDICTS as readonly string[]).includes(p) || p === 'healthy') {
       throw new UsageError(

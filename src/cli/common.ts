@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { getActivation, type ActivationDescriptor } from '../kernel';
+import { checkParams, getActivation, type ActivationDescriptor } from '../kernel';
 
 /** A problem with what the user typed: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -39,7 +39,8 @@ export function collectParam(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** Turns `name=value` pairs into params for `a`, refusing unknown names and values out of range. */
+/** Turns `name=value` pairs into params for `a`, refusing unknown names and values outside the
+ * function's domain (src/kernel/params.ts). Returns only the parameters given. */
 export function parseParams(
   a: ActivationDescriptor,
   pairs: readonly string[],
@@ -48,15 +49,9 @@ export function parseParams(
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     const name = pair.slice(0, eq);
-    const spec = a.paramSpecs.find((p) => p.name === name);
-    if (!spec) {
-      const known = a.paramSpecs.map((p) => p.name).join(', ') || 'none';
-      throw new UsageError(`${a.id} has no parameter '${name}' (parameters: ${known})`);
-    }
-    const value = parseNumber(pair.slice(eq + 1), `--param ${name}`);
-    if (!Number.isFinite(value))
-      throw new UsageError(`--param ${name}: must be finite, got ${value}`);
-    out[name] = value;
+    out[name] = parseNumber(pair.slice(eq + 1), `--param ${name}`);
   }
+  const checked = checkParams(a, out);
+  if (!checked.ok) throw new UsageError(checked.message);
   return out;
 }

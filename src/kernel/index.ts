@@ -4,5 +4,6 @@
  */
 export { activations, getActivation, type ActivationDescriptor } from './registry';
 export type * from './types';
+export { checkParams } from './params';
 export * from './gradientFlow';
 export { runSelfCheck, selfCheckTable, type SelfCheckResult, type SelfCheckRow } from './selfCheck';

@@ -53,6 +53,14 @@ describe('activation-lens eval', () => {
     [['eval', 'elu', '--param', 'alpha=x', '--x', '1'], /'x' is not a number/],
     [['eval', 'elu', '--param', 'alpha', '--x', '1'], /expected name=value/],
     [['eval', 'relu'], /--x/],
+    [['eval', 'celu', '--param', 'alpha=0', '--x', '1'], /celu: alpha must be > 0/],
+    [['eval', 'elu', '--param', 'alpha=inf', '--x', '1'], /must be a finite number/],
+    [
+      ['eval', 'hardtanh', '--param', 'min_val=5', '--param', 'max_val=-5', '--x', '1'],
+      /PyTorch refuses Hardtanh\(5, -5\)/,
+    ],
+    [['check', '--activation', 'softplus', '--param', 'beta=0'], /beta must be > 0/],
+    [['check', '--activation', 'relu', '--fail-on', ''], /--fail-on: empty/],
     [['frobnicate'], /unknown command/],
   ])('exits 2 with a one-line message for %j', async (argv, message) => {
     expect(await run(...argv)).toBe(2);
