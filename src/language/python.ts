@@ -2,6 +2,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework } from '../kernel/types';
 import { candidatesFor, type Candidate, type Imports } from './names';
 import { pythonBinaryOp } from './pythonArith';
+import { pythonImports } from './pythonImports';
 import { resolveCall, resolveString, versionAlternatives, type Resolved } from './resolve';
 import type { Alternative, CallArgs, Literal, Recognition } from './types';
 
@@ -13,51 +14,7 @@ const KERAS_ACTIVATION_CALLS = new Set(['keras.layers.Activation']);
 const MAX_DEPTH = 24;
 const MAX_TEXT = 60;
 
-const imports = new WeakMap<Tree, Imports>();
-
-/** Import bindings of a parsed file (computed once per tree, i.e. per document version). */
-export function pythonImports(tree: Tree): Imports {
-  const hit = imports.get(tree);
-  if (hit) return hit;
-  const aliases = new Map<string, string[]>();
-  const star: string[] = [];
-  const bind = (name: string, module: string) => {
-    const list = aliases.get(name) ?? [];
-    if (!list.includes(module)) list.push(module);
-    aliases.set(name, list);
-  };
-  for (const st of tree.rootNode.descendantsOfType(['import_statement', 'import_from_statement'])) {
-    if (!st) continue;
-    if (st.type === 'import_statement') {
-      for (const n of st.childrenForFieldName('name')) {
-        if (!n) continue;
-        if (n.type === 'aliased_import') {
-          const mod = n.childForFieldName('name')?.text;
-          const alias = n.childForFieldName('alias')?.text;
-          if (mod && alias) bind(alias, mod);
-        } else {
-          const head = n.text.split('.')[0];
-          if (head) bind(head, head);
-        }
-      }
-    } else {
-      const mod = st.childForFieldName('module_name');
-      if (!mod || mod.type !== 'dotted_name') continue;
-      if (st.namedChildren.some((c) => c?.type === 'wildcard_import')) star.push(mod.text);
-      for (const n of st.childrenForFieldName('name')) {
-        if (!n) continue;
-        if (n.type === 'aliased_import') {
-          const name = n.childForFieldName('name')?.text;
-          const alias = n.childForFieldName('alias')?.text;
-          if (name && alias) bind(alias, `${mod.text}.${name}`);
-        } else bind(n.text, `${mod.text}.${n.text}`);
-      }
-    }
-  }
-  const result: Imports = { aliases, star };
-  imports.set(tree, result);
-  return result;
-}
+export { pythonImports } from './pythonImports';
 
 function clip(s: string): string {
   const one = s.replace(/\s+/g, ' ');
