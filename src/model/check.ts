@@ -7,6 +7,7 @@ import {
   checkNetwork,
   DEAD_WARNING_FRACTION,
   RATIO_LIMIT_LOG10,
+  ratioForPeople,
   reportToMarkdown,
   type Dtype,
   type GradientFlowReport,
@@ -32,11 +33,22 @@ export interface ModelCheckOptions extends RunHooks {
 
 export type Severity = 'warning' | 'information';
 
+/** What a finding is about: the quick fixes offered depend on it. */
+export type FindingKind =
+  | 'vanishing'
+  | 'exploding'
+  | 'shrinking'
+  | 'growing'
+  | 'nonfinite'
+  | 'dead'
+  | 'selfNormalisation';
+
 /** Something worth a diagnostic on one source line. */
 export interface Finding {
   readonly layer: number;
   readonly line: number;
   readonly severity: Severity;
+  readonly kind: FindingKind;
   readonly message: string;
 }
 
@@ -173,7 +185,7 @@ export function checkModel(model: ReadModel, options: ModelCheckOptions = {}): M
   return finishCheck(model, report);
 }
 
-const pow = (log10: number): string => `10^${(Math.round(log10 * 10) / 10).toString()}`;
+const pow = ratioForPeople;
 
 /**
  * Per-layer findings: gradients far below or above the last layer's (the verdict's own ratio,
@@ -192,6 +204,7 @@ export function findings(rows: readonly ModelRow[], report: GradientFlowReport):
       out.push({
         ...at,
         severity: 'warning',
+        kind: 'nonfinite',
         message: `Layer ${l.layer} (${row.name}): activations or gradients overflow (non-finite values): exploding.`,
       });
       return;
@@ -203,12 +216,14 @@ export function findings(rows: readonly ModelRow[], report: GradientFlowReport):
         out.push({
           ...at,
           severity: 'warning',
+          kind: 'vanishing',
           message: `Vanishing gradient: ${what} ${Number.isFinite(log10) ? pow(log10) : '0 times'} of the last layer's.`,
         });
       } else if (log10 > RATIO_LIMIT_LOG10) {
         out.push({
           ...at,
           severity: 'warning',
+          kind: 'exploding',
           message: `Exploding gradient: ${what} ${pow(log10)} times the last layer's.`,
         });
       } else if (Math.abs(log10) > SHRINK_INFO_LOG10) {
@@ -216,6 +231,7 @@ export function findings(rows: readonly ModelRow[], report: GradientFlowReport):
         out.push({
           ...at,
           severity: 'information',
+          kind: log10 < 0 ? 'shrinking' : 'growing',
           message: `Gradient ${log10 < 0 ? 'shrinking' : 'growing'}: ${what} ${dir} the last layer's.`,
         });
       }
@@ -225,6 +241,7 @@ export function findings(rows: readonly ModelRow[], report: GradientFlowReport):
       out.push({
         ...at,
         severity: l.deadFraction >= DEAD_WARNING_SEVERE ? 'warning' : 'information',
+        kind: 'dead',
         message: `Dead units: ${dead} of ${l.outFeatures} units of layer ${l.layer} (${row.name}) output ${row.activation?.id ?? 'a'}′ = 0 for every input in the batch.`,
       });
     }
@@ -233,6 +250,7 @@ export function findings(rows: readonly ModelRow[], report: GradientFlowReport):
       out.push({
         ...at,
         severity: 'information',
+        kind: 'selfNormalisation',
         message: `Not self-normalising: layer ${l.layer} (${row.name}) has mean ${s.mean.toFixed(3)}, std ${s.std.toFixed(3)} (band: mean ∈ [−0.1, 0.1], std ∈ [0.8, 1.5]).`,
       });
     }

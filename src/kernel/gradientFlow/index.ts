@@ -29,6 +29,7 @@ import {
 export * from './init';
 export * from './simulate';
 export * from './verdict';
+export * from './magnitude';
 export { matmulABt, transpose } from './matmul';
 
 /** The plain check's options; everything but `activation` has a default (DEFAULT_CHECK). */

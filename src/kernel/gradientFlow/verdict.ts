@@ -8,6 +8,7 @@
  * - vanishing: log10 r < −3 (including a gradient that underflows to 0);
  * - healthy otherwise.
  */
+import { powerOfTen, ratioForPeople } from './magnitude';
 import type { LayerStats, SimulationResult } from './simulate';
 
 export type Verdict = 'healthy' | 'vanishing' | 'exploding';
@@ -35,10 +36,7 @@ export interface SelfNormalisation {
   readonly pass: boolean;
 }
 
-function fmtPow(log10: number): string {
-  const r = Math.round(log10 * 10) / 10;
-  return `10^${r}`;
-}
+const fmtPow = ratioForPeople;
 
 export function judge(layers: readonly LayerStats[]): VerdictInfo {
   for (const l of layers) {
@@ -61,20 +59,20 @@ export function judge(layers: readonly LayerStats[]): VerdictInfo {
     return {
       verdict: 'vanishing',
       gradRatioLog10: log10,
-      reason: `the first layer's gradient is ${fmtPow(log10)} of the last's (limit 10^-${RATIO_LIMIT_LOG10})`,
+      reason: `the first layer's gradient is ${fmtPow(log10)} of the last's (limit ${powerOfTen(-RATIO_LIMIT_LOG10)})`,
     };
   }
   if (log10 > RATIO_LIMIT_LOG10) {
     return {
       verdict: 'exploding',
       gradRatioLog10: log10,
-      reason: `the first layer's gradient is ${fmtPow(log10)} times the last's (limit 10^${RATIO_LIMIT_LOG10})`,
+      reason: `the first layer's gradient is ${fmtPow(log10)} times the last's (limit ${powerOfTen(RATIO_LIMIT_LOG10)})`,
     };
   }
   return {
     verdict: 'healthy',
     gradRatioLog10: log10,
-    reason: `first-to-last gradient ratio ${fmtPow(log10)}, within 10^±${RATIO_LIMIT_LOG10}`,
+    reason: `first-to-last gradient ratio ${fmtPow(log10)}, within ${powerOfTen(-RATIO_LIMIT_LOG10)}…${powerOfTen(RATIO_LIMIT_LOG10)}`,
   };
 }
 

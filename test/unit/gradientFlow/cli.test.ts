@@ -65,7 +65,7 @@ describe('activation-lens check', () => {
     expect(text).toMatch(/layer\s+postMean\s+postStd\s+dead %/);
     expect(text).toMatch(/verdict: VANISHING/);
     expect(text).toMatch(
-      /advice: sigmoid with xavier_normal: the first layer's gradient is 10\^-\d+/,
+      /advice: sigmoid with xavier_normal: the first layer's gradient is \d(\.\d)? × 10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+ \(\d+ orders of magnitude\)/,
     );
   });
 

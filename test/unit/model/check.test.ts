@@ -24,7 +24,7 @@ describe('checking the sample models', () => {
     const warned = r.findings.filter((f) => f.severity === 'warning').map((f) => f.line);
     expect(warned).toEqual([18, 20, 22, 24]);
     expect(r.findings.find((f) => f.line === 18)?.message).toMatch(
-      /^Vanishing gradient: .* layer 1 \(fc1\) is 10\^-6\.\d of the last layer's\.$/,
+      /^Vanishing gradient: .* layer 1 \(fc1\) is \d(\.\d)? × 10⁻⁷ \(6 orders of magnitude\) of the last layer's\.$/,
     );
     expect(r.layers.map((l) => l.line)).toEqual([18, 20, 22, 24, 26, 28, 30, 32]);
   });
