@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the extension inside a real VS Code (code-server 4.100.3 = VS Code 1.100.3) in Debian's
 // Chromium. @vscode/test-electron cannot download VS Code on machines that only reach the npm
-// registry, so this is the runner for CI and headless machines; see ../shared/docs/real-vscode.md.
+// registry, so this is the runner for CI and headless machines.
 //
 //   node scripts/code-server.mjs install            install code-server into the cache (reused)
 //   node scripts/code-server.mjs test-integration   run out/test/integration/index.js in the extension host

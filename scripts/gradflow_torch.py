@@ -2,7 +2,7 @@
 """The gradient-flow protocol in PyTorch (float64, one thread): the baseline for
 scripts/bench-gradflow.mjs and a cross-check of our statistics.
 
-Same protocol as shared/reference/README.md (gradflow): X ~ N(0,1), z = h Wᵀ (no bias),
+Same protocol as test/reference/README.md (gradflow): X ~ N(0,1), z = h Wᵀ (no bias),
 h = act(z), loss = Σ h_L ⊙ G, G ~ N(0,1); autograd for the gradients.
 
   gradflow_torch.py time --activation relu --init he_normal --depth 32 --width 256 --batch 256 --reps 5

@@ -6,7 +6,7 @@ Dev-only: uses Debian's python3-torch (run it with /usr/bin/python3); the produc
 
     /usr/bin/python3 scripts/torch-model-check.py > test/unit/model/fixtures/torch-models.json
 
-Protocol (as shared/reference/README.md, gradflow): float64, training mode (dropout active),
+Protocol (as test/reference/README.md, gradflow): float64, training mode (dropout active),
 X ~ N(0,1) of batch × in_features of the first Linear, loss = Σ out ⊙ G with G ~ N(0,1).
 Per Linear layer l (z_l its output, h_l what the next Linear receives, or the model's output):
 postMean/postStd (population) of h_l; deadFraction = share of units whose ∂L/∂z_l is 0 on every row

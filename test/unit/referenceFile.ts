@@ -1,9 +1,9 @@
-/** Paths into ../shared/reference, which lies beside the repository (here and in CI). */
+/** Paths into test/reference, the repository's own reference data (see its README for the makers). */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const referenceDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'reference');
 
-export function sharedReference(file: string): string {
-  return join(repoRoot, '..', 'shared', 'reference', file);
+export function referenceFile(file: string): string {
+  return join(referenceDir, file);
 }

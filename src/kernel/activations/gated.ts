@@ -40,7 +40,7 @@ function gaussTail(m: number, x: number): number {
 function geluF(x: number): number {
   if (x > -37) return x === Infinity ? x : x * normalCdf(x);
   if (x > -40) return gaussTail(-C.INV_SQRT_2PI * geluTailS(x), x); // x·Φ(x) = −φ(x)·S
-  return x === -Infinity ? 0 : x !== x ? NaN : -0;
+  return x !== x ? NaN : -0; // from below, −∞ included: the limit is −0
 }
 function geluDF(x: number): number {
   if (x !== x) return NaN;
@@ -104,7 +104,7 @@ function gtVPrime(x: number): number {
 
 function geluTanhF(x: number): number {
   if (x >= 0) return x * sig(x * (C.GT_C1_HI + C.GT_C3_HI * x * x));
-  if (!(x > -30)) return x === -Infinity ? 0 : x !== x ? NaN : -0;
+  if (!(x > -30)) return x !== x ? NaN : -0; // the limit at −∞ is approached from below
   gtArg(x);
   return gtHi < -700 ? mulExpTail(x, gtHi, gtLo) : x * sigmoidDD(gtHi, gtLo);
 }
@@ -117,7 +117,7 @@ function geluTanhDF(x: number): number {
     if (x > 30) return 1;
     return gatedHeadDF(Math.exp(-x * (C.GT_C1_HI + C.GT_C3_HI * x * x)), x * gtVPrime(x));
   }
-  if (!(x > -30)) return x === -Infinity ? 0 : -0;
+  if (!(x > -30)) return -0;
   gtArg(x);
   if (gtHi < -700) return mulExpTail(1 + x * gtVPrime(x), gtHi, gtLo);
   return gatedTailDF(Math.exp(gtHi) * (1 + gtLo), gtOnePlusXVPrime(x));

@@ -3,7 +3,7 @@
  * generated from) is evaluated with mathjs and compared with the kernel's f, f′, f″, and with
  * numeric derivatives of the formulas themselves. A typo in a shown formula fails here.
  */
-import { sharedReference } from '../sharedReference';
+import { referenceFile } from '../referenceFile';
 import { readFileSync } from 'node:fs';
 import { compile, parse } from 'mathjs';
 import { describe, expect, it } from 'vitest';
@@ -164,8 +164,8 @@ interface ReferenceCase {
   df: (number | string | null)[];
 }
 
-describe('formulas agree with the mpmath truth of the shared reference file', () => {
-  const file = sharedReference('activations.json');
+describe('formulas agree with the mpmath truth of test/reference/activations.json', () => {
+  const file = referenceFile('activations.json');
   const cases = (JSON.parse(readFileSync(file, 'utf8')) as { cases: ReferenceCase[] }).cases;
   it.each(cases.map((c) => ({ ...c, label: `${c.id} ${JSON.stringify(c.params)}` })))(
     '$label',

@@ -1,9 +1,9 @@
-// Agreement with PyTorch 1.13 float64 (shared/reference/gradflow.json, 20 seeds per config): one
+// Agreement with PyTorch 1.13 float64 (test/reference/gradflow.json, 20 seeds per config): one
 // run with our own seed must land within 4 sd + 0.1 of every log10 mean, and 4 sd + 0.02 of every
 // postMean and deadFraction, at every layer.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sharedReference } from '../sharedReference';
+import { referenceFile } from '../referenceFile';
 import { runCheck, type InitName } from '../../../src/kernel/gradientFlow';
 
 interface RefLayer {
@@ -28,7 +28,7 @@ interface RefConfig {
   layers: RefLayer[];
 }
 
-const ref = JSON.parse(readFileSync(sharedReference('gradflow.json'), 'utf8')) as {
+const ref = JSON.parse(readFileSync(referenceFile('gradflow.json'), 'utf8')) as {
   configs: RefConfig[];
 };
 

@@ -10,7 +10,7 @@ import fixture from './fixtures/torch-models.json';
  * so with PyTorch's default init and the files' own nn.init calls), 20 seeds, float64:
  * fixtures/torch-models.json, written by scripts/torch-model-check.py.
  *
- * Tolerance rule of shared/reference/README.md: each log10 figure within 4 between-seed standard
+ * Tolerance rule of test/reference/README.md: each log10 figure within 4 between-seed standard
  * deviations + 0.1 of PyTorch's mean; postMean and deadFraction within 4 sd + 0.02. Our own seed,
  * one run: the same room a single run needs, no more.
  */
