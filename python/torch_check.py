@@ -234,6 +234,18 @@ def _guard_import(stmt):
     return ast.fix_missing_locations(ast.copy_location(node, stmt))
 
 
+def _guard_decorators(stmt):
+    """A decorator that raises (a registry refusing a second `resnet18`) leaves the definition
+    undecorated instead of stopping the load."""
+    import copy
+
+    bare = copy.deepcopy(stmt)
+    bare.decorator_list = []
+    handler = ast.ExceptHandler(ast.Name("Exception", ast.Load()), None, [bare])
+    node = ast.Try(body=[stmt], handlers=[handler], orelse=[], finalbody=[])
+    return ast.fix_missing_locations(ast.copy_location(node, stmt))
+
+
 def filter_module(tree):
     """The module with only what defines things: imports, defs, classes, literal constants."""
     known = set(dir(__builtins__) if isinstance(__builtins__, dict) else dir(__builtins__))
@@ -241,7 +253,11 @@ def filter_module(tree):
     kept = []
     for stmt in tree.body:
         if _keep(stmt, known):
-            kept.append(_guard_import(stmt) if isinstance(stmt, (ast.Import, ast.ImportFrom)) else stmt)
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                stmt = _guard_import(stmt)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and stmt.decorator_list:
+                stmt = _guard_decorators(stmt)
+            kept.append(stmt)
             known.update(_bound_names(stmt))
             if isinstance(stmt, ast.Try):
                 for s in stmt.body + stmt.orelse + [x for h in stmt.handlers for x in h.body]:
@@ -318,6 +334,35 @@ def _last_line(exc):
     return text[-1] if text else type(exc).__name__
 
 
+def _package_of(path):
+    """The package a file with relative imports belongs to, and the directory to import it from.
+    A project's own package (directories with __init__.py) first; else the longest tail of its
+    directory names that names a package installed in this interpreter (a copy of torchvision's
+    models/resnet.py resolves `from ..ops.misc import …` against the installed torchvision)."""
+    import importlib.util
+
+    directory = os.path.dirname(path)
+    parts = []
+    d = directory
+    while os.path.isfile(os.path.join(d, "__init__.py")):
+        parts.insert(0, os.path.basename(d))
+        d = os.path.dirname(d)
+    if parts:
+        return ".".join(parts), d
+    names = directory.strip(os.sep).split(os.sep)
+    for k in range(min(len(names), 4), 0, -1):
+        candidate = ".".join(names[-k:])
+        if not all(n.isidentifier() for n in names[-k:]):
+            continue
+        try:
+            spec = importlib.util.find_spec(candidate)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.submodule_search_locations is not None:
+            return candidate, directory
+    return None, directory
+
+
 class UserFile:
     """The user's file, loaded with the filter, plus where modules were constructed."""
 
@@ -337,15 +382,20 @@ class UserFile:
             tree = ast.parse(source, filename=self.path)
         except SyntaxError as e:
             raise UserCodeError("SyntaxError: %s" % e.msg, self.path, e.lineno)
+        relative = any(isinstance(n, ast.ImportFrom) and n.level > 0 for n in tree.body)
         code = compile(filter_module(tree), self.path, "exec", dont_inherit=True)
         directory = os.path.dirname(self.path)
-        if directory not in sys.path:
-            sys.path.insert(0, directory)
-        sys.meta_path.insert(0, _FilteredFinder(directory))
+        package, root = _package_of(self.path) if relative else (None, directory)
+        for d in (directory, root):
+            if d not in sys.path:
+                sys.path.insert(0, d)
+        sys.meta_path.insert(0, _FilteredFinder(root))
         sys.dont_write_bytecode = True
         _install_missing_hook()
         module = types.ModuleType("__activation_lens_user__")
         module.__file__ = self.path
+        if package:
+            module.__package__ = package
         sys.modules[module.__name__] = module
         try:
             exec(code, module.__dict__)
