@@ -11,14 +11,24 @@ export interface ActivationDescriptor extends ActivationNumerics {
   readonly spellings: readonly Spelling[];
 }
 
+/** Freezes plain data all the way down (not functions): the kernel is shared by every caller of
+ * dist/kernel.js, and one caller editing `paramSpecs` or a formula must not change another's. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 function describe(n: ActivationNumerics): ActivationDescriptor {
   const formulas = FORMULAS[n.id];
   if (!formulas) throw new Error(`activation-lens kernel: no formulas for '${n.id}'`);
   const params: Record<string, number> = {};
   for (const p of n.paramSpecs) params[p.name] = p.default;
-  return Object.freeze({
+  return deepFreeze({
     ...n,
-    params: Object.freeze(params),
+    params,
     formulas,
     spellings: SPELLINGS[n.id] ?? [],
   });

@@ -31,3 +31,18 @@ describe('checkParams', () => {
     if (!r.ok) expect(r.message).toContain(message);
   });
 });
+
+describe('the kernel API is read-only', () => {
+  it('freezes descriptors down to parameter specs, properties, formulas and spellings', () => {
+    const a = get('celu');
+    expect(Object.isFrozen(a.paramSpecs)).toBe(true);
+    expect(Object.isFrozen(a.paramSpecs[0])).toBe(true);
+    expect(Object.isFrozen(a.properties.range)).toBe(true);
+    expect(Object.isFrozen(a.formulas.f)).toBe(true);
+    expect(Object.isFrozen(a.spellings)).toBe(true);
+    expect(() => {
+      (a.paramSpecs[0] as { min: number }).min = -1;
+    }).toThrow(TypeError);
+    expect(get('celu').paramSpecs[0]!.min).toBe(0.01);
+  });
+});
