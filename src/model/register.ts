@@ -200,19 +200,23 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
           title: `Checking the gradient flow of ${model.name}`,
           cancellable: true,
         },
-        (progress, token) => {
+        async (progress, token) => {
           // Off the extension host's thread; cancelling terminates the worker mid-simulation.
           const abort = new AbortController();
-          token.onCancellationRequested(() => abort.abort());
+          const sub = token.onCancellationRequested(() => abort.abort());
           let last = 0;
-          return checkModelInWorker(kernelPath, model, checkOptions, {
-            signal: abort.signal,
-            onProgress: (step, total) => {
-              const pct = (100 * step) / total;
-              progress.report({ increment: pct - last });
-              last = pct;
-            },
-          });
+          try {
+            return await checkModelInWorker(kernelPath, model, checkOptions, {
+              signal: abort.signal,
+              onProgress: (step, total) => {
+                const pct = (100 * step) / total;
+                progress.report({ increment: pct - last });
+                last = pct;
+              },
+            });
+          } finally {
+            sub.dispose();
+          }
         },
       );
       setDiagnostics(doc, report);
