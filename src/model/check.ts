@@ -15,6 +15,7 @@ import {
   type RunHooks,
 } from '../kernel/gradientFlow';
 import { getActivation } from '../kernel/registry';
+import { coverageOf } from './coverage';
 import type { ModelRow, ReadModel } from './types';
 
 /** The model cannot be checked (declined, or an activation the kernel does not have). */
@@ -166,7 +167,8 @@ export function finishCheck(model: ReadModel, report: GradientFlowReport): Model
     const row = model.rows[i]!;
     return { ...l, name: row.name, line: row.line };
   });
-  return { ...report, layers, model, findings: findings(model.rows, report) };
+  const { partial } = coverageOf(model.rows.length, model.notes);
+  return { ...report, layers, model, findings: findings(model.rows, report), partial };
 }
 
 /** Runs the check on one model, in this thread; ModelCheckError when it cannot. */

@@ -33,7 +33,10 @@ function header(r: GradientFlowReport): string[] {
 }
 
 function summaryLines(r: GradientFlowReport): string[] {
-  const lines = [`verdict: ${r.verdict.toUpperCase()} — ${r.reason}`, `advice: ${r.advice}`];
+  const lines = [
+    `verdict: ${r.partial ? `PARTIAL CHECK (${r.partial}) · ` : ''}${r.verdict.toUpperCase()} — ${r.reason}`,
+    `advice: ${r.advice}`,
+  ];
   if (r.clipping) {
     lines.push(
       `clip_grad_norm_(max_norm=${r.clipping.maxNorm}): total norm ${num(r.clipping.totalNormBefore)} → ${num(r.clipping.totalNormAfter)} (×${num(r.clipping.coefficient)})`,
@@ -76,7 +79,7 @@ export function reportToMarkdown(r: GradientFlowReport): string {
   return [
     `# Gradient-flow check: ${r.title}`,
     '',
-    `**Verdict: ${r.verdict}** — ${r.reason}`,
+    `**Verdict: ${r.partial ? `partial check (${r.partial}) · ` : ''}${r.verdict}** — ${r.reason}`,
     '',
     r.advice,
     '',
@@ -110,6 +113,7 @@ export function reportToJson(r: GradientFlowReport): Record<string, unknown> {
     verdict: r.verdict,
     gradRatioLog10: r.gradRatioLog10,
     reason: r.reason,
+    ...(r.partial ? { partial: r.partial } : {}),
     advice: r.advice,
     selfNormalisation: r.selfNormalisation,
     warnings: r.warnings,

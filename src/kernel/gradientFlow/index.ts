@@ -95,6 +95,8 @@ export interface GradientFlowReport {
   readonly totalGradNorm: number;
   readonly clipping: Clipping | null;
   readonly elapsedMs: number;
+  /** Set when part of the model was not simulated: "2 layers simulated, Conv2d skipped". */
+  readonly partial?: string | null;
 }
 
 function nonNegInt(v: unknown): boolean {
