@@ -1,6 +1,7 @@
 // Builds every bundle. `--watch` rebuilds on change; `--production` minifies and drops sourcemaps.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
+import { writeGemmWasm } from './scripts/gen-gemm-wasm.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production') || process.env.CI === 'true';
@@ -85,6 +86,8 @@ const common = {
 };
 
 copyAssets();
+// The gemm kernels are assembled from their committed text (scripts/gemm-wat.mjs) on every build.
+await writeGemmWasm();
 if (watch) {
   const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
   await Promise.all(contexts.map((c) => c.watch()));
