@@ -2,7 +2,10 @@
  * What the editor shows for a model: the settings it reads, the CodeLens title, the rows of the
  * "show layers" pick list, and the command's arguments. Pure, so it is tested without VS Code.
  */
+import { scientific } from '../kernel/gradientFlow/magnitude';
+import { summarize, type SummaryInput, type Tone } from '../gradientFlow/summary';
 import type { Finding, ModelCheckReport } from './check';
+import { coverageOf } from './coverage';
 import { PythonTreeCache, pythonParser } from '../language/treeSitter';
 import { readModels } from './parse';
 import type { ReadModel } from './types';
@@ -23,15 +26,42 @@ export function readModelConfig(
 
 export const CHECK_TITLE = 'Check gradient flow';
 
-/** The CodeLens title: the action for a checkable model, the reason for a declined one. */
+/**
+ * The CodeLens title: the action for a checkable model (naming what it will skip), the reason for
+ * a declined one.
+ */
 export function lensTitle(m: ReadModel): string {
   if (m.status === 'ok') {
     const n = m.rows.length;
-    return `${CHECK_TITLE} (${n} ${m.framework === 'keras' ? 'Dense' : 'Linear'} layer${n === 1 ? '' : 's'})`;
+    const { skipped } = coverageOf(n, m.notes);
+    const skips = skipped.length > 0 ? `; ${skipped.join('/')} skipped` : '';
+    return `${CHECK_TITLE} (${n} ${m.framework === 'keras' ? 'Dense' : 'Linear'} layer${n === 1 ? '' : 's'}${skips})`;
   }
   const reason = m.reason ?? 'not understood';
   const short = reason.length > 80 ? `${reason.slice(0, 77)}…` : reason;
   return `Gradient flow: not checked — ${short}`;
+}
+
+/** The lenses after a check: its result (with the ratio for people), then Report and Re-run. */
+export function resultLensTitles(r: SummaryInput): {
+  result: string;
+  report: string;
+  rerun: string;
+} {
+  const s = summarize(r);
+  return { result: `${s.icon} ${s.headline}`, report: 'Report', rerun: 'Re-run' };
+}
+
+/** The notification after a check: "model: partial (…) · healthy — advice". */
+export function notificationText(
+  name: string,
+  r: SummaryInput & { advice: string },
+): {
+  text: string;
+  tone: Tone;
+} {
+  const s = summarize(r);
+  return { text: `${name}: ${s.headline} — ${r.advice}`, tone: s.tone };
 }
 
 /** One entry of the layer list; choosing it reveals `line` (1-based). */
@@ -43,12 +73,7 @@ export interface RowItem {
   readonly severity: Finding['severity'] | null;
 }
 
-const fmt = (x: number): string => {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  return a >= 1e-3 && a < 1e4 ? String(+x.toPrecision(3)) : x.toExponential(1);
-};
+const fmt = (x: number): string => scientific(x, 3);
 
 export function rowItems(r: ModelCheckReport): RowItem[] {
   return r.layers.map((l, i) => {
