@@ -642,6 +642,12 @@ def run_protocol(torch, user, expression, input_shape, seed=0, dtype="float32", 
         else:
             d = out.detach().double()
             stats[module] = (list(out.shape), float(d.mean()), float(d.std(unbiased=False)) if d.numel() > 0 else 0.0)
+    def pre_hook(module, inputs):
+        # Registered before the module runs: an in-place module (ReLU(inplace=True)) would
+        # otherwise hand the hook its output's gradient instead of its input's.
+        if module in pre_seen:
+            return
+        pre_seen.add(module)
         first_in = inputs[0] if inputs else None
         if isinstance(first_in, torch.Tensor) and first_in.requires_grad:
 
@@ -650,7 +656,14 @@ def run_protocol(torch, user, expression, input_shape, seed=0, dtype="float32", 
 
             first_in.register_hook(grab)
 
+    # In-place leaves (ReLU(inplace=True)) run out of place: autograd would otherwise give the hook
+    # on their input the gradient of their output. Same values, one more buffer.
+    for _, m in _leaves(model):
+        if getattr(m, "inplace", None) is True:
+            m.inplace = False
+    pre_seen = set()
     handles = [m.register_forward_hook(hook) for _, m in _leaves(model)]
+    handles += [m.register_forward_pre_hook(pre_hook) for _, m in _leaves(model)]
     try:
         try:
             output = call(x)

@@ -3,6 +3,7 @@ import { registerCheck } from './cli/check';
 import { UsageError } from './cli/common';
 import { registerListEval } from './cli/listEval';
 import { modelCheckSource } from './model/cli';
+import { torchCheckSource } from './torch/cli';
 
 /** Exit codes: 0 ok, 1 a check failed (--fail-on), 2 bad input. */
 export async function main(
@@ -18,7 +19,7 @@ export async function main(
       writeOut: (s) => process.stdout.write(s),
     });
   registerListEval(program, print);
-  registerCheck(program, print, [modelCheckSource()]);
+  registerCheck(program, print, [torchCheckSource(), modelCheckSource()]);
   for (const c of program.commands) c.exitOverride();
   // Commands report a failed check (exit 1) through process.exitCode; main() returns it and leaves
   // the process's own exit code as it found it, so callers (tests, scripts) see no side effect.

@@ -66,7 +66,17 @@ export interface CheckSource {
   run(
     raw: RawCheckOptions,
     common: CommonRunOptions,
-  ): GradientFlowReport | Promise<GradientFlowReport>;
+  ): GradientFlowReport | SourceOutput | Promise<GradientFlowReport | SourceOutput>;
+}
+
+/** What a source prints itself when its result is not a gradient-flow report (`--engine torch`). */
+export interface SourceOutput {
+  readonly json: unknown;
+  readonly table: string;
+}
+
+function isSourceOutput(r: GradientFlowReport | SourceOutput): r is SourceOutput {
+  return 'table' in r && 'json' in r;
 }
 
 export function parsePositiveInt(text: string, flag: string): number {
@@ -198,13 +208,25 @@ export function registerCheck(
     .option('--dtype <dtype>', 'float64 (default) or float32')
     .option('--json', 'print the report as JSON')
     .option('--fail-on <verdicts>', 'exit 1 when the verdict is one of these: vanishing,exploding');
-  for (const s of sources) for (const [flags, desc] of s.options) check.option(flags, desc);
+  // Two sources may share a flag (--input-shape): the first one declares it.
+  for (const s of sources)
+    for (const [flags, desc] of s.options) {
+      const long = /--[\w-]+/.exec(flags)?.[0];
+      if (!check.options.some((o) => o.long === long)) check.option(flags, desc);
+    }
   check.action(async (raw: RawCheckOptions) => {
     const failOn = parseFailOn(raw.failOn);
     let report: GradientFlowReport;
     try {
       const source = sources.find((s) => s.matches(raw));
-      report = source ? await source.run(raw, parseCommon(raw)) : runCheck(toCheckConfig(raw));
+      const result = source
+        ? await source.run(raw, parseCommon(raw))
+        : runCheck(toCheckConfig(raw));
+      if (isSourceOutput(result)) {
+        print(raw.json ? toJson(result.json) : result.table);
+        return;
+      }
+      report = result;
     } catch (e) {
       if (e instanceof GradientFlowInputError) throw new UsageError(e.message);
       throw e;
