@@ -2,4 +2,5 @@
  * Loads every op module for its registerOp side effect (see ../op.ts). One import per module;
  * the executor imports this file, so an op listed here is available to every graph.
  */
-export {};
+import './conv';
+import './pool';
