@@ -69,3 +69,20 @@ export function summarize(r: SummaryInput): Summary {
     partial,
   };
 }
+
+/**
+ * Progress for people: "layer 13 of 50 (forward)". `step` of `total` counts the forward pass then
+ * the backward pass (total = 2 × layers) unless `phase` says which pass `step` is in.
+ */
+export function progressText(
+  step: number,
+  total: number,
+  phase?: 'forward' | 'backward',
+  unit = 'layer',
+): string {
+  if (phase) return `${unit} ${step} of ${total} (${phase})`;
+  const n = Math.max(1, Math.round(total / 2));
+  if (step <= n) return `${unit} ${Math.max(step, 1)} of ${n} (forward)`;
+  // Backward runs from the last layer to the first.
+  return `${unit} ${Math.max(2 * n - step + 1, 1)} of ${n} (backward)`;
+}

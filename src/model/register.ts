@@ -1,19 +1,28 @@
 import * as vscode from 'vscode';
 import { ReportPanel } from '../gradientFlow/panel';
+import { progressText } from '../gradientFlow/summary';
+import { outputChannel } from '../output';
 import { modelReportMarkdown, ModelCheckError, type ModelCheckReport } from './check';
 import {
   DocumentModels,
   lensTitle,
   modelAt,
+  notificationText,
   parseCheckModelOptions,
   readModelConfig,
+  resultLensTitles,
   rowItems,
   type CheckModelOptions,
 } from './present';
+import { ModelQuickFixes } from './quickFixProvider';
 import { checkModelInWorker, ModelCheckCancelled } from './runner';
 import type { ReadModel } from './types';
 
 const COMMAND = 'activationLens.checkModel';
+/** The result lens's commands (not in the palette: they need a document and a model). */
+const OPEN_REPORT = 'activationLens.model.openReport';
+const SHOW_LAYERS = 'activationLens.model.showLayers';
+const DIAGNOSTIC_SOURCE = 'Activation Lens';
 
 /**
  * The model-check adapter: a CodeLens above each model read from a Python document (selected by
@@ -27,11 +36,36 @@ const COMMAND = 'activationLens.checkModel';
  * report panel.
  */
 export function registerModelCheck(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Activation Lens: Model Check', { log: true });
+  const log = outputChannel(context);
   const diagnostics = vscode.languages.createDiagnosticCollection('activationLens.model');
   const documents = new DocumentModels();
   const kernelPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'kernel.js').fsPath;
+  const quickFixes = new ModelQuickFixes({
+    log,
+    lastReport: (doc, name) => lastReport(doc, name),
+    check: (model, like) =>
+      checkModelInWorker(kernelPath, model, {
+        ...(typeof like.config['batch'] === 'number' ? { batch: like.config['batch'] } : {}),
+        ...(typeof like.config['seed'] === 'number' ? { seed: like.config['seed'] } : {}),
+      }),
+    diagnosticSource: DIAGNOSTIC_SOURCE,
+    recheckCommand: COMMAND,
+  });
   const lensesChanged = new vscode.EventEmitter<void>();
+  // The last check of each model, per document version: the lens shows it, quick fixes start from it.
+  const results = new Map<string, { version: number; byModel: Map<string, ModelCheckReport> }>();
+  const lastReport = (doc: vscode.TextDocument, name: string): ModelCheckReport | undefined => {
+    const r = results.get(doc.uri.toString());
+    return r && r.version === doc.version ? r.byModel.get(name) : undefined;
+  };
+  const remember = (doc: vscode.TextDocument, report: ModelCheckReport): void => {
+    const key = doc.uri.toString();
+    let r = results.get(key);
+    if (!r || r.version !== doc.version)
+      results.set(key, (r = { version: doc.version, byModel: new Map() }));
+    r.byModel.set(report.model.name, report);
+    lensesChanged.fire();
+  };
   const config = () =>
     readModelConfig((k) => vscode.workspace.getConfiguration('activationLens').get(k));
   const fail = (what: string, e: unknown) =>
@@ -47,17 +81,39 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
       try {
         const models = await modelsOf(doc);
         if (token.isCancellationRequested) return [];
-        return models.map((m) => {
-          const line = Math.min(Math.max(m.line - 1, 0), doc.lineCount - 1);
-          return new vscode.CodeLens(doc.lineAt(line).range, {
-            title: lensTitle(m),
-            tooltip:
-              m.status === 'ok'
-                ? `Simulate ${m.name}'s gradient flow with its widths, activations and default init`
-                : m.reason,
-            command: COMMAND,
-            arguments: [doc.uri, m.name],
-          });
+        return models.flatMap((m) => {
+          const range = doc.lineAt(Math.min(Math.max(m.line - 1, 0), doc.lineCount - 1)).range;
+          const last = m.status === 'ok' ? lastReport(doc, m.name) : undefined;
+          if (last) {
+            // "⚠ vanishing 6.2 × 10⁻⁷ · Report · Re-run": the result, then what to do with it.
+            const t = resultLensTitles(last);
+            const args = [doc.uri, m.name];
+            return [
+              new vscode.CodeLens(range, {
+                title: t.result,
+                tooltip: `${last.reason}. Choose a layer to reveal it.`,
+                command: SHOW_LAYERS,
+                arguments: args,
+              }),
+              new vscode.CodeLens(range, {
+                title: t.report,
+                command: OPEN_REPORT,
+                arguments: args,
+              }),
+              new vscode.CodeLens(range, { title: t.rerun, command: COMMAND, arguments: args }),
+            ];
+          }
+          return [
+            new vscode.CodeLens(range, {
+              title: lensTitle(m),
+              tooltip:
+                m.status === 'ok'
+                  ? `Simulate ${m.name}'s gradient flow with its widths, activations and default init`
+                  : m.reason,
+              command: COMMAND,
+              arguments: [doc.uri, m.name],
+            }),
+          ];
         });
       } catch (e) {
         fail('CodeLens', e);
@@ -87,8 +143,18 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
           ? vscode.DiagnosticSeverity.Warning
           : vscode.DiagnosticSeverity.Information;
       const d = new vscode.Diagnostic(range, f.message, severity);
-      d.source = 'Activation Lens';
+      d.source = DIAGNOSTIC_SOURCE;
       d.code = r.model.name;
+      // The activation is half of the story (and where an activation fix goes).
+      const act = r.model.rows.find((row) => row.layer === f.layer)?.activation;
+      if (act && act.line !== f.line && act.line >= 1 && act.line <= doc.lineCount) {
+        d.relatedInformation = [
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(doc.uri, doc.lineAt(act.line - 1).range),
+            `its activation: ${act.source}`,
+          ),
+        ];
+      }
       return d;
     });
     diagnostics.set(doc.uri, [...own, ...found]);
@@ -120,15 +186,29 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
   }
 
   async function present(doc: vscode.TextDocument, r: ModelCheckReport): Promise<void> {
-    const text = `${r.model.name}: ${r.verdict} — ${r.advice}`;
+    const { text, tone } = notificationText(r.model.name, r);
     const show =
-      r.verdict === 'healthy'
+      tone === 'ok'
         ? vscode.window.showInformationMessage
-        : vscode.window.showWarningMessage;
+        : tone === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showErrorMessage;
     const choice = await show(text, 'Show Layers', 'Open Report');
     if (choice === 'Show Layers') await showLayers(doc, r);
     // The gradient-flow check's report panel: the same charts and JSON/Markdown export.
     else if (choice === 'Open Report') ReportPanel.show(context.extensionUri, log, [r]);
+  }
+
+  /** The result lens's commands: the model's last report, if the document has not changed. */
+  async function withLast(
+    uriArg: unknown,
+    nameArg: unknown,
+    then: (doc: vscode.TextDocument, r: ModelCheckReport) => Promise<void> | void,
+  ): Promise<void> {
+    const doc = await documentFor(uriArg);
+    const r = doc && typeof nameArg === 'string' ? lastReport(doc, nameArg) : undefined;
+    if (doc && r) await then(doc, r);
+    else await vscode.commands.executeCommand(COMMAND, uriArg, nameArg);
   }
 
   async function chooseModel(
@@ -210,7 +290,7 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
               signal: abort.signal,
               onProgress: (step, total) => {
                 const pct = (100 * step) / total;
-                progress.report({ increment: pct - last });
+                progress.report({ increment: pct - last, message: progressText(step, total) });
                 last = pct;
               },
             });
@@ -220,6 +300,8 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
         },
       );
       setDiagnostics(doc, report);
+      remember(doc, report);
+      quickFixes.prefetch(doc, report);
       log.info(
         `${model.name}: ${report.verdict} (${report.elapsedMs.toFixed(0)} ms) — ${report.reason}`,
       );
@@ -239,19 +321,31 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
   }
 
   context.subscriptions.push(
-    log,
     diagnostics,
     lensesChanged,
     vscode.languages.registerCodeLensProvider({ language: 'python' }, lenses),
+    vscode.languages.registerCodeActionsProvider({ language: 'python' }, quickFixes, {
+      providedCodeActionKinds: ModelQuickFixes.kinds,
+    }),
     vscode.commands.registerCommand(COMMAND, run),
+    vscode.commands.registerCommand(OPEN_REPORT, (uri: unknown, name: unknown) =>
+      withLast(uri, name, (_doc, r) => void ReportPanel.show(context.extensionUri, log, [r])),
+    ),
+    vscode.commands.registerCommand(SHOW_LAYERS, (uri: unknown, name: unknown) =>
+      withLast(uri, name, showLayers),
+    ),
     vscode.workspace.onDidChangeTextDocument((e) => {
       // Stale as soon as the text changes: the lines may no longer be the layers.
-      if (e.contentChanges.length > 0 && diagnostics.has(e.document.uri))
-        diagnostics.delete(e.document.uri);
+      if (e.contentChanges.length === 0) return;
+      if (diagnostics.has(e.document.uri)) diagnostics.delete(e.document.uri);
+      if (results.delete(e.document.uri.toString())) lensesChanged.fire();
+      quickFixes.forget(e.document.uri);
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {
       diagnostics.delete(d.uri);
       documents.forget(d.uri.toString());
+      results.delete(d.uri.toString());
+      quickFixes.forget(d.uri);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('activationLens.diagnostics.enabled') && !config().diagnostics)

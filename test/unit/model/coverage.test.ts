@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../../../src/gradientFlow/summary';
+import { progressText, summarize } from '../../../src/gradientFlow/summary';
 import { coverageOf } from '../../../src/model/coverage';
 import { checkModel } from '../../../src/model/check';
 import { readModelsInText } from '../../../src/model/parse';
@@ -78,5 +78,14 @@ describe('summary: colour by meaning', () => {
     expect(
       summarize({ verdict: 'healthy', layers: [], selfNormalisation: [], partial: 'x' }).tone,
     ).toBe('warning');
+  });
+});
+
+describe('progress for people', () => {
+  it('counts layers forward, then back from the last', () => {
+    expect(progressText(13, 100)).toBe('layer 13 of 50 (forward)');
+    expect(progressText(51, 100)).toBe('layer 50 of 50 (backward)');
+    expect(progressText(100, 100)).toBe('layer 1 of 50 (backward)');
+    expect(progressText(3, 9, 'backward', 'node')).toBe('node 3 of 9 (backward)');
   });
 });
