@@ -1,25 +1,24 @@
 /**
- * The gradient-flow simulation over a general list of dense layers (the plain check builds a
- * uniform stack; the model check builds one from a parsed nn.Sequential / Keras model).
+ * The gradient-flow simulation over a list of dense layers (the plain check builds a uniform
+ * stack; the model check builds one from a parsed nn.Sequential / Keras model). The list becomes
+ * a layer graph (../graph) and runs on the graph engine, the one engine of every check.
  *
- * Protocol (shared/reference/README.md, gradflow): X ~ N(0,1) (batch × in₀); per layer
- * z = h·Wᵀ (+ b), a = act(z), h = dropout(a); loss L = Σ h_last ⊙ G with G ~ N(0,1). Backward by
- * hand. Per layer: postMean/postStd (population) of h, deadFraction (units whose act′(z) is 0 on
- * every row), ‖∂L/∂W‖_F, RMS(∂L/∂h_prev).
+ * Protocol (shared/reference/README.md, gradflow and gradflow2): X ~ N(0,1) (batch × in₀); per
+ * layer z = h·Wᵀ (+ b), n = norm(z) (none, batch or layer), a = act(n), d = dropout(a),
+ * h = d (+ h_prev when residual); loss L = Σ h_last ⊙ G with G ~ N(0,1). Per layer:
+ * postMean/postStd (population) of h, deadFraction (units whose act′ is 0 on every row),
+ * ‖∂L/∂W‖_F, RMS(∂L/∂h_prev).
  */
 import { getActivation } from '../registry';
-import { createRng, isValidSeed } from '../random';
-import type { Batch, Params } from '../types';
-import {
-  initBias,
-  initWeight,
-  isBiasInit,
-  isInitName,
-  INITS,
-  type BiasInit,
-  type InitName,
-} from './init';
-import { matmulABt, transpose } from './matmul';
+import { isValidSeed } from '../random';
+import type { Params } from '../types';
+import { CancelledError } from '../graph/op';
+import { GraphError, runGraph, DEFAULT_MEMORY_LIMIT } from '../graph/executor';
+import type { Graph, GraphNode, InitSpec, RowStats } from '../graph/types';
+import { isBiasInit, isInitName, INITS, type BiasInit, type InitName } from './init';
+
+export { CancelledError, DEFAULT_MEMORY_LIMIT };
+export { ALPHA_DROPOUT_ALPHA } from '../graph/ops/elementwise';
 
 export type Dtype = 'float64' | 'float32';
 
@@ -37,9 +36,18 @@ export interface LayerSpec {
   readonly dropout?: number;
   /** PyTorch AlphaDropout rate after the activation, training mode. */
   readonly alphaDropout?: number;
+  /** Normalisation between the affine map and the activation (gradflow2): `batch` is
+   * BatchNorm1d (training statistics, biased variance), `layer` is LayerNorm over the features;
+   * eps 1e-5, γ = 1, β = 0. Default none. */
+  readonly norm?: NormKind;
+  /** h = layer(h_prev) + h_prev (needs inFeatures = outFeatures). */
+  readonly residual?: boolean;
   /** Free text carried into the result (e.g. a source location), not interpreted. */
   readonly label?: string;
 }
+
+export const NORMS = ['none', 'batch', 'layer'] as const;
+export type NormKind = (typeof NORMS)[number];
 
 export interface SimulationOptions {
   readonly layers: readonly LayerSpec[];
@@ -52,8 +60,9 @@ export interface SimulationOptions {
   readonly memoryLimitBytes?: number;
   /** Polled once per layer in each pass; returning true aborts with CancelledError. */
   readonly shouldCancel?: () => boolean;
-  /** Called after each layer of each pass (for progress). step counts 1..2·depth. */
-  readonly onProgress?: (step: number, total: number) => void;
+  /** Called after each graph node of each pass: step counts 1..2·nodes over both passes; the
+   * phase says where within a pass ("node 13 of 50 (forward)"). */
+  readonly onProgress?: (step: number, total: number, phase?: ProgressPhase) => void;
 }
 
 export interface LayerStats {
@@ -70,6 +79,12 @@ export interface LayerStats {
   readonly biasGradNorm: number | null;
   readonly inputGradRms: number;
   readonly label?: string;
+}
+
+export interface ProgressPhase {
+  readonly phase: 'forward' | 'backward';
+  readonly node: number;
+  readonly nodes: number;
 }
 
 export interface Clipping {
@@ -92,16 +107,7 @@ export interface SimulationResult {
 export class GradientFlowInputError extends Error {
   override name = 'GradientFlowInputError';
 }
-export class CancelledError extends Error {
-  override name = 'CancelledError';
-  constructor() {
-    super('gradient-flow check cancelled');
-  }
-}
 
-/** PyTorch's AlphaDropout constant: −SELU scale·alpha, negated (aten/src/ATen/native/Dropout.cpp). */
-export const ALPHA_DROPOUT_ALPHA = 1.7580993408473766;
-export const DEFAULT_MEMORY_LIMIT = 1024 ** 3;
 export const MAX_DEPTH = 10_000;
 
 function isPositiveInt(n: unknown): n is number {
@@ -114,28 +120,9 @@ function checkRate(p: number | undefined, what: string): number {
   return p;
 }
 
-/** Bytes the simulation would allocate, counted before allocating anything. */
-export function estimateBytes(layers: readonly LayerSpec[], batch: number): number {
-  let floats = 0;
-  let maxW = 0;
-  let maxWW = 0;
-  const first = layers[0];
-  if (first) floats += batch * first.inFeatures; // X
-  for (const l of layers) {
-    floats += l.inFeatures * l.outFeatures + l.outFeatures; // W, b
-    floats += 2 * batch * l.outFeatures; // h, gate
-    maxW = Math.max(maxW, l.inFeatures, l.outFeatures);
-    maxWW = Math.max(maxWW, l.inFeatures * l.outFeatures);
-  }
-  floats += 4 * batch * maxW + 2 * maxWW; // gradient buffers, transposes, weight-gradient scratch
-  return floats * 8;
-}
-
 interface Resolved {
   spec: LayerSpec;
-  fBatch: Batch | null;
-  dfBatch: Batch | null;
-  params: Partial<Params>;
+  params: Params;
   gain: number;
   bias: BiasInit;
   dropout: number;
@@ -193,8 +180,15 @@ function validate(opts: SimulationOptions): Resolved[] {
     const alphaDropout = checkRate(spec.alphaDropout, `${where}alpha dropout`);
     if (dropout > 0 && alphaDropout > 0)
       throw new GradientFlowInputError(`${where}use either dropout or alpha dropout, not both`);
-    let fBatch: Batch | null = null;
-    let dfBatch: Batch | null = null;
+    const norm = spec.norm ?? 'none';
+    if (!(NORMS as readonly string[]).includes(norm))
+      throw new GradientFlowInputError(
+        `${where}unknown norm '${String(norm)}' (one of ${NORMS.join(', ')})`,
+      );
+    if (spec.residual && spec.inFeatures !== spec.outFeatures)
+      throw new GradientFlowInputError(
+        `${where}a residual connection needs as many outputs as inputs, got ${spec.inFeatures} → ${spec.outFeatures}`,
+      );
     const params: Record<string, number> = {};
     if (spec.activation) {
       const a = getActivation(spec.activation.id);
@@ -212,238 +206,177 @@ function validate(opts: SimulationOptions): Resolved[] {
           );
         params[k] = v;
       }
-      fBatch = a.fBatch;
-      dfBatch = a.dfBatch;
     }
-    out.push({ spec, fBatch, dfBatch, params, gain, bias, dropout, alphaDropout });
+    out.push({ spec, params, gain, bias, dropout, alphaDropout });
   });
-  const bytes = estimateBytes(layers, batch);
-  const limit = opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT;
-  if (bytes > limit) {
-    throw new GradientFlowInputError(
-      `this configuration needs about ${(bytes / 2 ** 20).toFixed(0)} MiB, more than the ${(limit / 2 ** 20).toFixed(0)} MiB limit; reduce depth, width or batch`,
-    );
-  }
   return out;
 }
 
-function roundF32(a: Float64Array): void {
-  for (let i = 0; i < a.length; i++) a[i] = Math.fround(a[i]!);
+/** The plain check's init names as InitSpecs on a (fanOut × fanIn) weight, with the old formulas. */
+export function initSpec(init: InitName, gain: number, fanIn: number, fanOut: number): InitSpec {
+  const u = (a: number): InitSpec => ({ kind: 'uniform', low: -a, high: a });
+  const n = (std: number): InitSpec => ({ kind: 'normal', std });
+  switch (init) {
+    case 'xavier_normal':
+      return n(gain * Math.sqrt(2 / (fanIn + fanOut)));
+    case 'xavier_uniform':
+    case 'keras_default':
+      return u(gain * Math.sqrt(6 / (fanIn + fanOut)));
+    case 'he_normal':
+      return n(gain * Math.sqrt(2 / fanIn));
+    case 'he_uniform':
+      return u(gain * Math.sqrt(6 / fanIn));
+    case 'lecun_normal':
+      return n(gain * Math.sqrt(1 / fanIn));
+    case 'lecun_uniform':
+      return u(gain * Math.sqrt(3 / fanIn));
+    case 'pytorch_default':
+      return u(gain / Math.sqrt(fanIn));
+    case 'orthogonal':
+      return { kind: 'orthogonal', gain };
+  }
 }
 
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+function biasSpec(bias: BiasInit, fanIn: number): InitSpec | null {
+  if (bias === 'none') return null;
+  if (bias === 'zeros') return { kind: 'zeros' };
+  return { kind: 'uniform', low: -1 / Math.sqrt(fanIn), high: 1 / Math.sqrt(fanIn) };
+}
+
+/**
+ * The layer list as a graph: input `x`, then per layer i (row `i+1`) linear, [norm], [activation],
+ * [dropout | alpha_dropout], [residual add].
+ */
+export function layersToGraph(layers: readonly LayerSpec[], batch: number): Graph {
+  const nodes: GraphNode[] = [
+    { id: 'x', inputs: [], op: { op: 'input', shape: [batch, layers[0]!.inFeatures] } },
+  ];
+  let prev = 'x';
+  layers.forEach((l, i) => {
+    const row = String(i + 1);
+    const p = `l${i + 1}`;
+    const add = (id: string, op: GraphNode['op'], kind: string): void => {
+      nodes.push({ id: `${p}.${id}`, inputs: [prev], op, row, kind });
+      prev = `${p}.${id}`;
+    };
+    const start = prev;
+    const b = biasSpec(l.bias ?? 'none', l.inFeatures);
+    add(
+      'linear',
+      {
+        op: 'linear',
+        inFeatures: l.inFeatures,
+        outFeatures: l.outFeatures,
+        weight: { init: initSpec(l.init, l.gain ?? 1, l.inFeatures, l.outFeatures) },
+        bias: b ? { init: b } : null,
+      },
+      'Linear',
+    );
+    const affine = {
+      weight: { init: { kind: 'ones' } },
+      bias: { init: { kind: 'zeros' } },
+    } as const;
+    if (l.norm === 'batch')
+      add(
+        'norm',
+        { op: 'batch_norm', numFeatures: l.outFeatures, eps: 1e-5, ...affine },
+        'BatchNorm1d',
+      );
+    else if (l.norm === 'layer')
+      add(
+        'norm',
+        { op: 'layer_norm', normalizedShape: [l.outFeatures], eps: 1e-5, ...affine },
+        'LayerNorm',
+      );
+    if (l.activation)
+      add(
+        'act',
+        { op: 'activation', id: l.activation.id, params: definedParams(l.activation.params) },
+        l.activation.id,
+      );
+    if (l.dropout) add('dropout', { op: 'dropout', p: l.dropout }, 'Dropout');
+    else if (l.alphaDropout)
+      add('dropout', { op: 'alpha_dropout', p: l.alphaDropout }, 'AlphaDropout');
+    if (l.residual) {
+      nodes.push({
+        id: `${p}.residual`,
+        inputs: [prev, start],
+        op: { op: 'add' },
+        row,
+        kind: 'add',
+      });
+      prev = `${p}.residual`;
+    }
+  });
+  return { nodes, output: prev };
+}
+
+function definedParams(p: Partial<Params> | undefined): Record<string, number> {
+  const r: Record<string, number> = {};
+  for (const [k, v] of Object.entries(p ?? {})) if (v !== undefined) r[k] = v;
+  return r;
+}
+
+/** Runs a graph for a check: graph errors become GradientFlowInputError, progress as the check's. */
+export function runCheckGraph(
+  graph: Graph,
+  opts: Omit<SimulationOptions, 'layers' | 'batch'>,
+): ReturnType<typeof runGraph> {
+  try {
+    return runGraph(graph, {
+      seed: opts.seed,
+      dtype: opts.dtype ?? 'float64',
+      ...(opts.clipNorm !== undefined ? { clipNorm: opts.clipNorm } : {}),
+      ...(opts.memoryLimitBytes !== undefined ? { memoryLimitBytes: opts.memoryLimitBytes } : {}),
+      ...(opts.shouldCancel ? { shouldCancel: opts.shouldCancel } : {}),
+      ...(opts.onProgress
+        ? {
+            onProgress: (done: number, total: number, phase: 'forward' | 'backward') =>
+              opts.onProgress!(phase === 'forward' ? done : total + done, 2 * total, {
+                phase,
+                node: done,
+                nodes: total,
+              }),
+          }
+        : {}),
+    });
+  } catch (e) {
+    if (e instanceof GraphError) throw new GradientFlowInputError(e.message);
+    throw e;
+  }
 }
 
 /** Runs the simulation. Throws GradientFlowInputError for a bad configuration, CancelledError on cancel. */
 export function simulate(opts: SimulationOptions): SimulationResult {
   const layers = validate(opts);
-  const t0 = now();
-  const { batch } = opts;
-  const f32 = opts.dtype === 'float32';
-  const rng = createRng(opts.seed);
-  const depth = layers.length;
-  const totalSteps = 2 * depth;
-  let step = 0;
-  const tick = (): void => {
-    if (opts.shouldCancel?.()) throw new CancelledError();
-    opts.onProgress?.(++step, totalSteps);
-  };
-
-  const in0 = layers[0]!.spec.inFeatures;
-  const x = rng.fillNormal(new Float64Array(batch * in0), 0, 1);
-  if (f32) roundF32(x);
-  const weights: Float64Array[] = [];
-  const biases: (Float64Array | null)[] = [];
-  for (const l of layers) {
-    const { inFeatures: fi, outFeatures: fo } = l.spec;
-    const w = initWeight(new Float64Array(fi * fo), l.spec.init, fi, fo, l.gain, rng);
-    if (f32) roundF32(w);
-    weights.push(w);
-    const b = l.bias === 'none' ? null : initBias(new Float64Array(fo), l.bias, fi, rng);
-    if (b && f32) roundF32(b);
-    biases.push(b);
-  }
-
-  // Forward. hs[l] is the input of layer l (hs[0] = X); gates[l] = act′(z)·(dropout multiplier),
-  // everything backward needs from layer l.
-  const hs: Float64Array[] = [x];
-  const gates: Float64Array[] = [];
-  const stats: { postMean: number; postStd: number; deadFraction: number }[] = [];
-  for (let li = 0; li < depth; li++) {
-    const l = layers[li]!;
-    const fi = l.spec.inFeatures;
-    const fo = l.spec.outFeatures;
-    const h = hs[li]!;
-    const z = matmulABt(h, weights[li]!, new Float64Array(batch * fo), batch, fi, fo);
-    const b = biases[li];
-    if (b)
-      for (let r = 0; r < batch; r++)
-        for (let o = 0, ro = r * fo; o < fo; o++) z[ro + o] = z[ro + o]! + b[o]!;
-    if (f32) roundF32(z);
-    let out: Float64Array;
-    let gate: Float64Array;
-    let dead = 0;
-    if (l.fBatch && l.dfBatch) {
-      gate = l.dfBatch(z, l.params, new Float64Array(batch * fo));
-      out = l.fBatch(z, l.params, z); // z is not needed after this
-      if (f32) {
-        roundF32(out);
-        roundF32(gate);
-      }
-      for (let o = 0; o < fo; o++) {
-        let alive = false;
-        for (let r = 0; r < batch; r++) {
-          if (gate[r * fo + o] !== 0) {
-            alive = true;
-            break;
-          }
-        }
-        if (!alive) dead++;
-      }
-    } else {
-      out = z;
-      gate = new Float64Array(batch * fo).fill(1);
-    }
-    if (l.dropout > 0) {
-      const keep = 1 - l.dropout;
-      const scale = 1 / keep;
-      for (let i = 0; i < out.length; i++) {
-        const m = rng.uniform() < keep ? scale : 0;
-        out[i] = out[i]! * m;
-        gate[i] = gate[i]! * m;
-      }
-    } else if (l.alphaDropout > 0) {
-      // PyTorch: y = x·mask·a + (mask − 1)·α·a + α·a·p, a = 1/√((α²p + 1)(1 − p)); dy/dx = mask·a.
-      const p = l.alphaDropout;
-      const al = ALPHA_DROPOUT_ALPHA;
-      const a = 1 / Math.sqrt((al * al * p + 1) * (1 - p));
-      const kept = al * a * p;
-      const dropped = -al * a + al * a * p;
-      for (let i = 0; i < out.length; i++) {
-        if (rng.uniform() < 1 - p) {
-          out[i] = out[i]! * a + kept;
-          gate[i] = gate[i]! * a;
-        } else {
-          out[i] = dropped;
-          gate[i] = 0;
-        }
-      }
-    }
-    if (f32 && (l.dropout > 0 || l.alphaDropout > 0)) {
-      roundF32(out);
-      roundF32(gate);
-    }
-    let sum = 0;
-    for (let i = 0; i < out.length; i++) sum += out[i]!;
-    const mean = sum / out.length;
-    let ss = 0;
-    for (let i = 0; i < out.length; i++) {
-      const d = out[i]! - mean;
-      ss += d * d;
-    }
-    stats.push({ postMean: mean, postStd: Math.sqrt(ss / out.length), deadFraction: dead / fo });
-    hs.push(out);
-    gates.push(gate);
-    tick();
-  }
-
-  // Backward: gh = ∂L/∂h_l, starting from G.
-  const lastOut = layers[depth - 1]!.spec.outFeatures;
-  let gh = rng.fillNormal(new Float64Array(batch * lastOut), 0, 1);
-  if (f32) roundF32(gh);
-  let maxWW = 0;
-  let maxW = 0;
-  for (const l of layers) {
-    maxWW = Math.max(maxWW, l.spec.inFeatures * l.spec.outFeatures);
-    maxW = Math.max(maxW, l.spec.inFeatures, l.spec.outFeatures);
-  }
-  const wT = new Float64Array(maxWW);
-  const dW = new Float64Array(maxWW);
-  const gzT = new Float64Array(batch * maxW);
-  const hT = new Float64Array(batch * maxW);
-  const weightGradNorm = new Array<number>(depth).fill(0);
-  const biasGradNorm = new Array<number | null>(depth).fill(null);
-  const inputGradRms = new Array<number>(depth).fill(0);
-  for (let li = depth - 1; li >= 0; li--) {
-    const l = layers[li]!;
-    const fi = l.spec.inFeatures;
-    const fo = l.spec.outFeatures;
-    const gate = gates[li]!;
-    // gz = gh ⊙ gate, in place (gh of this layer is not needed afterwards).
-    const gz = gh;
-    for (let i = 0; i < gz.length; i++) gz[i] = gz[i]! * gate[i]!;
-    if (f32) roundF32(gz);
-    // ∂L/∂W = gzᵀ·h (fo × fi) = matmulABt(gzᵀ, hᵀ).
-    const h = hs[li]!;
-    transpose(gz, batch, fo, gzT);
-    transpose(h, batch, fi, hT);
-    matmulABt(gzT, hT, dW, fo, batch, fi);
-    let s = 0;
-    for (let i = 0; i < fo * fi; i++) {
-      const v = f32 ? Math.fround(dW[i]!) : dW[i]!;
-      s += v * v;
-    }
-    weightGradNorm[li] = Math.sqrt(s);
-    if (biases[li]) {
-      let sb = 0;
-      for (let o = 0; o < fo; o++) {
-        let g = 0;
-        for (let r = 0; r < batch; r++) g += gz[r * fo + o]!;
-        if (f32) g = Math.fround(g);
-        sb += g * g;
-      }
-      biasGradNorm[li] = Math.sqrt(sb);
-    }
-    // ∂L/∂h_prev = gz·W (batch × fi) = matmulABt(gz, Wᵀ).
-    transpose(weights[li]!, fo, fi, wT);
-    const ghPrev = matmulABt(gz, wT, new Float64Array(batch * fi), batch, fo, fi);
-    if (f32) roundF32(ghPrev);
-    let sq = 0;
-    for (let i = 0; i < ghPrev.length; i++) sq += ghPrev[i]! * ghPrev[i]!;
-    inputGradRms[li] = Math.sqrt(sq / ghPrev.length);
-    gh = ghPrev;
-    // Free what backward no longer needs; deep stacks then peak at one pass's worth of memory.
-    hs[li + 1] = EMPTY;
-    gates[li] = EMPTY;
-    tick();
-  }
-
-  let total2 = 0;
-  for (let li = 0; li < depth; li++) {
-    total2 += weightGradNorm[li]! ** 2 + (biasGradNorm[li] ?? 0) ** 2;
-  }
-  const totalGradNorm = Math.sqrt(total2);
-  let clipping: Clipping | null = null;
-  if (opts.clipNorm !== undefined) {
-    // torch.nn.utils.clip_grad_norm_: clip_coef = max_norm / (total_norm + 1e-6), clamped to 1.
-    const coefficient = Math.min(1, opts.clipNorm / (totalGradNorm + 1e-6));
-    clipping = {
-      maxNorm: opts.clipNorm,
-      totalNormBefore: totalGradNorm,
-      totalNormAfter: totalGradNorm * coefficient,
-      coefficient,
-    };
-  }
-
-  const result: LayerStats[] = layers.map((l, li) => {
-    const st = stats[li]!;
-    const row: LayerStats = {
+  const r = runCheckGraph(
+    layersToGraph(
+      layers.map((l) => l.spec),
+      opts.batch,
+    ),
+    opts,
+  );
+  const rows = new Map<string, RowStats>(r.rows.map((row) => [row.row, row]));
+  const result: LayerStats[] = layers.map(({ spec }, li) => {
+    const row = rows.get(String(li + 1))!;
+    return {
       layer: li + 1,
-      inFeatures: l.spec.inFeatures,
-      outFeatures: l.spec.outFeatures,
-      activation: l.spec.activation?.id ?? null,
-      postMean: st.postMean,
-      postStd: st.postStd,
-      deadFraction: st.deadFraction,
-      weightGradNorm: weightGradNorm[li]!,
-      biasGradNorm: biasGradNorm[li]!,
-      inputGradRms: inputGradRms[li]!,
-      ...(l.spec.label !== undefined ? { label: l.spec.label } : {}),
+      inFeatures: spec.inFeatures,
+      outFeatures: spec.outFeatures,
+      activation: spec.activation?.id ?? null,
+      postMean: row.postMean,
+      postStd: row.postStd,
+      deadFraction: row.deadFraction,
+      weightGradNorm: row.weightGradNorm ?? 0,
+      biasGradNorm: row.biasGradNorm,
+      inputGradRms: row.inputGradRms,
+      ...(spec.label !== undefined ? { label: spec.label } : {}),
     };
-    return row;
   });
-  return { layers: result, totalGradNorm, clipping, elapsedMs: now() - t0 };
+  return {
+    layers: result,
+    totalGradNorm: r.totalGradNorm,
+    clipping: r.clipping,
+    elapsedMs: r.elapsedMs,
+  };
 }
-
-const EMPTY = new Float64Array(0);

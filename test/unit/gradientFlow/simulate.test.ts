@@ -367,13 +367,19 @@ describe('the check', () => {
     ).toThrow(/layer 2: takes 6 inputs but the previous layer gives 8/);
   });
 
-  it('stops at the next layer boundary when cancelled', () => {
-    let calls = 0;
+  it('stops at the next check after cancellation, before any further node', () => {
+    let cancelled = false;
     let progress = 0;
     expect(() =>
       runCheck(
         { activation: 'relu', ...small },
-        { shouldCancel: () => ++calls > 3, onProgress: (s) => (progress = s) },
+        {
+          shouldCancel: () => cancelled,
+          onProgress: (s) => {
+            progress = s;
+            if (s === 3) cancelled = true;
+          },
+        },
       ),
     ).toThrow(CancelledError);
     expect(progress).toBe(3);

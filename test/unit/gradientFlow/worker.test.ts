@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('gradient-flow worker', () => {
-  it('returns reports for several runs, with progress per layer', async () => {
+  it('returns reports for several runs, with progress per graph node', async () => {
     const seen: Progress[] = [];
     const reports = await checkInWorker(
       workerPath,
@@ -45,8 +45,16 @@ describe('gradient-flow worker', () => {
       { onProgress: (p) => seen.push(p) },
     );
     expect(reports.map((r) => r.verdict)).toEqual(['vanishing', 'healthy']);
-    expect(seen.filter((p) => p.run === 0)).toHaveLength(40);
-    expect(seen.at(-1)).toEqual({ type: 'progress', run: 1, runs: 2, step: 40, total: 40 });
+    // Per pass: the input node, then linear and activation per layer.
+    const nodes = 1 + 2 * 20;
+    expect(seen.filter((p) => p.run === 0)).toHaveLength(2 * nodes);
+    expect(seen.at(-1)).toMatchObject({
+      type: 'progress',
+      run: 1,
+      runs: 2,
+      step: 2 * nodes,
+      total: 2 * nodes,
+    });
   });
 
   it('stops within 100 ms of cancellation, mid-run', async () => {

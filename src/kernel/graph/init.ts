@@ -1,0 +1,148 @@
+/**
+ * Parameter initialisation from an InitSpec, with torch.nn.init's definitions and fans (and
+ * Keras/Flax variance_scaling). Draws go through the run's seeded stream in Float64 and are then
+ * stored in the run's dtype, so a float32 and a float64 run of one seed start from the same values
+ * up to rounding.
+ */
+import { initWeight } from '../gradientFlow/init';
+import type { Rng } from '../random';
+import type { Buf } from './gemm';
+import type { InitSpec, Shape } from './types';
+
+export interface Fans {
+  readonly fanIn: number;
+  readonly fanOut: number;
+}
+
+/** torch.nn.init._calculate_fan_in_and_fan_out; 1-D tensors use their length for both. */
+export function torchFans(shape: Shape): Fans {
+  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
+  if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
+  let receptive = 1;
+  for (let i = 2; i < shape.length; i++) receptive *= shape[i]!;
+  return { fanIn: shape[1]! * receptive, fanOut: shape[0]! * receptive };
+}
+
+/** torch.nn.init.calculate_gain. */
+export function calculateGain(nonlinearity: string, param?: number): number {
+  switch (nonlinearity) {
+    case 'linear':
+    case 'identity':
+    case 'sigmoid':
+    case 'conv1d':
+    case 'conv2d':
+    case 'conv3d':
+    case 'conv_transpose1d':
+    case 'conv_transpose2d':
+    case 'conv_transpose3d':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leaky_relu': {
+      const slope = param ?? 0.01;
+      return Math.sqrt(2 / (1 + slope * slope));
+    }
+    case 'selu':
+      return 3 / 4;
+    default:
+      throw new Error(`unknown nonlinearity '${nonlinearity}' for an init gain`);
+  }
+}
+
+/** Keras' truncated_normal correction: the std of N(0,1) truncated to ±2. */
+const TRUNC_STD = 0.87962566103423978;
+
+function truncNormal(
+  out: Float64Array,
+  mean: number,
+  std: number,
+  a: number,
+  b: number,
+  rng: Rng,
+): void {
+  for (let i = 0; i < out.length; i++) {
+    let v = mean + std * rng.normal();
+    // Rejection keeps the exact truncated distribution; a hopeless window (mass < 1e-3) clamps.
+    for (let tries = 0; (v < a || v > b) && tries < 1000; tries++) v = mean + std * rng.normal();
+    out[i] = Math.min(b, Math.max(a, v));
+  }
+}
+
+/**
+ * Fills `out` (torch layout `shape`). `biasFanIn` is the owning weight's fan_in for torch_bias.
+ * Returns `out`.
+ */
+export function initTensor(
+  out: Buf,
+  shape: Shape,
+  spec: InitSpec,
+  rng: Rng,
+  fans: Fans = torchFans(shape),
+): Buf {
+  const tmp = out instanceof Float64Array ? out : new Float64Array(out.length);
+  const { fanIn, fanOut } = fans;
+  switch (spec.kind) {
+    case 'zeros':
+      tmp.fill(0);
+      break;
+    case 'ones':
+      tmp.fill(1);
+      break;
+    case 'constant':
+      tmp.fill(spec.value);
+      break;
+    case 'uniform':
+      rng.fillUniform(tmp, spec.low, spec.high);
+      break;
+    case 'normal':
+      rng.fillNormal(tmp, spec.mean ?? 0, spec.std);
+      break;
+    case 'trunc_normal':
+      truncNormal(tmp, spec.mean ?? 0, spec.std, spec.a ?? -2, spec.b ?? 2, rng);
+      break;
+    case 'xavier_uniform': {
+      const a = (spec.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
+      rng.fillUniform(tmp, -a, a);
+      break;
+    }
+    case 'xavier_normal':
+      rng.fillNormal(tmp, 0, (spec.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)));
+      break;
+    case 'kaiming_uniform':
+    case 'kaiming_normal': {
+      const fan = spec.mode === 'fan_out' ? fanOut : fanIn;
+      const std = calculateGain(spec.nonlinearity ?? 'leaky_relu', spec.a ?? 0) / Math.sqrt(fan);
+      if (spec.kind === 'kaiming_normal') rng.fillNormal(tmp, 0, std);
+      else rng.fillUniform(tmp, -Math.sqrt(3) * std, Math.sqrt(3) * std);
+      break;
+    }
+    case 'orthogonal': {
+      const rows = shape[0] ?? 1;
+      const cols = tmp.length / rows;
+      initWeight(tmp, 'orthogonal', cols, rows, spec.gain ?? 1, rng);
+      break;
+    }
+    case 'variance_scaling': {
+      const n =
+        spec.mode === 'fan_in' ? fanIn : spec.mode === 'fan_out' ? fanOut : (fanIn + fanOut) / 2;
+      const base = Math.sqrt(spec.scale / Math.max(1, n));
+      if (spec.distribution === 'uniform')
+        rng.fillUniform(tmp, -Math.sqrt(3) * base, Math.sqrt(3) * base);
+      else if (spec.distribution === 'untruncated_normal') rng.fillNormal(tmp, 0, base);
+      else {
+        const std = base / TRUNC_STD;
+        truncNormal(tmp, 0, std, -2 * std, 2 * std, rng);
+      }
+      break;
+    }
+    case 'torch_bias': {
+      const bound = spec.bound ?? (fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0);
+      rng.fillUniform(tmp, -bound, bound);
+      break;
+    }
+  }
+  if (tmp !== out) out.set(tmp);
+  return out;
+}

@@ -1,0 +1,93 @@
+/** Small helpers shared by the ops (shapes, broadcasting, cancellable blocking). */
+import { OpError, numel, shapeStr } from '../op';
+import type { Shape } from '../types';
+
+/** Work per block between cancellation checks: ~3·10⁷ multiply-adds is a few tens of ms. */
+export const BLOCK_FLOPS = 3e7;
+
+/** Calls fn over [r0, r1) blocks of `rows`, checking for cancellation between blocks. */
+export function blocks(
+  rows: number,
+  flopsPerRow: number,
+  checkCancel: () => void,
+  fn: (r0: number, r1: number) => void,
+): void {
+  const step = Math.max(1, Math.floor(BLOCK_FLOPS / Math.max(1, flopsPerRow)));
+  for (let r0 = 0; r0 < rows; r0 += step) {
+    checkCancel();
+    fn(r0, Math.min(rows, r0 + step));
+  }
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** torch broadcasting of several shapes; throws OpError when they do not broadcast. */
+export function broadcastShapes(shapes: readonly Shape[]): Shape {
+  const rank = Math.max(...shapes.map((s) => s.length));
+  const out = new Array<number>(rank).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const o = rank - s.length + i;
+      const d = s[i]!;
+      if (d === out[o] || d === 1) continue;
+      if (out[o] === 1) out[o] = d;
+      else throw new OpError(`shapes ${shapes.map(shapeStr).join(', ')} do not broadcast`);
+    }
+  }
+  return out;
+}
+
+/**
+ * For each output index of `out`, the index into a tensor of shape `s` broadcast to it.
+ * Returned as an Int32Array (memory = output size; fine for the shapes broadcasting meets).
+ */
+export function broadcastIndex(s: Shape, out: Shape): Int32Array {
+  const n = numel(out);
+  const idx = new Int32Array(n);
+  const rank = out.length;
+  const off = rank - s.length;
+  const st = new Array<number>(rank).fill(0);
+  let acc = 1;
+  for (let i = s.length - 1; i >= 0; i--) {
+    st[i + off] = s[i] === 1 ? 0 : acc;
+    acc *= s[i]!;
+  }
+  const cnt = new Array<number>(rank).fill(0);
+  let cur = 0;
+  for (let k = 0; k < n; k++) {
+    idx[k] = cur;
+    for (let d = rank - 1; d >= 0; d--) {
+      cnt[d] = cnt[d]! + 1;
+      cur += st[d]!;
+      if (cnt[d]! < out[d]!) break;
+      cur -= st[d]! * out[d]!;
+      cnt[d] = 0;
+    }
+  }
+  return idx;
+}
+
+export function positiveInt(v: unknown, what: string): number {
+  if (!(typeof v === 'number' && Number.isInteger(v) && v > 0))
+    throw new OpError(`${what} must be a positive integer, got ${String(v)}`);
+  return v;
+}
+
+export function rate(p: unknown, what: string): number {
+  if (!(typeof p === 'number' && p >= 0 && p < 1))
+    throw new OpError(`${what} must be in [0, 1), got ${String(p)}`);
+  return p;
+}
+
+/** (outer, size, inner) around axis `dim` of `shape`. */
+export function around(shape: Shape, dim: number): [number, number, number] {
+  let outer = 1;
+  for (let i = 0; i < dim; i++) outer *= shape[i]!;
+  let inner = 1;
+  for (let i = dim + 1; i < shape.length; i++) inner *= shape[i]!;
+  return [outer, shape[dim]!, inner];
+}
+
+export { normDim as normDimOp } from '../op';
