@@ -1,0 +1,524 @@
+/**
+ * The model reader: PyTorch models read out of a Python file into the layer graph
+ * (src/kernel/graph/types.ts) by a small abstract interpreter over the tree-sitter tree.
+ *
+ * Entry points (stable; R2's Keras/Flax readers and the CLI build on them):
+ *
+ *   readPythonModels(text) → { models: [{ name, line, endLine, framework, kind, checkable,
+ *                                         reason?, expr?, instantiations }] }
+ *     Every nn.Module subclass (`kind: 'class'`), module-level `nn.Sequential` (`'sequential'`)
+ *     and factory function returning a model (`'factory'`, e.g. `def ResNet18(): return
+ *     ResNet(BasicBlock, [2, 2, 2, 2])`), checkable or not. `expr` is the expression the check
+ *     builds by default (`GPT()`, `Block(GPTConfig())` when the only argument is a config object
+ *     of this file); `instantiations` are the calls written outside model classes
+ *     (`GPT(GPTConfig(n_layer=4))`), for the editor to offer.
+ *
+ *   buildGraph(text, expr, inputShape?) → { ok: true, graph, inputShape, tokens?, notes, root }
+ *                                       | { ok: false, reason: 'line 42: torch.einsum is not read', line }
+ *     `expr` is a class or factory name or a call with literal arguments, evaluated in the file's
+ *     module scope. Rows are the PyTorch qualified module names (`layer1.0.conv1`), one per leaf
+ *     module that runs in forward (a custom leaf module's own ops share its row; its output is
+ *     the row's last node). Inits: PyTorch's defaults plus every re-initialisation the file applies.
+ *
+ *   The input, when not given: from the first module with parameters in named_modules() order —
+ *   Linear → (8, in_features); Conv2d → (8, C, 32, 32), then 28, 64, 224… until the shapes fit
+ *   (a shape error in forward tries the next size); Conv1d → (8, C, 64); ConvTranspose2d →
+ *   (8, C, 1, 1) first; RNN/LSTM/GRU → (8, 32, input_size) (sequence-first when not batch_first);
+ *   Embedding → token ids (8, T), T from the config's block_size / max_len / context_length /
+ *   max_seq_len / seq_len / n_ctx, else 64. A note says which input was used.
+ *
+ * Nothing here throws on any input: a construct the reader cannot follow declines the model with
+ * the construct and its line; every run is budgeted (steps, call depth), so hostile files end in
+ * a clean decline.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Graph } from '../../kernel/graph/types';
+import { pythonImports, qualifiedNames } from '../../language/pythonImports';
+import { pythonParser } from '../../language/treeSitter';
+import { GraphBuilder } from './graph';
+import { Interp, lineOf, named, type Budget } from './interp';
+import { assignPaths, callModule, namedModules } from './torch';
+import { Decline, type ModuleObj, type TensorVal, type Value } from './values';
+
+export type ModelKind = 'class' | 'sequential' | 'factory' | 'instance';
+
+export interface FoundModel {
+  readonly name: string;
+  readonly line: number;
+  readonly endLine: number;
+  readonly framework: 'pytorch' | 'keras' | 'flax';
+  readonly kind: ModelKind;
+  readonly checkable: boolean;
+  readonly reason?: string;
+  /** The expression the check builds by default. */
+  readonly expr?: string;
+  readonly instantiations: readonly string[];
+}
+
+export interface BuildOptions extends Budget {
+  /** The input shape; inferred from the first layer when absent. */
+  readonly inputShape?: readonly number[];
+  /** Batch size for inferred inputs (default 8). */
+  readonly batch?: number;
+}
+
+export type BuildResult =
+  | {
+      readonly ok: true;
+      readonly graph: Graph;
+      readonly inputShape: readonly number[];
+      /** Set when the input is token ids in [0, vocab). */
+      readonly tokens?: { readonly vocab: number };
+      readonly notes: readonly string[];
+      /** The expression built. */
+      readonly expr: string;
+    }
+  | { readonly ok: false; readonly reason: string; readonly line: number | null };
+
+const decline = (e: unknown): { ok: false; reason: string; line: number | null } => {
+  if (e instanceof Decline) return { ok: false, reason: e.message, line: e.line };
+  if (e instanceof RangeError)
+    return { ok: false, reason: 'the file is nested too deeply to read', line: null };
+  // A reader bug must not take the extension host down: it reads as a decline with its message.
+  return {
+    ok: false,
+    reason: `could not read this model (${e instanceof Error ? e.message : String(e)})`,
+    line: null,
+  };
+};
+
+/** The model expression evaluated in a fresh interpreter over the file: its root module. */
+function evaluate(ip: Interp, exprTree: Tree, expr: string): ModuleObj {
+  const stmt = exprTree.rootNode.firstNamedChild;
+  const e = stmt?.type === 'expression_statement' ? stmt.firstNamedChild : null;
+  if (!e || exprTree.rootNode.hasError || named(exprTree.rootNode).length !== 1) {
+    throw new Decline(0, `\`${expr}\` is not a Python expression`);
+  }
+  let v: Value = ip.eval(e, ip.globals);
+  if (v.t === 'class' || v.t === 'func' || (v.t === 'builtin' && v.self === undefined))
+    v = ip.call(v, [], new Map(), 0);
+  if (v.t !== 'module') throw new Decline(0, `\`${expr}\` is not a torch.nn.Module (it is ${v.t})`);
+  return v;
+}
+
+const SEQ_KEYS = [
+  'block_size',
+  'max_len',
+  'max_length',
+  'context_length',
+  'max_seq_len',
+  'seq_len',
+  'n_ctx',
+  'max_position_embeddings',
+  'seq_length',
+  'sequence_length',
+];
+
+/** A sequence length written in the model's config or attributes, for token inputs. */
+function sequenceLength(root: ModuleObj): number | undefined {
+  const look = (attrs: Map<string, Value>, depth: number): number | undefined => {
+    for (const k of SEQ_KEYS) {
+      const v = attrs.get(k);
+      if (v?.t === 'num' && Number.isInteger(v.v) && v.v > 0) return v.v;
+    }
+    if (depth > 0) {
+      for (const v of attrs.values()) {
+        if (v.t === 'obj') {
+          const n = look(v.attrs, depth - 1);
+          if (n !== undefined) return n;
+        }
+      }
+    }
+    return undefined;
+  };
+  for (const [, m] of namedModules(root)) {
+    const n = look(m.attrs, 2);
+    if (n !== undefined) return n;
+  }
+  return undefined;
+}
+
+interface InputCandidate {
+  shape: number[];
+  tokens?: { vocab: number };
+  why: string;
+}
+
+function inputCandidates(root: ModuleObj, batch: number): InputCandidate[] {
+  const first = namedModules(root).find(
+    ([, m]) =>
+      m.layer && [...m.params.values()].some((p) => p !== null) && m.layer !== 'MultiheadAttention',
+  );
+  const m = first?.[1];
+  const name = first?.[0] || m?.kind;
+  const n = (k: string): number => {
+    const v = m?.cfg.get(k);
+    return v?.t === 'num' ? v.v : NaN;
+  };
+  if (!m) return [];
+  switch (m.layer) {
+    case 'Linear':
+      return [
+        { shape: [batch, n('in_features')], why: `${name} is Linear(${n('in_features')}, …)` },
+      ];
+    case 'Conv2d':
+      return [32, 28, 64, 224, 96, 128, 256, 16, 8].map((hw) => ({
+        shape: [batch, n('in_channels'), hw, hw],
+        why: `${name} is Conv2d(${n('in_channels')}, …), ${hw}×${hw} images`,
+      }));
+    case 'Conv1d':
+      return [64, 128, 256, 32, 16, 1024].map((l) => ({
+        shape: [batch, n('in_channels'), l],
+        why: `${name} is Conv1d(${n('in_channels')}, …), length ${l}`,
+      }));
+    case 'ConvTranspose2d':
+      return [1, 4, 8, 16, 32].map((hw) => ({
+        shape: [batch, n('in_channels'), hw, hw],
+        why: `${name} is ConvTranspose2d(${n('in_channels')}, …), ${hw}×${hw}`,
+      }));
+    case 'ConvTranspose1d':
+      return [1, 16, 64].map((l) => ({
+        shape: [batch, n('in_channels'), l],
+        why: `${name} is ConvTranspose1d(${n('in_channels')}, …), length ${l}`,
+      }));
+    case 'BatchNorm1d':
+      return [
+        { shape: [batch, n('num_features')], why: `${name} is BatchNorm1d(${n('num_features')})` },
+      ];
+    case 'BatchNorm2d':
+      return [32, 28, 64].map((hw) => ({
+        shape: [batch, n('num_features'), hw, hw],
+        why: `${name} is BatchNorm2d(${n('num_features')}), ${hw}×${hw}`,
+      }));
+    case 'LayerNorm': {
+      const v = m.cfg.get('normalized_shape');
+      const d =
+        v?.t === 'num'
+          ? v.v
+          : v &&
+              (v.t === 'tuple' || v.t === 'list') &&
+              v.items.length === 1 &&
+              v.items[0]!.t === 'num'
+            ? v.items[0]!.v
+            : NaN;
+      return [
+        {
+          shape: [batch, sequenceLength(root) ?? 64, d],
+          why: `${name} is LayerNorm(${d}): sequences of ${d}-vectors`,
+        },
+      ];
+    }
+    case 'RNN':
+    case 'LSTM':
+    case 'GRU': {
+      const bf = m.cfg.get('batch_first');
+      const batchFirst = bf?.t === 'bool' && bf.v;
+      const shape = batchFirst ? [batch, 32, n('input_size')] : [32, batch, n('input_size')];
+      return [{ shape, why: `${name} is ${m.layer}(${n('input_size')}, …): 32 steps` }];
+    }
+    case 'Embedding': {
+      const t = sequenceLength(root);
+      return [
+        {
+          shape: [batch, t ?? 64],
+          tokens: { vocab: n('num_embeddings') },
+          why: `${name} is Embedding(${n('num_embeddings')}, …): token ids, length ${t ?? '64 (no block_size/max_len in the config)'}`,
+        },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+/** Builds the graph of one model expression in a parsed file. Never throws. */
+export function buildGraphInTree(
+  tree: Tree,
+  exprTree: Tree,
+  expr: string,
+  options: BuildOptions = {},
+): BuildResult {
+  const ip = new Interp(tree.rootNode, pythonImports(tree), options);
+  try {
+    const root = evaluate(ip, exprTree, expr);
+    assignPaths(root);
+    const batch = options.batch ?? 8;
+    const given = options.inputShape;
+    let cands: InputCandidate[];
+    if (given) {
+      const first = inputCandidates(root, batch)[0];
+      const tokens = first?.tokens;
+      cands = [{ shape: [...given], ...(tokens ? { tokens } : {}), why: 'given' }];
+    } else {
+      cands = inputCandidates(root, batch);
+      if (cands.length === 0)
+        throw new Decline(
+          root.line,
+          `the input of ${root.kind} cannot be inferred from its first layer: give an input shape`,
+        );
+    }
+    let last: Decline | undefined;
+    const stepsBefore = ip.notes.length;
+    for (const c of cands) {
+      ip.notes.length = stepsBefore;
+      const g = new GraphBuilder();
+      ip.g = g;
+      const input: TensorVal = g.add(
+        c.tokens
+          ? { op: 'input', shape: c.shape, tokens: c.tokens }
+          : { op: 'input', shape: c.shape },
+        [],
+        c.shape,
+        root.line,
+        'input',
+        undefined,
+        !!c.tokens,
+      );
+      try {
+        const out = callModule(ip, root, [input], new Map(), root.line);
+        const t = outputTensor(out);
+        if (!t)
+          throw new Decline(root.line, `forward() of ${root.kind} returns ${out.t}, not a tensor`);
+        if (t.id === input.id)
+          throw new Decline(root.line, `forward() of ${root.kind} returns its input`);
+        const notes = [...ip.notes];
+        if (!given)
+          notes.unshift(
+            `input (${c.shape.join(', ')})${c.tokens ? ` token ids in [0, ${c.tokens.vocab})` : ''}: ${c.why}`,
+          );
+        return {
+          ok: true,
+          graph: g.graph(t),
+          inputShape: c.shape,
+          ...(c.tokens ? { tokens: c.tokens } : {}),
+          notes,
+          expr,
+        };
+      } catch (e) {
+        if (e instanceof Decline && e.shapeMismatch && !given) {
+          last = e;
+          continue;
+        }
+        throw e;
+      }
+    }
+    throw last ?? new Decline(root.line, 'no input fits');
+  } catch (e) {
+    return decline(e);
+  } finally {
+    ip.g = undefined;
+  }
+}
+
+/** The forward's output: a tensor, or the first element of a tuple/list (recursively). */
+function outputTensor(v: Value): TensorVal | undefined {
+  if (v.t === 'tensor') return v;
+  if ((v.t === 'tuple' || v.t === 'list') && v.items[0]) return outputTensor(v.items[0]);
+  return undefined;
+}
+
+/** Parses `text` and builds the graph of `expr` (see the module comment). Never throws. */
+export async function buildGraph(
+  text: string,
+  expr: string,
+  options: BuildOptions = {},
+): Promise<BuildResult> {
+  const parser = await pythonParser();
+  const tree = parser.parse(text);
+  const exprTree = parser.parse(expr);
+  try {
+    if (!tree || !exprTree)
+      return { ok: false, reason: 'tree-sitter returned no tree', line: null };
+    return buildGraphInTree(tree, exprTree, expr, options);
+  } finally {
+    tree?.delete();
+    exprTree?.delete();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding the models of a file.
+
+const CONFIG_PARAM =
+  /^(config|cfg|conf|args|params|hparams|hp|opt|options|model_args|model_config)$/;
+
+function topLevel(root: Node): Node[] {
+  return named(root).map((st) =>
+    st.type === 'decorated_definition' ? (st.childForFieldName('definition') ?? st) : st,
+  );
+}
+
+/** Model classes, module-level Sequentials and factories of a parsed file, with default expressions. */
+export function findTorchModels(
+  tree: Tree,
+  parseExpr: (expr: string) => Tree | null,
+  budget: Budget = {},
+): FoundModel[] {
+  const root = tree.rootNode;
+  const imports = pythonImports(tree);
+  const probe = new Interp(root, imports, budget);
+  const classes = new Map<
+    string,
+    { node: Node; isModule: boolean; required: string[]; configParam: boolean; reason?: string }
+  >();
+  const configClasses: string[] = [];
+  for (const def of topLevel(root)) {
+    if (def.type !== 'class_definition') continue;
+    const name = def.childForFieldName('name')?.text;
+    if (!name) continue;
+    let isModule = false;
+    let reason: string | undefined;
+    try {
+      const v = probe.lookup(name, probe.globals, lineOf(def));
+      isModule = v.t === 'class' && v.isModule;
+      if (v.t === 'class' && !v.isModule && (v.dataclass || /Config$|Args$|Params$/.test(name)))
+        configClasses.push(name);
+    } catch (e) {
+      // A class whose bases cannot be read: a model when a base is spelled like a torch module.
+      const bases = def.childForFieldName('superclasses')?.text ?? '';
+      if (/\b(nn\.)?Module\b/.test(bases)) {
+        isModule = true;
+        reason = decline(e).reason;
+      }
+    }
+    if (!isModule) continue;
+    const init = named(def.childForFieldName('body'))
+      .map((s) => (s.type === 'decorated_definition' ? s.childForFieldName('definition') : s))
+      .find(
+        (s) =>
+          s?.type === 'function_definition' && s.childForFieldName('name')?.text === '__init__',
+      );
+    const required: string[] = [];
+    for (const p of named(init?.childForFieldName('parameters')).slice(1)) {
+      if (p.type === 'identifier') required.push(p.text);
+      else if (p.type === 'typed_parameter' && p.firstNamedChild?.type === 'identifier')
+        required.push(p.firstNamedChild.text);
+    }
+    classes.set(name, {
+      node: def,
+      isModule,
+      required,
+      configParam: required.length === 1 && CONFIG_PARAM.test(required[0]!),
+      ...(reason ? { reason } : {}),
+    });
+  }
+  // Calls of model classes outside their own definitions: what the file instantiates.
+  const inst = new Map<string, string[]>();
+  for (const call of root.descendantsOfType('call')) {
+    if (!call) continue;
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'identifier' || !classes.has(fn.text)) continue;
+    let inside = false;
+    for (let p = call.parent; p; p = p.parent) {
+      if (p.type === 'class_definition' && classes.has(p.childForFieldName('name')?.text ?? ''))
+        inside = true;
+    }
+    if (inside) continue;
+    const list = inst.get(fn.text) ?? [];
+    const text = call.text.replace(/\s+/g, ' ');
+    if (!list.includes(text) && text.length < 200) list.push(text);
+    inst.set(fn.text, list);
+  }
+  const out: FoundModel[] = [];
+  const tryBuild = (exprs: string[]): { expr?: string; reason?: string } => {
+    let first: string | undefined;
+    for (const expr of exprs) {
+      const et = parseExpr(expr);
+      if (!et) continue;
+      try {
+        const r = buildGraphInTree(tree, et, expr, budget);
+        if (r.ok) return { expr };
+        first ??= r.reason;
+      } finally {
+        et.delete();
+      }
+    }
+    return { ...(exprs[0] ? { expr: exprs[0] } : {}), reason: first ?? 'nothing to build' };
+  };
+  for (const [name, c] of classes) {
+    const exprs: string[] = [];
+    if (c.required.length === 0) exprs.push(`${name}()`);
+    else if (c.configParam && configClasses.length === 1)
+      exprs.push(`${name}(${configClasses[0]}())`);
+    exprs.push(...(inst.get(name) ?? []));
+    if (exprs.length === 0) exprs.push(`${name}()`);
+    const r = c.reason ? { expr: exprs[0], reason: c.reason } : tryBuild(exprs);
+    out.push({
+      name,
+      line: lineOf(c.node),
+      endLine: c.node.endPosition.row + 1,
+      framework: 'pytorch',
+      kind: 'class',
+      checkable: r.reason === undefined,
+      ...(r.reason !== undefined ? { reason: r.reason } : {}),
+      ...(r.expr ? { expr: r.expr } : {}),
+      instantiations: inst.get(name) ?? [],
+    });
+  }
+  for (const st of topLevel(root)) {
+    if (st.type === 'function_definition') {
+      const name = st.childForFieldName('name')?.text ?? '';
+      const params = named(st.childForFieldName('parameters'));
+      if (params.some((p) => p.type === 'identifier' || p.type === 'typed_parameter')) continue;
+      const returns = st.descendantsOfType('return_statement').filter((r): r is Node => r !== null);
+      const returnsModel = returns.some((r) => {
+        const v = r.firstNamedChild;
+        const fn = v?.type === 'call' ? v.childForFieldName('function') : null;
+        if (!fn) return false;
+        if (fn.type === 'identifier' && classes.has(fn.text)) return true;
+        return qualifiedNames(fn.text, imports)[0]?.name === 'torch.nn.Sequential';
+      });
+      if (!returnsModel) continue;
+      const r = tryBuild([`${name}()`]);
+      out.push({
+        name,
+        line: lineOf(st),
+        endLine: st.endPosition.row + 1,
+        framework: 'pytorch',
+        kind: 'factory',
+        checkable: r.reason === undefined,
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        expr: `${name}()`,
+        instantiations: [],
+      });
+    } else if (st.type === 'expression_statement') {
+      const asg = st.firstNamedChild;
+      const left = asg?.type === 'assignment' ? asg.childForFieldName('left') : null;
+      const right = asg?.childForFieldName('right');
+      if (left?.type !== 'identifier' || right?.type !== 'call') continue;
+      const fn = right.childForFieldName('function');
+      if (!fn || qualifiedNames(fn.text, imports)[0]?.name !== 'torch.nn.Sequential') continue;
+      const r = tryBuild([left.text]);
+      out.push({
+        name: left.text,
+        line: lineOf(st),
+        endLine: st.endPosition.row + 1,
+        framework: 'pytorch',
+        kind: 'sequential',
+        checkable: r.reason === undefined,
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        expr: left.text,
+        instantiations: [],
+      });
+    }
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
+
+/** Every PyTorch model of a file (see the module comment). Never throws. */
+export async function readPythonModels(
+  text: string,
+  budget: Budget = {},
+): Promise<{ models: FoundModel[] }> {
+  const parser = await pythonParser();
+  const tree = parser.parse(text);
+  if (!tree) return { models: [] };
+  try {
+    return { models: findTorchModels(tree, (e) => parser.parse(e), budget) };
+  } catch (e) {
+    void e;
+    return { models: [] };
+  } finally {
+    tree.delete();
+  }
+}
