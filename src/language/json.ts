@@ -1,10 +1,7 @@
 import { findNodeAtOffset, parseTree, type Node } from 'jsonc-parser';
+import { HF_KEYS } from './hfKeys';
 import { resolveString, versionAlternatives } from './resolve';
 import type { Recognition } from './types';
-
-/** Hugging Face config keys whose value is an ACT2FN key (`"hidden_act": "gelu_new"`). */
-const HF_KEYS =
-  /^(hidden_act|hidden_activation|activation_function|projector_hidden_act|[a-z_]*_act)$/;
 
 /** jsonc-parser's tree of a document (tolerant of comments, trailing commas and errors). */
 export function parseJson(text: string): Node | undefined {

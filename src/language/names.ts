@@ -40,9 +40,39 @@ function lookup(name: string): { name: string; group: readonly IndexedSpelling[]
     group = python(spellingsNamed(k));
     if (group.length) return { name: k, group };
   }
+  // keras.ops has the same functions as keras.activations, with the same defaults, except gelu
+  // (ops.gelu defaults to the tanh form): only the ones that agree are read through.
+  if (n.startsWith('keras.ops.') || n.startsWith('keras.src.ops.')) {
+    const fn = n.split('.').pop() ?? '';
+    if (KERAS_OPS_AS_ACTIVATIONS.has(fn)) {
+      const k = `keras.activations.${fn}`;
+      group = python(spellingsNamed(k));
+      if (group.length) return { name: k, group };
+    }
+  }
   // Flax re-exports jax.numpy.tanh and jax.nn under its own module; torch.nn.functional.tanh etc.
   return undefined;
 }
+
+const KERAS_OPS_AS_ACTIVATIONS = new Set([
+  'relu',
+  'relu6',
+  'sigmoid',
+  'softplus',
+  'softsign',
+  'silu',
+  'swish',
+  'selu',
+  'elu',
+  'celu',
+  'tanh',
+  'hard_sigmoid',
+  'hard_silu',
+  'hard_swish',
+  'leaky_relu',
+  'squareplus',
+  'hard_tanh',
+]);
 
 /**
  * The qualified names a dotted name written in a file may mean, most likely first. Imports decide:

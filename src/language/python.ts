@@ -1,14 +1,13 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Framework } from '../kernel/types';
+import { recogniseCustom } from './custom/recognise';
+import { HF_KEYS, HF_MAPPING } from './hfKeys';
 import { candidatesFor, type Candidate, type Imports } from './names';
 import { pythonBinaryOp } from './pythonArith';
 import { pythonImports } from './pythonImports';
 import { resolveCall, resolveString, versionAlternatives, type Resolved } from './resolve';
 import type { Alternative, CallArgs, Literal, Recognition } from './types';
 
-/** Keyword names whose string value is a Hugging Face ACT2FN key. */
-const HF_KEYS =
-  /^(hidden_act|hidden_activation|activation_function|projector_hidden_act|[a-z_]*_act)$/;
 /** Calls taking a Keras activation id (`Dense(…, activation="selu")`, `Activation("gelu")`). */
 const KERAS_ACTIVATION_CALLS = new Set(['keras.layers.Activation']);
 const MAX_DEPTH = 24;
@@ -69,12 +68,62 @@ function literalValue(n: Node, depth = 0): number | string | boolean | null | un
   }
 }
 
-function literal(n: Node): Literal {
-  const v = literalValue(n);
+function literal(n: Node, notes?: string[]): Literal {
+  const v = literalValue(n) ?? (notes ? variableValue(n, notes) : undefined);
   return v === undefined ? { kind: 'unknown', text: clip(n.text) } : { kind: 'value', value: v };
 }
 
-function callArgs(list: Node): CallArgs {
+/**
+ * An argument given by a name: the default of the enclosing function's parameter of that name
+ * (GAT's `nn.LeakyReLU(negative_slope=leaky_relu_negative_slope)` in `__init__(…, = 0.2)`), else
+ * a module-level constant assigned once (`LEAKY_RELU_SLOPE = 0.2`). Says where it came from.
+ */
+function variableValue(n: Node, notes: string[]): number | string | boolean | null | undefined {
+  if (n.type !== 'identifier') return undefined;
+  const name = n.text;
+  for (let p: Node | null = n.parent, i = 0; p && i < MAX_DEPTH * 4; p = p.parent, i++) {
+    if (p.type !== 'function_definition') continue;
+    for (const param of p.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (
+        !param ||
+        (param.type !== 'default_parameter' && param.type !== 'typed_default_parameter')
+      )
+        continue;
+      if (param.childForFieldName('name')?.text !== name) continue;
+      const d = param.childForFieldName('value');
+      const v = d ? literalValue(d) : undefined;
+      if (v === undefined) return undefined;
+      const fnName = p.childForFieldName('name')?.text ?? 'the function';
+      notes.push(
+        `\`${name}\` is the default of \`${fnName}\`’s parameter (${clip(d?.text ?? '')}); a caller may pass another value.`,
+      );
+      return v;
+    }
+    // Not a parameter: a local assignment makes it unknowable here, else it may be a module constant.
+    const body = p.childForFieldName('body');
+    const assigned = body
+      ?.descendantsOfType('assignment')
+      .some((a) => a?.childForFieldName('left')?.text === name);
+    if (assigned || p.childForFieldName('parameters')?.text.includes(name)) return undefined;
+  }
+  let root: Node | null = n;
+  while (root?.parent) root = root.parent;
+  let found: Node | undefined;
+  for (const st of root?.namedChildren ?? []) {
+    const a = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+    if (a?.type !== 'assignment' || a.childForFieldName('left')?.text !== name) continue;
+    if (found) return undefined; // assigned twice: which one is in effect depends on the run
+    found = a.childForFieldName('right') ?? undefined;
+  }
+  const v = found ? literalValue(found) : undefined;
+  if (v !== undefined)
+    notes.push(
+      `\`${name}\` is the module constant ${clip(found?.text ?? '')} (line ${(found?.startPosition.row ?? 0) + 1}).`,
+    );
+  return v;
+}
+
+function callArgs(list: Node, notes?: string[]): CallArgs {
   const positional: Literal[] = [];
   const keywords: [string, Literal][] = [];
   let splat = false;
@@ -83,10 +132,10 @@ function callArgs(list: Node): CallArgs {
     if (c.type === 'keyword_argument') {
       const name = c.childForFieldName('name')?.text;
       const value = c.childForFieldName('value');
-      if (name && value) keywords.push([name, literal(value)]);
+      if (name && value) keywords.push([name, literal(value, notes)]);
     } else if (c.type === 'list_splat' || c.type === 'dictionary_splat') {
       splat = true;
-    } else if (!splat) positional.push(literal(c));
+    } else if (!splat) positional.push(literal(c, notes));
   }
   return { positional, keywords, ...(splat ? { splat } : {}) };
 }
@@ -216,8 +265,28 @@ function fromString(str: Node, imp: Imports): Recognition | undefined {
     if (fnName === 'get_activation') return resolvedString('huggingface', key, str, written);
     return undefined;
   }
-  if (parent.type === 'subscript' && parent.childForFieldName('value')?.text === 'ACT2FN') {
+  if (
+    parent.type === 'subscript' &&
+    HF_MAPPING.test(parent.childForFieldName('value')?.text ?? '')
+  ) {
     return resolvedString('huggingface', key, str, written);
+  }
+  // `def __init__(self, activation_function="gelu_new")`: a config's default.
+  if (
+    (parent.type === 'default_parameter' || parent.type === 'typed_default_parameter') &&
+    parent.childForFieldName('value')?.id === str.id
+  ) {
+    const name = parent.childForFieldName('name')?.text ?? '';
+    return HF_KEYS.test(name) ? resolvedString('huggingface', key, str, written) : undefined;
+  }
+  // The keys of `ACT2FN = {"gelu_new": NewGELUActivation, …}`.
+  if (parent.type === 'pair' && parent.childForFieldName('key')?.id === str.id) {
+    const assignment = parent.parent?.type === 'dictionary' ? parent.parent.parent : undefined;
+    const target =
+      assignment?.type === 'assignment' ? assignment.childForFieldName('left')?.text : undefined;
+    return target && HF_MAPPING.test(target)
+      ? resolvedString('huggingface', key, str, written)
+      : undefined;
   }
   if (parent.type === 'pair' && parent.childForFieldName('value')?.id === str.id) {
     const k = parent.childForFieldName('key');
@@ -247,6 +316,17 @@ export function recognisePython(tree: Tree, offset: number): Recognition | undef
     if (n.type === 'string') return fromString(n, imp);
   }
 
+  // The name of a config parameter whose default is an activation (`activation_function="gelu_new"`).
+  const param = node.parent;
+  if (
+    node.type === 'identifier' &&
+    (param?.type === 'default_parameter' || param?.type === 'typed_default_parameter') &&
+    param.childForFieldName('name')?.id === node.id
+  ) {
+    const v = param.childForFieldName('value');
+    if (v?.type === 'string') return fromString(v, imp);
+  }
+
   // ACT2FN itself in `ACT2FN["gelu_new"]`.
   if (node.type === 'identifier' && node.text === 'ACT2FN' && node.parent?.type === 'subscript') {
     const sub = node.parent.childForFieldName('subscript');
@@ -268,12 +348,64 @@ export function recognisePython(tree: Tree, offset: number): Recognition | undef
   node = dotted;
   const written = node.text.replace(/\s+/g, '');
   const cands = candidatesFor(written, imp);
-  if (!cands.length) return undefined;
+  if (!cands.length) {
+    const last = node.type === 'attribute' ? node.childForFieldName('attribute') : node;
+    return (last && tensorMethod(last, imp)) ?? recogniseCustom(tree, node, imp);
+  }
   const call =
     node.parent?.type === 'call' && node.parent.childForFieldName('function')?.id === node.id
       ? node.parent
       : undefined;
   const list = call?.childForFieldName('arguments');
-  const args = list && list.type === 'argument_list' ? callArgs(list) : undefined;
-  return fromCandidates(cands, args, written, node);
+  const varNotes: string[] = [];
+  const args = list && list.type === 'argument_list' ? callArgs(list, varNotes) : undefined;
+  const r = fromCandidates(cands, args, written, node);
+  return r && varNotes.length ? { ...r, notes: [...varNotes, ...r.notes] } : r;
+}
+
+/** Tensor methods that are activations: `x.sigmoid()`, `F.softplus(x).tanh()`, `x.relu_()`. */
+const TENSOR_METHODS: Readonly<Record<string, string>> = {
+  sigmoid: 'torch.sigmoid',
+  sigmoid_: 'torch.sigmoid',
+  tanh: 'torch.tanh',
+  tanh_: 'torch.tanh',
+  relu: 'torch.relu',
+  relu_: 'torch.relu',
+};
+
+function tensorMethod(at: Node, imp: Imports): Recognition | undefined {
+  const attr = at.parent;
+  const call = attr?.parent;
+  if (
+    at.type !== 'identifier' ||
+    attr?.type !== 'attribute' ||
+    attr.childForFieldName('attribute')?.id !== at.id ||
+    call?.type !== 'call' ||
+    call.childForFieldName('function')?.id !== attr.id
+  )
+    return undefined;
+  const torchName = TENSOR_METHODS[at.text];
+  if (!torchName) return undefined;
+  // A module's function (`np.tanh`, `jnp.tanh`) is not a tensor method; imports decide.
+  const obj = attr.childForFieldName('object');
+  if (
+    obj &&
+    (obj.type === 'identifier' || obj.type === 'attribute') &&
+    DOTTED.test(obj.text.replace(/\s+/g, '')) &&
+    imp.aliases.has(obj.text.split('.')[0] ?? '')
+  )
+    return undefined;
+  const modules = [...imp.aliases.values()].flat();
+  if (modules.length && !modules.some((m) => m.startsWith('torch'))) return undefined;
+  const cands = candidatesFor(torchName, { aliases: new Map([['torch', ['torch']]]), star: [] });
+  const r = fromCandidates(cands, undefined, `${obj?.text ?? 'x'}.${at.text}()`, at);
+  return (
+    r && {
+      ...r,
+      notes: [
+        `Tensor method: \`.${at.text}()\` computes ${torchName}${at.text.endsWith('_') ? ' in place' : ''}.`,
+        ...r.notes,
+      ],
+    }
+  );
 }

@@ -1,4 +1,6 @@
 import type { ArgValue, Spelling } from '../kernel/spellings';
+import type { Expr } from './custom/expr';
+import type { KernelMatch } from './custom/identify';
 
 /** An argument as written: a literal we could read, or anything else (named as unknown). */
 export type Literal =
@@ -41,6 +43,25 @@ export interface Recognition {
   /** Caveats: the spelling's note, unmodelled arguments, guessed imports. */
   readonly notes: readonly string[];
   readonly alternatives: readonly Alternative[];
+  /** Set when the name is defined in the file and was read by what it computes. */
+  readonly custom?: CustomActivation;
   readonly start: number;
   readonly end: number;
+}
+
+/** A definition in the file (function, lambda, module class) read as a formula in x. */
+export interface CustomActivation {
+  readonly name: string;
+  readonly kind: 'function' | 'class' | 'lambda';
+  /** 1-based line of the definition. */
+  readonly line: number;
+  readonly expr: Expr;
+  /** Values assumed for the definition's own numeric parameters (`alpha=1.0` → 1). */
+  readonly params: Readonly<Record<string, number>>;
+  /** Those of them the definition requires without a default, taken as 1. */
+  readonly assumed: readonly string[];
+  /** The built-in activation it computes (then the recognition's id is that one). */
+  readonly match?: KernelMatch;
+  /** Otherwise the nearest built-in, when close enough to mention. */
+  readonly nearest?: KernelMatch;
 }

@@ -104,8 +104,11 @@ describe('Python recogniser: PyTorch', () => {
     expect(r?.spelling.qualifiedName).toBe('torch.nn.functional.gelu');
   });
 
-  it('does not claim tensor methods or unrelated names', async () => {
-    expect(await at(`${TORCH}y = x.relu()\n`, 'relu')).toBeUndefined();
+  it('reads tensor-method calls (issue #14) but not attributes or unrelated names', async () => {
+    expect((await at(`${TORCH}y = x.relu()\n`, 'relu'))?.id).toBe('relu');
+    expect((await at(`${TORCH}y = F.softplus(x).tanh()\n`, 'tanh'))?.id).toBe('tanh');
+    expect(await at(`${TORCH}y = x.softmax(-1)\n`, 'softmax')).toBeUndefined();
+    expect(await at(`import numpy as np\ny = np.tanh(x)\n`, 'tanh')).toBeUndefined();
     expect(await at(`${TORCH}y = model.sigmoid\n`, 'sigmoid')).toBeUndefined();
     expect(await at(`${TORCH}nn.Linear(3, 4)\n`, 'Linear')).toBeUndefined();
     expect(await at(`${TORCH}# nn.GELU in a comment\n`, 'GELU')).toBeUndefined();
