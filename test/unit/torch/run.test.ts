@@ -14,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TorchCheckError, type TorchCheckResult } from '../../../src/torch/protocol';
+import { TorchCheckError } from '../../../src/torch/protocol';
 import { runTorchCheck, torchCheckScript } from '../../../src/torch/run';
 
 const PYTHON = process.env['ACTIVATION_LENS_TEST_PYTHON'] ?? '/usr/bin/python3';
