@@ -11,6 +11,7 @@ import {
   fn,
   hasX,
   num,
+  simplify,
   size,
   X,
   type Expr,
@@ -923,7 +924,7 @@ export function translateDefinition(tree: Tree, def: Node): Translated | undefin
       ? {
           name,
           kind,
-          expr: v.e,
+          expr: simplify(v.e),
           params: Object.fromEntries(Object.entries(t.params).filter(([k]) => used.has(k))),
           assumed: [...t.assumed].filter((k) => used.has(k)),
           line: def.startPosition.row + 1,
