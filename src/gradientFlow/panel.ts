@@ -1,6 +1,9 @@
 /**
- * The report panel's host side (vscode adapter): one webview panel showing the latest run(s),
- * exports through the save dialog. The HTML and the message schemas are pure (html.ts, protocol.ts).
+ * The report panel's host side (vscode adapter): one webview panel where runs stack (a new one is
+ * added beside the earlier ones, up to MAX_VIEW_RUNS, and scrolled to); exports (JSON, Markdown,
+ * PNG of the charts) through the save dialog; a table line click reveals the layer in its file;
+ * "Re-run with the suggestion" runs the advice as a new run. HTML and messages are pure (html.ts,
+ * view.ts).
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -11,13 +14,30 @@ import {
   type GradientFlowReport,
 } from '../kernel/gradientFlow';
 import { reportHtml } from './html';
-import { parseFromWebview, toViewReport, type ToWebview } from './protocol';
+import { suggestionFor, type Suggestion } from './suggest';
+import {
+  MAX_VIEW_RUNS,
+  parseFromWebview,
+  toViewReport,
+  type ReportIn,
+  type ToWebview,
+} from './view';
 
 export const REPORT_VIEW_TYPE = 'activationLens.gradientFlow';
+const CHECK_COMMAND = 'activationLens.checkGradientFlow';
+
+interface Run {
+  readonly id: string;
+  readonly report: GradientFlowReport;
+  readonly suggestion: Suggestion | undefined;
+  readonly source: string | undefined;
+}
 
 export class ReportPanel implements vscode.Disposable {
   private static current: ReportPanel | undefined;
-  private reports: readonly GradientFlowReport[] = [];
+  private static nextId = 1;
+  private runs: Run[] = [];
+  private focus: string | undefined;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -45,7 +65,7 @@ export class ReportPanel implements vscode.Disposable {
     );
   }
 
-  /** Shows `reports` in the panel (created or revealed). */
+  /** Adds `reports` to the panel (created or revealed) and scrolls to the first of them. */
   static show(
     extensionUri: vscode.Uri,
     log: vscode.LogOutputChannel,
@@ -63,7 +83,7 @@ export class ReportPanel implements vscode.Disposable {
     } else {
       p.panel.reveal(undefined, true);
     }
-    p.setReports(reports);
+    p.add(reports);
     return p;
   }
 
@@ -77,18 +97,44 @@ export class ReportPanel implements vscode.Disposable {
     ReportPanel.current = new ReportPanel(panel, extensionUri, log);
   }
 
-  private setReports(reports: readonly GradientFlowReport[]): void {
-    this.reports = reports;
-    this.panel.title =
-      reports.length === 1
-        ? `Gradient Flow: ${reports[0]!.title.split(' · ')[0]}`
-        : `Gradient Flow: ${reports.length} runs`;
+  private add(reports: readonly GradientFlowReport[]): void {
+    const added = reports.map((report): Run => {
+      const from = report.config['from'];
+      return {
+        id: `run-${ReportPanel.nextId++}`,
+        report,
+        suggestion: suggestionFor(report),
+        source: typeof from === 'string' ? from : undefined,
+      };
+    });
+    this.runs = [...this.runs, ...added].slice(-MAX_VIEW_RUNS);
+    this.focus = added[0]?.id;
+    this.retitle();
     this.post();
+  }
+
+  private retitle(): void {
+    const n = this.runs.length;
+    this.panel.title =
+      n === 1
+        ? `Gradient Flow: ${this.runs[0]!.report.title.split(' · ')[0]}`
+        : `Gradient Flow: ${n} runs`;
   }
 
   private post(): void {
     if (!this.ready) return; // 'ready' triggers the post
-    const m: ToWebview = { type: 'reports', reports: this.reports.map(toViewReport) };
+    const m: ToWebview = {
+      type: 'reports',
+      reports: this.runs.map((r) =>
+        toViewReport(r.report as ReportIn, {
+          id: r.id,
+          ...(r.source !== undefined ? { source: r.source } : {}),
+          ...(r.suggestion ? { suggestion: r.suggestion.label } : {}),
+        }),
+      ),
+      ...(this.focus !== undefined ? { focus: this.focus } : {}),
+    };
+    this.focus = undefined;
     void this.panel.webview.postMessage(m);
   }
 
@@ -98,39 +144,59 @@ export class ReportPanel implements vscode.Disposable {
       this.log.warn('gradient-flow panel: dropped a malformed message');
       return;
     }
-    if (m.type === 'ready') {
-      this.ready = true;
-      if (this.reports.length) this.post();
-      return;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.runs.length) this.post();
+        return;
+      case 'export':
+        await this.export(m.format);
+        return;
+      case 'exportPng':
+        await this.exportPng(m.dataUrl);
+        return;
+      case 'reveal': {
+        const run = this.runs.find((r) => r.id === m.id);
+        if (run?.source) await reveal(vscode.Uri.parse(run.source), m.line);
+        return;
+      }
+      case 'rerun': {
+        const run = this.runs.find((r) => r.id === m.id);
+        if (run?.suggestion)
+          await vscode.commands.executeCommand(CHECK_COMMAND, run.suggestion.config);
+        return;
+      }
+      case 'remove':
+        this.runs = this.runs.filter((r) => r.id !== m.id);
+        this.retitle();
+        this.post();
+        return;
     }
-    await this.export(m.format);
   }
 
-  async export(format: 'json' | 'markdown'): Promise<vscode.Uri | undefined> {
-    if (this.reports.length === 0) return undefined;
+  private baseName(): string {
     const base =
-      this.reports.length === 1
-        ? this.reports[0]!.title.split(' · ').slice(0, 2).join('-')
+      this.runs.length === 1
+        ? this.runs[0]!.report.title.split(' · ').slice(0, 2).join('-')
         : 'gradient-flow';
-    const ext = format === 'json' ? 'json' : 'md';
+    return base.replace(/[^A-Za-z0-9_.-]+/g, '_');
+  }
+
+  private async save(
+    ext: string,
+    filters: Record<string, string[]>,
+    bytes: Uint8Array,
+  ): Promise<vscode.Uri | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const name = `${base.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${ext}`;
+    const name = `${this.baseName()}.${ext}`;
     const uri = await vscode.window.showSaveDialog({
       ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
-      filters: format === 'json' ? { JSON: ['json'] } : { Markdown: ['md'] },
+      filters,
       saveLabel: 'Export report',
     });
     if (!uri) return undefined;
-    const text =
-      format === 'json'
-        ? stringifyJson(
-            this.reports.length === 1
-              ? reportToJson(this.reports[0]!)
-              : this.reports.map(reportToJson),
-          )
-        : this.reports.map(reportToMarkdown).join('\n');
     try {
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      await vscode.workspace.fs.writeFile(uri, bytes);
       void vscode.window.showInformationMessage(
         `Activation Lens: report saved to ${vscode.workspace.asRelativePath(uri)}`,
       );
@@ -143,9 +209,45 @@ export class ReportPanel implements vscode.Disposable {
     }
   }
 
+  async export(format: 'json' | 'markdown'): Promise<vscode.Uri | undefined> {
+    if (this.runs.length === 0) return undefined;
+    const reports = this.runs.map((r) => r.report);
+    const text =
+      format === 'json'
+        ? stringifyJson(
+            reports.length === 1 ? reportToJson(reports[0]!) : reports.map(reportToJson),
+          )
+        : reports.map(reportToMarkdown).join('\n');
+    return this.save(
+      format === 'json' ? 'json' : 'md',
+      format === 'json' ? { JSON: ['json'] } : { Markdown: ['md'] },
+      new TextEncoder().encode(text),
+    );
+  }
+
+  private async exportPng(dataUrl: string): Promise<vscode.Uri | undefined> {
+    const m = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(dataUrl);
+    if (!m) {
+      this.log.warn('gradient-flow panel: the PNG export was not a PNG data URL');
+      return undefined;
+    }
+    return this.save('png', { PNG: ['png'] }, Buffer.from(m[1]!, 'base64'));
+  }
+
   dispose(): void {
     if (ReportPanel.current === this) ReportPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
+}
+
+async function reveal(uri: vscode.Uri, line: number): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const l = doc.lineAt(Math.min(Math.max(line - 1, 0), doc.lineCount - 1));
+  const editor = await vscode.window.showTextDocument(doc, {
+    viewColumn: vscode.ViewColumn.One,
+    preserveFocus: false,
+  });
+  editor.selection = new vscode.Selection(l.range.start, l.range.start);
+  editor.revealRange(l.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }

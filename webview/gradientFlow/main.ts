@@ -1,8 +1,10 @@
 /**
- * The gradient-flow report webview: one card per run (verdict, advice, warnings) and three
- * per-layer charts with every run side by side — gradient norms on a log scale, the
- * post-activation std (with the SELU band) and the dead fraction. Exports go to the host, which
- * owns the full-precision reports and the save dialog.
+ * The gradient-flow report webview. Comparison charts of every run on top (gradient norms on a
+ * log axis with one tick per decade, activation std/mean with the SELU band, dead units on a
+ * 0–100 % axis, the gradient through time of recurrent layers), then the runs stacked, each with
+ * its verdict coloured by meaning, "Re-run with the suggestion" and a per-layer table (name,
+ * source line — click to jump —, shape, activation, init, figures; repeated blocks collapsed).
+ * A new run scrolls into view. Exports go to the host, which owns the reports and the save dialog.
  */
 import '../shared/zodConfig';
 import {
@@ -17,8 +19,16 @@ import {
   Tooltip,
   type ChartDataset,
   type Plugin,
+  type Scale,
 } from 'chart.js';
-import { parseToWebview, type FromWebview, type ViewReport } from '../../src/gradientFlow/protocol';
+import { powerOfTen, scientific } from '../../src/kernel/gradientFlow/magnitude';
+import {
+  groupRows,
+  parseToWebview,
+  type FromWebview,
+  type ViewLayer,
+  type ViewReport,
+} from '../../src/gradientFlow/view';
 import { currentPalette, observeTheme, type Palette } from '../shared/theme';
 import { vscodeApi } from '../shared/vscodeApi';
 
@@ -34,10 +44,15 @@ Chart.register(
 );
 
 type Pt = { x: number; y: number };
+type Key = 'postMean' | 'postStd' | 'deadFraction' | 'weightGradNorm' | 'inputGradRms';
 const api = vscodeApi<FromWebview, { reports: ViewReport[] }>();
 let reports: ViewReport[] = [];
 let palette: Palette = currentPalette();
 const charts: Chart[] = [];
+/** Which run each dataset draws (tooltips name the run's layer). */
+const runOf = new WeakMap<object, ViewReport>();
+/** Tables the user opened or closed, by run id (kept across redraws). */
+const tableOpen = new Map<string, boolean>();
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -50,17 +65,9 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
-function fmt(x: number | null): string {
-  if (x === null) return 'non-finite';
-  const a = Math.abs(x);
-  return a !== 0 && (a < 1e-3 || a >= 1e4) ? x.toExponential(2) : String(Number(x.toPrecision(4)));
-}
+const fmt = (x: number | null): string => (x === null ? 'non-finite' : scientific(x, 3));
 
-function points(
-  r: ViewReport,
-  key: 'postMean' | 'postStd' | 'deadFraction' | 'weightGradNorm' | 'inputGradRms',
-  positiveOnly = false,
-): Pt[] {
+function points(r: ViewReport, key: Key, positiveOnly = false): Pt[] {
   const out: Pt[] = [];
   for (const l of r.layers) {
     const y = l[key];
@@ -93,12 +100,34 @@ const bandPlugin: Plugin<'line'> = {
   },
 };
 
+/** One tick per power of ten (every 2nd, 3rd, … decade when there are more than 10). */
+function decadeTicks(axis: Scale): void {
+  const min = axis.min > 0 ? axis.min : 1e-300;
+  const max = axis.max > min ? axis.max : min * 10;
+  const lo = Math.floor(Math.log10(min));
+  const hi = Math.ceil(Math.log10(max));
+  const step = Math.max(1, Math.ceil((hi - lo) / 10));
+  const ticks: { value: number }[] = [];
+  for (let e = Math.floor(lo / step) * step; e <= hi; e += step) {
+    const v = Math.pow(10, e);
+    if (v >= min / 1.0001 && v <= max * 1.0001) ticks.push({ value: v });
+  }
+  if (ticks.length > 0) axis.ticks = ticks;
+}
+
+function layerTitle(r: ViewReport | undefined, x: number): string {
+  const l = r?.layers.find((m) => m.layer === x);
+  const name = l?.name ? ` · ${l.name}` : '';
+  const line = l?.line ? ` (line ${l.line})` : '';
+  return `layer ${x}${name}${line}`;
+}
+
 function lineChart(
   canvas: HTMLCanvasElement,
   title: string,
   datasets: ChartDataset<'line', Pt[]>[],
-  yType: 'linear' | 'logarithmic',
-  yTitle: string,
+  y: { type: 'linear' | 'logarithmic'; title: string; min?: number; max?: number },
+  x: { title: string; max: number; tooltipTitle: (r: ViewReport | undefined, x: number) => string },
   plugins: Plugin<'line'>[] = [],
 ): Chart {
   const grid = { color: palette.grid };
@@ -117,29 +146,36 @@ function lineChart(
       plugins: {
         title: { display: true, text: title, color: palette.foreground },
         legend: { labels: { color: palette.foreground, boxHeight: 2 } },
-        tooltip: { callbacks: { label: (c) => `${c.dataset.label ?? ''}: ${fmt(c.parsed.y)}` } },
+        tooltip: {
+          callbacks: {
+            title: (items) => {
+              const it = items[0];
+              return it ? x.tooltipTitle(runOf.get(it.dataset), it.parsed.x ?? 0) : '';
+            },
+            label: (c) =>
+              `${c.dataset.label ?? ''}: ${fmt(c.parsed.y)}${y.max === 100 ? ' %' : ''}`,
+          },
+        },
       },
       scales: {
         x: {
           type: 'linear',
           min: 1,
-          max: Math.max(2, ...reports.map((r) => r.layers.length)),
-          title: { display: true, text: 'layer', color: palette.foreground },
+          max: Math.max(2, x.max),
+          title: { display: true, text: x.title, color: palette.foreground },
           grid,
           ticks: { ...ticks, precision: 0 },
         },
         y: {
-          type: yType,
-          title: { display: true, text: yTitle, color: palette.foreground },
+          type: y.type,
+          ...(y.min !== undefined ? { min: y.min } : {}),
+          ...(y.max !== undefined ? { max: y.max } : {}),
+          title: { display: true, text: y.title, color: palette.foreground },
           grid,
-          // Log axes: label the powers of ten only, as 1e-12 rather than 0.000000000001.
+          ...(y.type === 'logarithmic' ? { afterBuildTicks: decadeTicks } : {}),
           ticks:
-            yType === 'logarithmic'
-              ? {
-                  ...ticks,
-                  callback: (v) =>
-                    Number.isInteger(Math.log10(Number(v))) ? Number(v).toExponential(0) : null,
-                }
+            y.type === 'logarithmic'
+              ? { ...ticks, callback: (v) => powerOfTen(Math.log10(Number(v)), 0) }
               : ticks,
         },
       },
@@ -151,18 +187,170 @@ function colour(i: number): string {
   return palette.series[i % palette.series.length] ?? '#3794ff';
 }
 
-function card(r: ViewReport, i: number): HTMLElement {
-  const c = el('section', `card verdict-${r.verdict}`);
+function dataset(
+  r: ViewReport,
+  i: number,
+  label: string,
+  data: Pt[],
+  style: Partial<ChartDataset<'line', Pt[]>> = {},
+): ChartDataset<'line', Pt[]> {
+  const d: ChartDataset<'line', Pt[]> = {
+    label,
+    data,
+    borderColor: colour(i),
+    backgroundColor: colour(i),
+    borderWidth: palette.lineWidth,
+    pointRadius: 0,
+    ...style,
+  };
+  runOf.set(d, r);
+  return d;
+}
+
+function figureCell(x: number | null, percent = false): HTMLTableCellElement {
+  const td = el(
+    'td',
+    'num',
+    x === null ? 'non-finite' : percent ? `${(100 * x).toFixed(1)}` : fmt(x),
+  );
+  return td;
+}
+
+/** Which optional columns a run's table has (a plain check has no names or source lines). */
+interface Columns {
+  readonly name: boolean;
+  readonly line: boolean;
+  readonly measured: boolean;
+}
+
+function layerRow(r: ViewReport, l: ViewLayer, cols: Columns): HTMLTableRowElement {
+  const tr = el('tr', l.flag ? `flag-${l.flag}` : undefined);
+  tr.append(el('td', 'num', String(l.layer)));
+  if (cols.name) tr.append(el('td', 'name', l.name ?? ''));
+  const lineCell = el('td', 'num');
+  if (l.line !== undefined) {
+    if (r.source) {
+      const a = el('a', 'line-link', String(l.line));
+      a.href = '#';
+      a.title = `Reveal line ${l.line}`;
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        api.postMessage({ type: 'reveal', id: r.id, line: l.line! });
+      });
+      lineCell.append(a);
+    } else lineCell.textContent = String(l.line);
+  }
+  if (cols.line) tr.append(lineCell);
+  tr.append(
+    el('td', undefined, l.shape ?? ''),
+    el('td', undefined, l.activation ?? ''),
+    el('td', undefined, l.init ?? ''),
+    figureCell(l.deadFraction, true),
+    figureCell(l.postStd),
+    figureCell(l.weightGradNorm),
+    figureCell(l.inputGradRms),
+  );
+  if (cols.measured) tr.append(figureCell(l.measured?.inputGradRms ?? null));
+  return tr;
+}
+
+function table(r: ViewReport, open: boolean): HTMLElement {
+  const details = el('details', 'layers');
+  details.open = tableOpen.get(r.id) ?? open;
+  details.addEventListener('toggle', () => tableOpen.set(r.id, details.open));
+  details.append(el('summary', undefined, `Layers (${r.layers.length})`));
+  const cols: Columns = {
+    name: r.layers.some((l) => l.name !== undefined),
+    line: r.layers.some((l) => l.line !== undefined),
+    measured: r.layers.some((l) => l.measured !== undefined),
+  };
+  const t = el('table');
+  const head = el('tr');
+  for (const h of [
+    '#',
+    ...(cols.name ? ['name'] : []),
+    ...(cols.line ? ['line'] : []),
+    'shape',
+    'activation',
+    'init',
+    'dead %',
+    'std h',
+    '‖∂L/∂W‖',
+    'rms ∂L/∂h_in',
+    ...(cols.measured ? ['rms ∂L/∂h_in (PyTorch)'] : []),
+  ])
+    head.append(el('th', undefined, h));
+  const ncols = head.childElementCount;
+  const thead = el('thead');
+  thead.append(head);
+  t.append(thead);
+  for (const g of groupRows(r.layers.map((l) => l.name))) {
+    const body = el('tbody');
+    if (g.type === 'layer') {
+      body.append(layerRow(r, r.layers[g.index]!, cols));
+    } else {
+      body.className = 'block collapsed';
+      const members = g.indices.map((i) => r.layers[i]!);
+      const worst = members.some((l) => l.flag === 'error')
+        ? 'error'
+        : members.some((l) => l.flag === 'warning')
+          ? 'warning'
+          : undefined;
+      const sum = el('tr', `block-head${worst ? ` flag-${worst}` : ''}`);
+      const cell = el('td');
+      cell.colSpan = ncols;
+      const btn = el(
+        'button',
+        'link',
+        `▸ ${g.prefix} — Block ×${g.count} (${members.length} layers)`,
+      );
+      btn.setAttribute('aria-expanded', 'false');
+      btn.addEventListener('click', () => {
+        const collapsed = body.classList.toggle('collapsed');
+        btn.setAttribute('aria-expanded', String(!collapsed));
+        btn.textContent = `${collapsed ? '▸' : '▾'} ${g.prefix} — Block ×${g.count} (${members.length} layers)`;
+      });
+      cell.append(btn);
+      sum.append(cell);
+      body.append(sum, ...members.map((l) => layerRow(r, l, cols)));
+    }
+    t.append(body);
+  }
+  details.append(t);
+  return details;
+}
+
+function runSection(r: ViewReport, i: number, newest: boolean): HTMLElement {
+  const c = el('section', `run tone-${r.tone}`);
+  c.id = r.id;
   const h = el('h2');
-  const swatch = el('span', `swatch swatch-${i % 8}`);
-  h.append(swatch, document.createTextNode(r.title));
+  const remove = el('button', 'icon', '×');
+  remove.title = 'Remove this run';
+  remove.setAttribute('aria-label', `Remove ${r.title}`);
+  remove.addEventListener('click', () => api.postMessage({ type: 'remove', id: r.id }));
+  h.append(el('span', `swatch swatch-${i % 8}`), document.createTextNode(r.title), remove);
   c.append(h);
   const v = el('p', 'verdict');
   v.append(
-    el('strong', `badge badge-${r.verdict}`, r.verdict.toUpperCase()),
+    el('strong', `badge badge-${r.tone}`, r.label.toUpperCase()),
     document.createTextNode(` ${r.reason}`),
   );
-  c.append(v, el('p', 'advice', r.advice));
+  c.append(v);
+  if (r.partial) {
+    c.append(
+      el(
+        'p',
+        'partial',
+        `Partial check: ${r.partial}. The verdict covers only the simulated layers.`,
+      ),
+    );
+  }
+  c.append(el('p', 'advice', r.advice));
+  if (r.suggestion) {
+    const b = el('button', 'rerun', `Re-run with the suggestion (${r.suggestion})`);
+    b.addEventListener('click', () => api.postMessage({ type: 'rerun', id: r.id }));
+    c.append(b);
+  }
   const facts = el('ul', 'facts');
   if (r.clipping) {
     facts.append(
@@ -188,103 +376,166 @@ function card(r: ViewReport, i: number): HTMLElement {
   for (const w of r.warnings) facts.append(el('li', 'warn', w));
   if (r.elapsedMs !== null)
     facts.append(el('li', 'muted', `${r.layers.length} layers in ${r.elapsedMs.toFixed(0)} ms`));
-  c.append(facts);
+  c.append(facts, table(r, newest));
   return c;
 }
 
-function render(): void {
+function chartBox(grid: HTMLElement, id: string): HTMLCanvasElement {
+  const box = el('div', 'chart');
+  const canvas = el('canvas');
+  canvas.id = `chart-${id}`;
+  box.append(canvas);
+  grid.append(box);
+  return canvas;
+}
+
+function exportPng(): void {
+  const canvases = charts.map((c) => c.canvas);
+  if (canvases.length === 0) return;
+  const cols = Math.min(2, canvases.length);
+  const w = Math.max(...canvases.map((c) => c.width));
+  const h = Math.max(...canvases.map((c) => c.height));
+  const rows = Math.ceil(canvases.length / cols);
+  const out = el('canvas');
+  out.width = cols * w;
+  out.height = rows * h;
+  const ctx = out.getContext('2d');
+  if (!ctx) return;
+  ctx.fillStyle = palette.background;
+  ctx.fillRect(0, 0, out.width, out.height);
+  canvases.forEach((c, i) => ctx.drawImage(c, (i % cols) * w, Math.floor(i / cols) * h));
+  api.postMessage({ type: 'exportPng', dataUrl: out.toDataURL('image/png') });
+}
+
+function short(r: ViewReport): string {
+  return r.title.split(' · ').slice(0, 2).join(' · ');
+}
+
+function render(focus?: string): void {
   for (const ch of charts.splice(0)) ch.destroy();
   const app = document.getElementById('app')!;
   app.replaceChildren();
   app.removeAttribute('aria-busy');
   const bar = el('div', 'toolbar');
-  const j = el('button', undefined, 'Export JSON…');
-  j.addEventListener('click', () => api.postMessage({ type: 'export', format: 'json' }));
-  const m = el('button', undefined, 'Export Markdown…');
-  m.addEventListener('click', () => api.postMessage({ type: 'export', format: 'markdown' }));
-  bar.append(el('h1', undefined, 'Gradient-flow check'), j, m);
+  bar.append(el('h1', undefined, 'Gradient-flow check'));
+  const buttons: [string, () => void][] = [
+    ['Export PNG…', exportPng],
+    ['Export JSON…', () => api.postMessage({ type: 'export', format: 'json' })],
+    ['Export Markdown…', () => api.postMessage({ type: 'export', format: 'markdown' })],
+  ];
+  for (const [text, onClick] of buttons) {
+    const b = el('button', undefined, text);
+    b.disabled = reports.length === 0;
+    b.addEventListener('click', onClick);
+    bar.append(b);
+  }
   app.append(bar);
   if (reports.length === 0) {
     app.append(el('p', 'empty', 'No report yet: run “Activation Lens: Run Gradient-Flow Check…”.'));
     return;
   }
-  const cards = el('div', 'cards');
-  reports.forEach((r, i) => cards.append(card(r, i)));
-  app.append(cards);
   const grid = el('div', 'charts');
-  const boxes = ['grads', 'std', 'dead'].map((id) => {
-    const box = el('div', 'chart');
-    const canvas = el('canvas');
-    canvas.id = `chart-${id}`;
-    box.append(canvas);
-    grid.append(box);
-    return canvas;
-  });
   app.append(grid);
   const many = reports.length > 1;
-  const label = (r: ViewReport, what: string): string =>
-    many ? `${r.title.split(' · ').slice(0, 2).join(' · ')} ${what}` : what;
-  const grads: ChartDataset<'line', Pt[]>[] = reports.flatMap((r, i) => [
-    {
-      label: label(r, 'rms ∂L/∂h_in'),
-      data: points(r, 'inputGradRms', true),
-      borderColor: colour(i),
-      backgroundColor: colour(i),
-      borderWidth: palette.lineWidth,
-      pointRadius: 0,
-    },
-    {
-      label: label(r, '‖∂L/∂W‖'),
-      data: points(r, 'weightGradNorm', true),
-      borderColor: colour(i),
-      backgroundColor: colour(i),
+  const label = (r: ViewReport, what: string): string => (many ? `${short(r)} ${what}` : what);
+  const maxLayer = Math.max(2, ...reports.map((r) => r.layers.length));
+  const xLayers = { title: 'layer', max: maxLayer, tooltipTitle: layerTitle };
+
+  const grads = reports.flatMap((r, i) => [
+    dataset(r, i, label(r, 'rms ∂L/∂h_in'), points(r, 'inputGradRms', true)),
+    dataset(r, i, label(r, '‖∂L/∂W‖'), points(r, 'weightGradNorm', true), {
       borderDash: [6, 4],
       borderWidth: 1.5,
-      pointRadius: 0,
-    },
+    }),
+    ...(r.layers.some((l) => l.measured)
+      ? [
+          dataset(
+            r,
+            i,
+            label(r, 'rms ∂L/∂h_in (PyTorch)'),
+            r.layers.flatMap((l) =>
+              l.measured?.inputGradRms ? [{ x: l.layer, y: l.measured.inputGradRms }] : [],
+            ),
+            { borderDash: [1, 3], pointRadius: 2, borderWidth: 1 },
+          ),
+        ]
+      : []),
   ]);
   charts.push(
-    lineChart(boxes[0]!, 'Gradient norms per layer (log scale)', grads, 'logarithmic', 'norm'),
+    lineChart(
+      chartBox(grid, 'grads'),
+      'Gradient norms per layer',
+      grads,
+      { type: 'logarithmic', title: 'norm (log scale)' },
+      xLayers,
+    ),
   );
-  const std: ChartDataset<'line', Pt[]>[] = reports.flatMap((r, i) => [
-    {
-      label: label(r, 'std h'),
-      data: points(r, 'postStd'),
-      borderColor: colour(i),
-      backgroundColor: colour(i),
-      borderWidth: palette.lineWidth,
-      pointRadius: 0,
-    },
-    {
-      label: label(r, 'mean h'),
-      data: points(r, 'postMean'),
-      borderColor: colour(i),
-      backgroundColor: colour(i),
+  const std = reports.flatMap((r, i) => [
+    dataset(r, i, label(r, 'std h'), points(r, 'postStd')),
+    dataset(r, i, label(r, 'mean h'), points(r, 'postMean'), {
       borderDash: [2, 3],
       borderWidth: 1.5,
-      pointRadius: 0,
-    },
+    }),
   ]);
   const anySelu = reports.some((r) => r.selfNormalisation.length > 0);
   charts.push(
     lineChart(
-      boxes[1]!,
+      chartBox(grid, 'std'),
       anySelu ? 'Activations per layer (shaded: SELU band std 0.8–1.5)' : 'Activations per layer',
       std,
-      'linear',
-      'value',
+      { type: 'linear', title: 'value' },
+      xLayers,
       [bandPlugin],
     ),
   );
-  const dead: ChartDataset<'line', Pt[]>[] = reports.map((r, i) => ({
-    label: label(r, 'dead %'),
-    data: points(r, 'deadFraction'),
-    borderColor: colour(i),
-    backgroundColor: colour(i),
-    borderWidth: palette.lineWidth,
-    pointRadius: 0,
-  }));
-  charts.push(lineChart(boxes[2]!, 'Dead units per layer (%)', dead, 'linear', '% of units'));
+  const dead = reports.map((r, i) => dataset(r, i, label(r, 'dead %'), points(r, 'deadFraction')));
+  charts.push(
+    lineChart(
+      chartBox(grid, 'dead'),
+      'Dead units per layer',
+      dead,
+      { type: 'linear', title: '% of units', min: 0, max: 100 },
+      xLayers,
+    ),
+  );
+  const recurrent = reports.flatMap((r, i) =>
+    r.layers
+      .filter((l) => l.steps && l.steps.length > 0)
+      .map((l) =>
+        dataset(
+          r,
+          i,
+          `${many ? `${short(r)} ` : ''}${l.name ?? `layer ${l.layer}`}${l.kind ? ` (${l.kind})` : ''}`,
+          l.steps!.flatMap((s) =>
+            s.inputGradRms !== null && s.inputGradRms > 0 ? [{ x: s.step, y: s.inputGradRms }] : [],
+          ),
+        ),
+      ),
+  );
+  if (recurrent.length > 0) {
+    const maxStep = Math.max(
+      2,
+      ...reports.flatMap((r) => r.layers.flatMap((l) => (l.steps ?? []).map((s) => s.step))),
+    );
+    charts.push(
+      lineChart(
+        chartBox(grid, 'steps'),
+        'Gradient through time (recurrent layers)',
+        recurrent,
+        { type: 'logarithmic', title: 'rms ∂L/∂x_t (log scale)' },
+        {
+          title: 'time step',
+          max: maxStep,
+          tooltipTitle: (r, x) => `step ${x}${r ? ` · ${short(r)}` : ''}`,
+        },
+      ),
+    );
+  }
+  const runs = el('div', 'runs');
+  const newest = reports[reports.length - 1]?.id;
+  reports.forEach((r, i) => runs.append(runSection(r, i, r.id === newest)));
+  app.append(runs);
+  if (focus) document.getElementById(focus)?.scrollIntoView({ block: 'start' });
 }
 
 window.addEventListener('message', (ev: MessageEvent<unknown>) => {
@@ -292,7 +543,7 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
   if (!m) return;
   reports = m.reports;
   api.setState({ reports });
-  render();
+  render(m.focus);
 });
 
 observeTheme((p) => {

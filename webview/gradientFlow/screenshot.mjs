@@ -20,14 +20,18 @@ await build({
   stdin: {
     contents: `
       import { runCheck } from './src/kernel/gradientFlow';
-      import { toViewReport } from './src/gradientFlow/protocol';
+      import { toViewReport } from './src/gradientFlow/view';
+      import { suggestionFor } from './src/gradientFlow/suggest';
       import { reportHtml } from './src/gradientFlow/html';
       export function make(origin) {
         const reports = [
           runCheck({ activation: 'sigmoid', init: 'xavier_normal' }),
           runCheck({ activation: 'relu', init: 'he_normal' }),
           runCheck({ activation: 'selu', init: 'lecun_normal', alphaDropout: 0.1 }),
-        ].map(toViewReport);
+        ].map((r, i) => {
+          const s = suggestionFor(r);
+          return toViewReport(r, { id: 'run-' + (i + 1), ...(s ? { suggestion: s.label } : {}) });
+        });
         const html = reportHtml({ cspSource: origin, nonce: 'shotnonce123', scriptUri: origin + '/gradientFlow.js',
           styleUri: origin + '/gradientFlow.css', preludeScriptUris: [origin + '/host.js'] });
         return { reports, html };
@@ -68,12 +72,12 @@ const hostJs = `
   window.acquireVsCodeApi = () => ({
     postMessage(m) {
       window.__posted.push(m);
-      if (m.type === 'ready') setTimeout(() => window.postMessage({ type: 'reports', reports: ${JSON.stringify(page.reports)} }, '*'));
+      if (m.type === 'ready') setTimeout(() => window.postMessage({ type: 'reports', reports: ${JSON.stringify(page.reports)}, focus: 'run-1' }, '*'));
     },
     getState() { return undefined; },
     setState() {},
   });
-  document.body && document.body.classList.add('vscode-dark');
+  document.body && document.body.classList.add(${JSON.stringify(process.env.THEME === 'light' ? 'vscode-light' : 'vscode-dark')});
 `;
 
 const browser = await chromium.launch({
@@ -86,9 +90,9 @@ try {
     if (/Content Security Policy/.test(m.text())) violations.push(m.text());
   });
   await tab.goto(origin + '/');
-  await tab.waitForSelector('.card');
+  await tab.waitForSelector('.run');
   await tab.waitForTimeout(300);
-  const cards = await tab.$$eval('.card', (els) =>
+  const cards = await tab.$$eval('.run', (els) =>
     els.map((e) => e.querySelector('.badge')?.textContent),
   );
   await tab.screenshot({ path: out, fullPage: true });

@@ -11,11 +11,8 @@ import {
   WorkerInputError,
   type Progress,
 } from '../../../src/gradientFlow/runner';
-import {
-  parseCommandArg,
-  toViewReport,
-  viewReportSchema,
-} from '../../../src/gradientFlow/protocol';
+import { parseCommandArg } from '../../../src/gradientFlow/protocol';
+import { toViewReport, viewReportSchema } from '../../../src/gradientFlow/view';
 
 let dir: string;
 let workerPath: string;
@@ -123,7 +120,7 @@ describe('command argument and webview payload', () => {
     const [r] = await checkInWorker(workerPath, [
       { activation: 'relu', gain: 200, depth: 200, width: 16, batch: 16 },
     ]);
-    const view = toViewReport(r!);
+    const view = toViewReport(r!, { id: 'run-1' });
     const json = JSON.parse(JSON.stringify(view)) as unknown;
     expect(viewReportSchema.parse(json)).toEqual(view);
     expect(view.layers.some((l) => l.inputGradRms === null || l.postStd === null)).toBe(true);

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../../src/kernel/gradientFlow';
+import { suggestionFor } from '../../../src/gradientFlow/suggest';
+import {
+  groupRows,
+  parseFromWebview,
+  toViewReport,
+  viewReportSchema,
+} from '../../../src/gradientFlow/view';
+import { checkModel } from '../../../src/model/check';
+import { readModelsInText } from '../../../src/model/parse';
+
+describe('the report as the webview shows it', () => {
+  it('carries the tone, label and per-layer table of a plain check', () => {
+    const r = runCheck({
+      activation: 'sigmoid',
+      init: 'xavier_normal',
+      depth: 12,
+      width: 32,
+      batch: 32,
+    });
+    const v = toViewReport(r, { id: 'run-1', suggestion: 'relu + he_normal' });
+    expect(v).toMatchObject({ id: 'run-1', tone: 'error', label: 'vanishing', partial: null });
+    expect(v.layers[0]).toMatchObject({
+      layer: 1,
+      shape: '32→32',
+      activation: 'sigmoid',
+      init: 'xavier_normal',
+    });
+    expect(v.layers[0]!.name).toBeUndefined();
+    expect(viewReportSchema.parse(JSON.parse(JSON.stringify(v)))).toEqual(v);
+  });
+
+  it('names a model report’s layers, lines and flags, and says it is partial', async () => {
+    const text = readFileSync('samples/models/deep_sigmoid_mlp.py', 'utf8');
+    const m = (await readModelsInText(text))[0]!;
+    const v = toViewReport(checkModel(m, { batch: 32, source: 'file:///x.py' }), {
+      id: 'r',
+      source: 'file:///x.py',
+    });
+    expect(v.layers[0]).toMatchObject({
+      name: 'fc1',
+      line: 18,
+      shape: '784→256',
+      activation: 'sigmoid',
+      init: 'pytorch_default',
+      flag: 'error',
+    });
+    expect(v.layers[7]).toMatchObject({ name: 'out', activation: 'linear' });
+    expect(v.layers[7]!.flag).toBeUndefined();
+    const bn = (
+      await readModelsInText(readFileSync('samples/models/conv_batchnorm.py', 'utf8'))
+    ).find((x) => x.name === 'bn_mlp')!;
+    const vb = toViewReport(checkModel(bn, { batch: 32 }), { id: 'b' });
+    expect(vb).toMatchObject({
+      tone: 'warning',
+      label: 'healthy',
+      partial: '2 layers simulated, BatchNorm1d skipped',
+    });
+    expect(vb.headline).toMatch(/^partial \(/);
+  });
+
+  it('takes measured figures and recurrent steps when a row has them', () => {
+    const r = runCheck({ activation: 'tanh', depth: 2, width: 8, batch: 8 });
+    const rows = r.layers.map((l, i) => ({
+      ...l,
+      module: `rnn.${i}`,
+      kind: 'RNN',
+      outputShape: [8, 64, 8],
+      measured: { postStd: 1, weightGradNorm: 2, inputGradRms: Infinity },
+      steps: [{ step: 1, inputGradRms: 1e-9, hiddenStd: NaN }],
+    }));
+    const v = toViewReport({ ...r, layers: rows }, { id: 'x' });
+    expect(v.layers[0]).toMatchObject({
+      name: 'rnn.0',
+      kind: 'RNN',
+      shape: '(8, 64, 8)',
+      measured: { postStd: 1, weightGradNorm: 2, inputGradRms: null },
+      steps: [{ step: 1, inputGradRms: 1e-9, hiddenStd: null }],
+    });
+  });
+
+  it('collapses repeated blocks, keeps single blocks and unnamed rows as they are', () => {
+    const names = [
+      'transformer.wte',
+      ...[0, 1, 2].flatMap((b) => [
+        `transformer.h.${b}.attn.c_attn`,
+        `transformer.h.${b}.mlp.c_fc`,
+      ]),
+      'transformer.ln_f',
+      'lm_head',
+      'features.0',
+      undefined,
+    ];
+    expect(groupRows(names)).toEqual([
+      { type: 'layer', index: 0 },
+      { type: 'blocks', prefix: 'transformer.h', count: 3, indices: [1, 2, 3, 4, 5, 6] },
+      { type: 'layer', index: 7 },
+      { type: 'layer', index: 8 },
+      { type: 'layer', index: 9 },
+      { type: 'layer', index: 10 },
+    ]);
+    expect(groupRows(['layer1.0.conv1', 'layer1.0.conv2'])).toEqual([
+      { type: 'layer', index: 0 },
+      { type: 'layer', index: 1 },
+    ]);
+  });
+
+  it('accepts the webview’s messages and drops malformed ones', () => {
+    expect(parseFromWebview({ type: 'reveal', id: 'run-1', line: 17 })).toEqual({
+      type: 'reveal',
+      id: 'run-1',
+      line: 18,
+    });
+    expect(parseFromWebview({ type: 'reveal', id: 'run-1', line: 0 })).toBeUndefined();
+    expect(
+      parseFromWebview({ type: 'exportPng', dataUrl: 'data:image/png;base64,iVBORw0KGgo=' })?.type,
+    ).toBe('exportPng');
+    expect(parseFromWebview({ type: 'rerun' })).toBeUndefined();
+  });
+});
+
+describe('re-run with the suggestion', () => {
+  const run = (c: Parameters<typeof runCheck>[0]) =>
+    runCheck({ depth: 12, width: 32, batch: 32, ...c });
+  it('swaps a saturating activation for ReLU + He, keeping the sizes', () => {
+    const s = suggestionFor(run({ activation: 'sigmoid', init: 'xavier_normal' }));
+    expect(s).toEqual({
+      label: 'relu + he_normal',
+      config: expect.objectContaining({
+        activation: 'relu',
+        init: 'he_normal',
+        depth: 12,
+        width: 32,
+        batch: 32,
+        seed: 0,
+      }),
+    });
+  });
+  it('fixes the gain of an exploding ReLU stack', () => {
+    const s = suggestionFor(run({ activation: 'relu', init: 'he_normal', gain: 1.5, depth: 32 }));
+    expect(s?.label).toBe('relu + he_normal, gain 1');
+    expect(s?.config.gain).toBeUndefined();
+  });
+  it('offers LeakyReLU for dead units, nothing for a clean run or a model', () => {
+    expect(
+      suggestionFor(
+        run({ activation: 'relu', init: 'he_normal', depth: 32, width: 256, batch: 256 }),
+      )?.label,
+    ).toBe('leaky_relu + he_normal');
+    expect(suggestionFor(run({ activation: 'selu', init: 'lecun_normal' }))).toBeUndefined();
+    const r = run({ activation: 'sigmoid', init: 'xavier_normal' });
+    expect(suggestionFor({ ...r, config: { ...r.config, model: 'm' } })).toBeUndefined();
+  });
+});
