@@ -111,7 +111,7 @@ describe('the report as the webview shows it', () => {
     expect(parseFromWebview({ type: 'reveal', id: 'run-1', line: 17 })).toEqual({
       type: 'reveal',
       id: 'run-1',
-      line: 18,
+      line: 17,
     });
     expect(parseFromWebview({ type: 'reveal', id: 'run-1', line: 0 })).toBeUndefined();
     expect(
