@@ -296,6 +296,14 @@ export function callPython(
           .filter((v) => (f.t === 'none' ? truthy(v) : truthy(ip.call(f, [v], new Map(), line)))),
       };
     }
+    case 'builtins.iter':
+      return { t: 'list', items: ip.iterate(a0!, line) };
+    case 'builtins.next': {
+      const items = ip.iterate(a0!, line);
+      if (items[0]) return items[0];
+      if (pos[1]) return pos[1];
+      throw new Decline(line, 'next() of an empty iterator');
+    }
     case 'builtins.print':
     case 'builtins.object.__init__':
       return NONE;

@@ -38,7 +38,8 @@ export class GraphBuilder {
     const outer = this.rowStack[this.rowStack.length - 1];
     const node: MutableNode = { id, inputs: inputs.map((t) => t.id), op, line };
     const r = row ?? outer?.row;
-    const k = kind ?? (row === undefined ? outer?.kind : undefined);
+    // Nodes inside a custom leaf module show the module's kind (its row is one layer).
+    const k = row === undefined && outer ? outer.kind : kind;
     if (r !== undefined) node.row = r;
     if (k !== undefined) node.kind = k;
     this.nodes.push(node);

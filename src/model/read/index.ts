@@ -38,7 +38,7 @@ import { pythonParser } from '../../language/treeSitter';
 import { GraphBuilder } from './graph';
 import { Interp, lineOf, named, type Budget } from './interp';
 import { assignPaths, callModule, namedModules } from './torch';
-import { Decline, type ModuleObj, type TensorVal, type Value } from './values';
+import { Decline, int, type ModuleObj, type TensorVal, type Value } from './values';
 
 export type ModelKind = 'class' | 'sequential' | 'factory' | 'instance';
 
@@ -76,7 +76,8 @@ export type BuildResult =
   | { readonly ok: false; readonly reason: string; readonly line: number | null };
 
 const decline = (e: unknown): { ok: false; reason: string; line: number | null } => {
-  if (e instanceof Decline) return { ok: false, reason: e.message, line: e.line };
+  if (e instanceof Decline)
+    return { ok: false, reason: e.message, line: e.line > 0 ? e.line : null };
   if (e instanceof RangeError)
     return { ok: false, reason: 'the file is nested too deeply to read', line: null };
   // A reader bug must not take the extension host down: it reads as a decline with its message.
@@ -155,12 +156,34 @@ function inputCandidates(root: ModuleObj, batch: number): InputCandidate[] {
     const v = m?.cfg.get(k);
     return v?.t === 'num' ? v.v : NaN;
   };
-  if (!m) return [];
+  if (!m) {
+    // No built-in layer with parameters: a custom leaf (LayerNorm written by hand) is fed
+    // vectors of its first parameter's last dim; a parameterless block (QuickGELU) 64-vectors.
+    const p = namedModules(root)
+      .flatMap(([, x]) => [...x.params.values()])
+      .find((q) => q !== null);
+    const d = p?.shape[p.shape.length - 1];
+    const why = p
+      ? `${root.kind}'s first parameter has ${d} features`
+      : `${root.kind} has no parameters: any width`;
+    const w = d ?? 64;
+    return [
+      { shape: [batch, w], why },
+      { shape: [batch, Math.min(sequenceLength(root) ?? 64, 64), w], why: `${why}, sequences` },
+    ];
+  }
   switch (m.layer) {
-    case 'Linear':
+    case 'Linear': {
+      // Flat vectors first; then sequences (a transformer block's `B, T, C = x.size()`).
+      const t = Math.min(sequenceLength(root) ?? 64, 64);
       return [
         { shape: [batch, n('in_features')], why: `${name} is Linear(${n('in_features')}, …)` },
+        {
+          shape: [batch, t, n('in_features')],
+          why: `${name} is Linear(${n('in_features')}, …), sequences of ${t}`,
+        },
       ];
+    }
     case 'Conv2d':
       return [32, 28, 64, 224, 96, 128, 256, 16, 8].map((hw) => ({
         shape: [batch, n('in_channels'), hw, hw],
@@ -237,11 +260,14 @@ export function buildGraphInTree(
   exprTree: Tree,
   expr: string,
   options: BuildOptions = {},
+  observe?: (ip: Interp) => void,
 ): BuildResult {
   const ip = new Interp(tree.rootNode, pythonImports(tree), options);
+  ip.exprTree = exprTree;
   try {
     const root = evaluate(ip, exprTree, expr);
     assignPaths(root);
+    applyModuleLevelInits(ip, tree.rootNode, root, expr);
     const batch = options.batch ?? 8;
     const given = options.inputShape;
     let cands: InputCandidate[];
@@ -275,7 +301,13 @@ export function buildGraphInTree(
         !!c.tokens,
       );
       try {
-        const out = callModule(ip, root, [input], new Map(), root.line);
+        const out = callModule(
+          ip,
+          root,
+          [input, ...extraInputs(ip, root, c.shape)],
+          new Map(),
+          root.line,
+        );
         const t = outputTensor(out);
         if (!t)
           throw new Decline(root.line, `forward() of ${root.kind} returns ${out.t}, not a tensor`);
@@ -307,8 +339,72 @@ export function buildGraphInTree(
     return decline(e);
   } finally {
     ip.g = undefined;
+    observe?.(ip);
   }
 }
+
+/**
+ * forward()'s required arguments after the input: a recurrent model's `hidden` comes from its own
+ * `init_hidden(batch)` (zeros, torch's default state); anything else declines.
+ */
+function extraInputs(ip: Interp, root: ModuleObj, shape: readonly number[]): Value[] {
+  const fwd = root.cls ? ip.classAttr(root.cls, 'forward') : undefined;
+  if (fwd?.t !== 'func') return [];
+  const params = named(fwd.node.childForFieldName('parameters')).slice(2);
+  const required = params.filter((p) => p.type === 'identifier' || p.type === 'typed_parameter');
+  if (required.length === 0) return [];
+  const init = ip.classAttr(root.cls!, 'init_hidden');
+  if (required.length === 1 && init?.t === 'func') {
+    const bf = [...root.children.values()].some(
+      (c) =>
+        c.cfg.get('batch_first')?.t === 'bool' && (c.cfg.get('batch_first') as { v: boolean }).v,
+    );
+    const batch = shape.length >= 2 ? shape[bf ? 0 : 1]! : shape[0]!;
+    ip.note(lineOf(fwd.node), `forward()'s \`${required[0]!.text}\` is init_hidden(${batch})`);
+    return [ip.callFunc({ ...init, self: root }, [int(batch)], new Map(), lineOf(fwd.node))];
+  }
+  throw new Decline(
+    lineOf(fwd.node),
+    `forward() needs the argument \`${required[0]!.text}\` besides the input`,
+  );
+}
+
+/**
+ * Re-initialisations written at module level on an instance of the model: `netG =
+ * Generator(ngpu).to(device)` then `netG.apply(weights_init)` (pytorch/examples dcgan).
+ */
+function applyModuleLevelInits(ip: Interp, file: Node, root: ModuleObj, expr: string): void {
+  const callee = /^\s*([A-Za-z_]\w*)/.exec(expr)?.[1];
+  const names = new Set([root.kind, ...(callee ? [callee] : [])]);
+  const instances = new Set<string>();
+  for (const st of named(file)) {
+    const e = st.type === 'expression_statement' ? st.firstNamedChild : null;
+    if (e?.type === 'assignment') {
+      const left = e.childForFieldName('left');
+      let right = e.childForFieldName('right');
+      // Strip `.to(device)`, `.cuda()` and the like.
+      while (right?.type === 'call' && right.childForFieldName('function')?.type === 'attribute') {
+        right = right.childForFieldName('function')!.childForFieldName('object');
+      }
+      const fn = right?.type === 'call' ? right.childForFieldName('function') : null;
+      if (left?.type === 'identifier' && fn?.type === 'identifier' && names.has(fn.text))
+        instances.add(left.text);
+      continue;
+    }
+    if (e?.type !== 'call') continue;
+    const fn = e.childForFieldName('function');
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'apply') continue;
+    const obj = fn.childForFieldName('object');
+    if (obj?.type !== 'identifier' || !instances.has(obj.text)) continue;
+    const arg = named(e.childForFieldName('arguments'))[0];
+    if (!arg) continue;
+    const f = ip.eval(arg, ip.globals);
+    ip.call({ t: 'builtin', name: 'module.apply', self: root }, [f], new Map(), lineOf(e));
+    ip.note(lineOf(e), `${snippetOf(e)} is applied to the model`);
+  }
+}
+
+const snippetOf = (n: Node): string => n.text.replace(/\s+/g, ' ').slice(0, 60);
 
 /** The forward's output: a tensor, or the first element of a tuple/list (recursively). */
 function outputTensor(v: Value): TensorVal | undefined {
@@ -420,13 +516,29 @@ export function findTorchModels(
     inst.set(fn.text, list);
   }
   const out: FoundModel[] = [];
+  // How each block class was first built inside a model, as a literal call (`BasicBlock(64, 64, 1)`).
+  const used = new Map<string, string>();
+  const observe = (ip: Interp): void => {
+    for (const [cls, call] of ip.firstCalls) {
+      if (used.has(cls.name) || !classes.has(cls.name) || call.pos.length + call.kw.size === 0)
+        continue;
+      const args = [
+        ...call.pos.map((v) => literalText(v)),
+        ...[...call.kw].map(([k, v]) => {
+          const t = literalText(v);
+          return t === undefined ? undefined : `${k}=${t}`;
+        }),
+      ];
+      if (args.every((a) => a !== undefined)) used.set(cls.name, `${cls.name}(${args.join(', ')})`);
+    }
+  };
   const tryBuild = (exprs: string[]): { expr?: string; reason?: string } => {
     let first: string | undefined;
     for (const expr of exprs) {
       const et = parseExpr(expr);
       if (!et) continue;
       try {
-        const r = buildGraphInTree(tree, et, expr, budget);
+        const r = buildGraphInTree(tree, et, expr, budget, observe);
         if (r.ok) return { expr };
         first ??= r.reason;
       } finally {
@@ -502,7 +614,54 @@ export function findTorchModels(
       });
     }
   }
+  // Blocks that need arguments: built as the model built them, when that is literal.
+  out.forEach((m, i) => {
+    const call = used.get(m.name);
+    if (m.kind !== 'class' || m.checkable || !call || m.expr === call) return;
+    const r = tryBuild([call]);
+    if (r.reason === undefined) {
+      out[i] = { ...m, checkable: true, expr: call, reason: undefined } as FoundModel;
+      delete (out[i] as { reason?: string }).reason;
+    }
+  });
   return out.sort((a, b) => a.line - b.line);
+}
+
+/** A value as Python source, when it is a literal or a config object of this file. */
+function literalText(v: Value, depth = 0): string | undefined {
+  if (depth > 6) return undefined;
+  switch (v.t) {
+    case 'none':
+      return 'None';
+    case 'bool':
+      return v.v ? 'True' : 'False';
+    case 'num':
+      if (!Number.isFinite(v.v)) return v.v > 0 ? "float('inf')" : "float('-inf')";
+      return v.int ? String(v.v) : Number.isInteger(v.v) ? `${v.v}.0` : String(v.v);
+    case 'str':
+      return `'${v.v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+    case 'tuple':
+    case 'list': {
+      const items = v.items.map((x) => literalText(x, depth + 1));
+      if (items.some((x) => x === undefined)) return undefined;
+      if (v.t === 'list') return `[${items.join(', ')}]`;
+      return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
+    }
+    case 'class':
+      return v.name;
+    case 'obj': {
+      if (!v.cls.dataclass) return undefined;
+      const fields = v.cls.fields.map((f) => {
+        const t = literalText(v.attrs.get(f.name) ?? { t: 'none' }, depth + 1);
+        return t === undefined ? undefined : `${f.name}=${t}`;
+      });
+      return fields.every((f) => f !== undefined)
+        ? `${v.cls.name}(${fields.join(', ')})`
+        : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** Every PyTorch model of a file (see the module comment). Never throws. */

@@ -7,7 +7,7 @@
  * Every evaluation counts against a step budget and a call-depth cap, so any input file ends in a
  * value or a `Decline` naming the construct and its line, never a hang or a stack overflow.
  */
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { pythonBinaryOp } from '../../language/pythonArith';
 import type { Imports } from '../../language/pythonImports';
 import { GraphBuilder } from './graph';
@@ -87,6 +87,10 @@ export class Interp {
   readonly notes: string[] = [];
   /** The graph being built while forward() runs; undefined while constructing. */
   g: GraphBuilder | undefined;
+  /** The arguments each module class was first constructed with (blocks built inside a model). */
+  readonly firstCalls = new Map<ClassVal, { pos: Value[]; kw: Map<string, Value> }>();
+  /** The separately parsed model expression (`GPT(GPTConfig(n_layer=4))`). */
+  exprTree: Tree | undefined;
   /** Module-level `X.add_argument(...)` calls, for argparse defaults. */
   readonly addArgumentCalls: Node[] = [];
 
@@ -399,7 +403,9 @@ export class Interp {
         ) {
           isModule = true;
           torchBase = q.slice('torch.nn.'.length);
-        } else if (/^torch\.nn\.[A-Z]\w*$/.test(q) && isKnownLibraryName(q)) {
+        } else if (/^torch\.nn\.[A-Z]\w*$/.test(q)) {
+          // A subclass of a built-in layer: its __init__ / forward fall back to the layer's
+          // (declined at construction when the reader does not know the layer).
           isModule = true;
           torchBase = q.slice('torch.nn.'.length);
         } else if (q === 'typing.NamedTuple' || q === 'collections.namedtuple') namedTuple = true;
@@ -518,6 +524,7 @@ export class Interp {
             throw new Decline(
               line,
               `cannot unpack ${items.length} values into ${ts.length} names (${snippet(target)})`,
+              true,
             );
           }
           ts.forEach((t, i) => this.assign(t, items[i]!, scope));
@@ -612,7 +619,8 @@ export class Interp {
   }
 
   eval(n: Node, scope: Scope): Value {
-    const line = lineOf(n);
+    // The model expression is parsed on its own: its errors name no file line.
+    const line = n.tree === this.exprTree ? 0 : lineOf(n);
     this.tick(line);
     if (++this.exprDepth > MAX_EXPR_DEPTH) {
       this.exprDepth = 0;
@@ -720,6 +728,7 @@ export class Interp {
         return this.cond(c!, scope) ? this.eval(a!, scope) : this.eval(b!, scope);
       }
       case 'tuple':
+      case 'expression_list':
         return tuple(this.evalItems(named(n), scope, line));
       case 'list':
         return { t: 'list', items: this.evalItems(named(n), scope, line) };
@@ -1147,6 +1156,7 @@ export class Interp {
 
   private instantiate(cls: ClassVal, pos: Value[], kw: Map<string, Value>, line: number): Value {
     if (cls.isModule) {
+      if (!this.firstCalls.has(cls)) this.firstCalls.set(cls, { pos: [...pos], kw: new Map(kw) });
       const m: ModuleObj = {
         t: 'module',
         kind: cls.name,

@@ -653,6 +653,8 @@ export function moduleAttr(
   }
   if (name === 'training') return TRUE;
   if (name === '__class__') return m.cls ?? { t: 'builtin', name: `torch.nn.${m.layer}` };
+  // super().forward in a subclass of a built-in layer runs the layer itself.
+  if (viaSuper && name === 'forward') return { t: 'builtin', name: 'module.$layer', self: m };
   if (MODULE_METHODS.has(name)) return { t: 'builtin', name: `module.${name}`, self: m };
   if (m.layer && CONTAINERS.has(m.layer) && CONTAINER_METHODS.has(name))
     return { t: 'builtin', name: `module.${name}`, self: m };
@@ -767,6 +769,8 @@ function callModuleMethod(
     case 'forward':
     case '__call__':
       return callModule(ip, m, pos, kw, line, name === 'forward');
+    case '$layer':
+      return runLayer(ip, m, pos, kw, line);
     default:
       // to(), cuda(), train(), eval(), float()…: the same module (always read in training mode).
       if (name === 'eval') ip.note(line, 'eval() is ignored: the check runs in training mode');
@@ -874,6 +878,10 @@ function runLayer(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number):
   const row = m.path;
   const kind = m.kind;
   if (layer === 'Sequential') {
+    // An empty Sequential is a leaf module (ResNet's identity shortcut): its row is an identity.
+    if (m.children.size === 0 && pos[0]?.t === 'tensor') {
+      return gb.add({ op: 'identity' }, [pos[0]], pos[0].shape, line, kind, row);
+    }
     let x: Value = pos[0]!;
     for (const c of m.children.values()) x = callModule(ip, c, [x], new Map(), line);
     return x;
@@ -1309,6 +1317,13 @@ function mha(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number): Valu
   return tuple([t, { t: 'opaque', what: 'the attention weights' }]);
 }
 
+/** An initial hidden state of zeros (`init_hidden` → weight.new_zeros(…)) is torch's default. */
+function zeroState(v: Value): boolean {
+  if (v.t === 'init') return v.init.kind === 'zeros';
+  if (v.t === 'tuple' || v.t === 'list') return v.items.every(zeroState);
+  return false;
+}
+
 function rnn(ip: Interp, m: ModuleObj, x: TensorVal, pos: Value[], line: number): Value {
   const layer = m.layer!;
   const inp = cfgNum(m, 'input_size', line);
@@ -1316,7 +1331,7 @@ function rnn(ip: Interp, m: ModuleObj, x: TensorVal, pos: Value[], line: number)
   const layers = cfgNum(m, 'num_layers', line);
   const batchFirst = cfgBool(m, 'batch_first');
   const dropout = cfgNum(m, 'dropout', line);
-  if (pos[1] && pos[1].t !== 'none')
+  if (pos[1] && pos[1].t !== 'none' && !zeroState(pos[1]))
     throw new Decline(
       line,
       `${m.path}: an initial hidden state is not read (zeros are, by passing none)`,
@@ -1686,9 +1701,8 @@ export function tensorBinary(ip: Interp, op: string, a: Value, b: Value, line: n
         if (!left) return affine(ip, x, 1 / k, 0, line);
         break;
       case '**':
-        if (!left && k === 2)
-          return g(ip, line).add({ op: 'mul' }, [x, x], x.shape, line, 'square');
         if (!left && k === 1) return x;
+        if (!left && (k === 2 || k === 3 || k === 4)) return power(ip, x, k, line);
         break;
       default:
         break;
@@ -1720,6 +1734,13 @@ export function tensorBinary(ip: Interp, op: string, a: Value, b: Value, line: n
     default:
       throw new Decline(line, `\`${op}\` between two tensors is not read`);
   }
+}
+
+/** x ** k for small integer k, as products (the graph has no pow op). */
+function power(ip: Interp, x: TensorVal, k: number, line: number): TensorVal {
+  let t = x;
+  for (let i = 1; i < k; i++) t = g(ip, line).add({ op: 'mul' }, [t, x], x.shape, line, 'pow');
+  return t;
 }
 
 function matmul(ip: Interp, x: TensorVal, y: TensorVal, line: number): TensorVal {
@@ -1879,6 +1900,7 @@ const DTYPES = new Set([
 
 export function libraryAttr(ip: Interp, v: Value, name: string, line: number): Value {
   if (v.t === 'builtin' && v.self === undefined) {
+    if (name === '__name__') return str(v.name.split('.').pop() ?? v.name);
     const q = canonical(`${v.name}.${name}`);
     if (v.name === 'math' && name in MATH_CONSTANTS) return num(MATH_CONSTANTS[name]!, false);
     if (v.name === 'torch' && DTYPES.has(name)) return { t: 'opaque', what: `torch.${name}` };
@@ -2159,6 +2181,13 @@ function torchFunction(ip: Interp, f: string, pos: Value[], kw: Kw, line: number
     case 'add':
     case 'mul':
       return tensorMethod(ip, f, pos[0]!, pos.slice(1), kw, line);
+    case 'pow':
+    case 'square': {
+      const k = f === 'square' ? 2 : numeric(a.get(1, 'exponent') ?? NONE);
+      if (k === undefined || ![1, 2, 3, 4].includes(k))
+        throw new Decline(line, 'torch.pow with an exponent other than 1–4');
+      return power(ip, asTensor(ip, pos[0]!, line), k, line);
+    }
     case 'no_grad':
     case 'inference_mode':
     case 'device':
@@ -2399,6 +2428,18 @@ function tensorMethod(
   line: number,
 ): Value {
   // Parameters re-initialised in place: w.data.normal_(0, 0.02), b.data.zero_().
+  if (self.t === 'param' && (m === 'numel' || m === 'nelement'))
+    return I(self.p.shape.reduce((x, y) => x * y, 1));
+  if (self.t === 'param' && m === 'size') {
+    const d = pos[0] ?? kw.get('dim');
+    if (d !== undefined)
+      return I(self.p.shape[normDim(numeric(d) ?? NaN, self.p.shape.length, line)]!);
+    return tuple(self.p.shape.map(I));
+  }
+  if (self.t === 'param' && m === 'dim') return I(self.p.shape.length);
+  if (self.t === 'param' && m === 'new_zeros') {
+    return { t: 'init', shape: shapeArgs(ip, pos, line, m), init: ZEROS };
+  }
   const initName = INIT_METHODS[m];
   if (initName && self.t === 'param') {
     const a = new Args(m, pos, kw, line);
@@ -2412,11 +2453,33 @@ function tensorMethod(
   }
   if (self.t === 'init' || self.t === 'mask' || self.t === 'arange') {
     if (
-      ['to', 'float', 'type_as', 'cuda', 'long', 'view', 'contiguous'].includes(m) &&
-      !(m === 'view' && self.t !== 'arange')
+      [
+        'to',
+        'float',
+        'type_as',
+        'cuda',
+        'long',
+        'view',
+        'reshape',
+        'contiguous',
+        'detach',
+      ].includes(m)
     ) {
-      if (m === 'view') return { ...self, shape: shapeArgs(ip, pos, line, 'view') };
+      if (m === 'view' || m === 'reshape') {
+        const shape = shapeArgs(ip, pos, line, m);
+        const sameTail = shape.slice(-2).join() === self.shape.slice(-2).join();
+        if (self.t === 'mask' && !sameTail)
+          throw new Decline(line, `.${m}() of a causal mask that changes its last two dims`);
+        return { ...self, shape };
+      }
       return self;
+    }
+    if (m === 'new_zeros' || m === 'zero_') {
+      return {
+        t: 'init',
+        shape: m === 'zero_' ? self.shape : shapeArgs(ip, pos, line, m),
+        init: ZEROS,
+      };
     }
     if (m === 'unsqueeze' && self.t === 'arange') {
       const d = normDim(numeric(pos[0]!) ?? 0, self.shape.length + 1, line);

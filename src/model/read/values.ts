@@ -15,7 +15,7 @@ export class Decline extends Error {
     /** A shape that does not fit: the input-size search may try another input. */
     readonly shapeMismatch = false,
   ) {
-    super(`line ${line}: ${what}`);
+    super(line > 0 ? `line ${line}: ${what}` : what);
   }
 }
 
