@@ -57,7 +57,7 @@ export function gemmReference(g: GemmArgs): void {
 
 type Kind = 'f32' | 'f64';
 
-interface GemmExports {
+export interface GemmExports {
   pack_f32(
     src: number,
     rs: number,

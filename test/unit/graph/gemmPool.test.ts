@@ -1,0 +1,73 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { disableGemmThreads, enableGemmThreads } from '../../../src/gemmPool';
+import { gemm, type Buf } from '../../../src/kernel/graph/gemm';
+
+function filled(
+  ctor: Float32ArrayConstructor | Float64ArrayConstructor,
+  n: number,
+  seed: number,
+): Buf {
+  const out = new ctor(n);
+  let s = seed | 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = (s >>> 0) / 2147483648 - 1;
+  }
+  return out;
+}
+
+describe('gemm over the worker pool', () => {
+  afterAll(() => disableGemmThreads());
+
+  it('gives bit-identical results to the single thread, for both dtypes and every transpose', () => {
+    const runAll = (): Buf[] => {
+      const out: Buf[] = [];
+      for (const ctor of [Float32Array, Float64Array])
+        for (const [m, n, k] of [
+          [96, 203, 150],
+          [64, 1000, 64],
+          [7, 33, 5],
+        ] as const)
+          for (const transA of [false, true])
+            for (const transB of [false, true]) {
+              const a = filled(ctor, m * k, 1);
+              const b = filled(ctor, k * n, 2);
+              const c = filled(ctor, m * n, 3);
+              gemm({
+                transA,
+                transB,
+                m,
+                n,
+                k,
+                alpha: 1,
+                a,
+                lda: transA ? m : k,
+                b,
+                ldb: transB ? k : n,
+                beta: 0.5,
+                c,
+                ldc: n,
+              });
+              out.push(c);
+            }
+      return out;
+    };
+    const single = runAll();
+    expect(enableGemmThreads(2)).toBe(2);
+    const pooled = runAll();
+    // And again, after the pool has been used (helpers wait for the next sequence number).
+    const again = runAll();
+    disableGemmThreads();
+    for (let i = 0; i < single.length; i++) {
+      expect([...pooled[i]!]).toEqual([...single[i]!]);
+      expect([...again[i]!]).toEqual([...single[i]!]);
+    }
+  });
+
+  it('one thread asked for means no workers', () => {
+    expect(enableGemmThreads(1)).toBe(1);
+    disableGemmThreads();
+  });
+});
