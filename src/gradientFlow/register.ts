@@ -1,6 +1,7 @@
 /**
- * vscode adapter for the gradient-flow check and the kernel self-check: quick picks, progress with
- * cancellation (the worker is terminated), the report panel, the self-check table.
+ * vscode adapter for the gradient-flow check and the kernel self-check: quick picks (with Back,
+ * remembering the last inputs), progress with cancellation (the worker is terminated), the report
+ * panel, and the self-check as a read-only view after a one-line pass/fail notification.
  */
 import * as vscode from 'vscode';
 import { activations, getActivation } from '../kernel';
@@ -9,50 +10,159 @@ import {
   INITS,
   suggestedInit,
   type GradientFlowReport,
+  type InitName,
 } from '../kernel/gradientFlow';
-import { selfCheckTable, type SelfCheckResult } from '../kernel/selfCheck';
+import type { SelfCheckResult } from '../kernel/selfCheck';
+import { outputChannel } from '../output';
 import { ReportPanel, REPORT_VIEW_TYPE } from './panel';
+import {
+  parseShape,
+  readCheckDefaults,
+  readLastPick,
+  selfCheckDocument,
+  selfCheckLine,
+  shapeText,
+  type CheckDefaults,
+} from './pick';
+import { progressText } from './summary';
 import { parseCommandArg, type CheckConfigArg } from './protocol';
 import { checkInWorker, selfCheckInWorker, WorkerCancelled, WorkerInputError } from './runner';
 
-async function pickConfig(): Promise<CheckConfigArg | undefined> {
+const LAST_PICK_KEY = 'activationLens.gradientFlow.lastPick';
+const BACK = Symbol('back');
+type Picked<T> = T | typeof BACK | undefined;
+
+/** One quick pick step; the Back button (steps after the first) resolves to BACK. */
+function pickStep<T extends vscode.QuickPickItem>(
+  items: readonly T[],
+  o: { title: string; placeholder?: string; back: boolean; active?: (i: T) => boolean },
+): Promise<Picked<T>> {
+  return new Promise((resolve) => {
+    const qp = vscode.window.createQuickPick<T>();
+    qp.title = o.title;
+    qp.placeholder = o.placeholder;
+    qp.matchOnDescription = true;
+    qp.items = items;
+    const active = o.active ? items.find(o.active) : undefined;
+    if (active) qp.activeItems = [active];
+    if (o.back) qp.buttons = [vscode.QuickInputButtons.Back];
+    let done = false;
+    const finish = (v: Picked<T>): void => {
+      if (done) return;
+      done = true;
+      resolve(v);
+      qp.dispose();
+    };
+    qp.onDidTriggerButton(() => finish(BACK));
+    qp.onDidAccept(() => finish(qp.selectedItems[0]));
+    qp.onDidHide(() => finish(undefined));
+    qp.show();
+  });
+}
+
+function shapeStep(
+  value: string,
+  batch: number,
+): Promise<Picked<{ depth: number; width: number }>> {
+  return new Promise((resolve) => {
+    const box = vscode.window.createInputBox();
+    box.title = 'Gradient-flow check (3/3): depth × width';
+    box.prompt = `layers × units per layer (batch ${batch}, seed 0, float64)`;
+    box.value = value;
+    box.buttons = [vscode.QuickInputButtons.Back];
+    let done = false;
+    const finish = (v: Picked<{ depth: number; width: number }>): void => {
+      if (done) return;
+      done = true;
+      resolve(v);
+      box.dispose();
+    };
+    box.onDidChangeValue((s) => {
+      box.validationMessage = parseShape(s) ? undefined : 'like 32 × 256';
+    });
+    box.onDidTriggerButton(() => finish(BACK));
+    box.onDidAccept(() => {
+      const shape = parseShape(box.value);
+      if (shape) finish(shape);
+    });
+    box.onDidHide(() => finish(undefined));
+    box.show();
+  });
+}
+
+/** The three steps, with Back between them; starts from the last inputs. */
+async function pickConfig(
+  state: vscode.Memento,
+  defaults: CheckDefaults,
+): Promise<CheckConfigArg | undefined> {
   const first = ['sigmoid', 'tanh', 'relu', 'selu', 'gelu'];
   const ordered = [...activations].sort((a, b) => {
     const ia = first.indexOf(a.id);
     const ib = first.indexOf(b.id);
     return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
   });
-  const act = await vscode.window.showQuickPick(
-    ordered.map((a) => ({ label: a.id, description: a.name, detail: a.summary })),
-    {
-      title: 'Gradient-flow check (1/3): activation',
-      placeHolder: 'activation of every layer',
-      matchOnDescription: true,
-    },
-  );
-  if (!act) return undefined;
-  const suggested = suggestedInit(act.label);
-  const inits = [suggested, ...INITS.filter((i) => i !== suggested)];
-  const init = await vscode.window.showQuickPick(
-    inits.map((i) => ({
-      label: i,
-      description: i === suggested ? 'suggested' : '',
-      detail: INIT_DESCRIPTIONS[i],
-    })),
-    { title: 'Gradient-flow check (2/3): weight initialisation' },
-  );
-  if (!init) return undefined;
-  const shape = await vscode.window.showInputBox({
-    title: 'Gradient-flow check (3/3): depth × width',
-    value: '32 × 256',
-    prompt: 'layers × units per layer (batch 256, seed 0, float64)',
-    validateInput: (s) =>
-      /^\s*[1-9]\d*\s*[x×*]\s*[1-9]\d*\s*$/.test(s) ? undefined : 'like 32 × 256',
-  });
-  if (shape === undefined) return undefined;
-  const [depth, width] = shape.split(/[x×*]/).map((t) => Number(t.trim())) as [number, number];
-  return { activation: act.label, init: init.label as CheckConfigArg['init'], depth, width };
+  const last = readLastPick(state.get(LAST_PICK_KEY));
+  let activation = last?.activation;
+  let init: InitName | undefined = last?.init;
+  let step = 0;
+  for (;;) {
+    if (step === 0) {
+      const act = await pickStep(
+        ordered.map((a) => ({
+          label: a.id,
+          description: a.id === last?.activation ? `${a.name} · last used` : a.name,
+          detail: a.summary,
+        })),
+        {
+          title: 'Gradient-flow check (1/3): activation',
+          placeholder: 'activation of every layer',
+          back: false,
+          active: (i) => i.label === activation,
+        },
+      );
+      if (act === undefined || act === BACK) return undefined;
+      if (act.label !== activation) init = undefined;
+      activation = act.label;
+      step = 1;
+    } else if (step === 1) {
+      const suggested = suggestedInit(activation!);
+      const inits = [suggested, ...INITS.filter((i) => i !== suggested)];
+      const picked = await pickStep(
+        inits.map((i) => ({
+          label: i,
+          description: [i === suggested ? 'suggested' : '', i === init ? 'last used' : '']
+            .filter(Boolean)
+            .join(' · '),
+          detail: INIT_DESCRIPTIONS[i],
+        })),
+        {
+          title: 'Gradient-flow check (2/3): weight initialisation',
+          back: true,
+          active: (i) => i.label === (init ?? suggested),
+        },
+      );
+      if (picked === undefined) return undefined;
+      if (picked === BACK) {
+        step = 0;
+        continue;
+      }
+      init = picked.label as InitName;
+      step = 2;
+    } else {
+      const value = shapeText(last?.depth ?? defaults.depth, last?.width ?? defaults.width);
+      const shape = await shapeStep(value, defaults.batch);
+      if (shape === undefined) return undefined;
+      if (shape === BACK) {
+        step = 1;
+        continue;
+      }
+      await state.update(LAST_PICK_KEY, { activation, init, ...shape });
+      return { activation: activation!, init: init!, ...shape, batch: defaults.batch };
+    }
+  }
 }
+
+const SELF_CHECK_SCHEME = 'activation-lens-selfcheck';
 
 async function run(
   workerPath: string,
@@ -75,7 +185,7 @@ async function run(
             const done = (100 * (p.run + p.step / p.total)) / p.runs;
             progress.report({
               increment: done - last,
-              message: `${configs[p.run]!.activation}: ${p.step <= p.total / 2 ? 'forward' : 'backward'} ${p.step}/${p.total}`,
+              message: `${configs[p.run]!.activation}: ${progressText(p.step, p.total)}`,
             });
             last = done;
           },
@@ -91,15 +201,30 @@ async function run(
 }
 
 export function registerGradientFlow(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Activation Lens: Gradient Flow', { log: true });
+  const log = outputChannel(context);
+  const defaults = (): CheckDefaults =>
+    readCheckDefaults((k) =>
+      vscode.workspace.getConfiguration('activationLens.gradientFlow').get(k),
+    );
+  // The self-check's read-only view: a virtual Markdown document, never a dirty Untitled file.
+  const selfCheckUri = vscode.Uri.from({
+    scheme: SELF_CHECK_SCHEME,
+    path: '/Kernel Self-Check.md',
+  });
+  let selfCheckText = '# Activation Lens: kernel self-check\n\nNot run yet.\n';
+  const selfCheckChanged = new vscode.EventEmitter<vscode.Uri>();
   const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
   context.subscriptions.push(
-    log,
+    selfCheckChanged,
+    vscode.workspace.registerTextDocumentContentProvider(SELF_CHECK_SCHEME, {
+      onDidChange: selfCheckChanged.event,
+      provideTextDocumentContent: () => selfCheckText,
+    }),
     vscode.commands.registerCommand('activationLens.checkGradientFlow', async (arg?: unknown) => {
       let configs: CheckConfigArg[];
       let many = false;
       if (arg === undefined) {
-        const c = await pickConfig();
+        const c = await pickConfig(context.globalState, defaults());
         if (!c) return undefined;
         configs = [c];
       } else {
@@ -109,6 +234,9 @@ export function registerGradientFlow(context: vscode.ExtensionContext): void {
           void vscode.window.showErrorMessage(`Activation Lens: ${(e as Error).message}`);
           return undefined;
         }
+        // Sizes the caller left out come from the settings.
+        const d = defaults();
+        configs = configs.map((c) => ({ depth: d.depth, width: d.width, batch: d.batch, ...c }));
         const unknown = configs.find((c) => !getActivation(c.activation));
         if (unknown) {
           void vscode.window.showErrorMessage(
@@ -170,11 +298,18 @@ export function registerGradientFlow(context: vscode.ExtensionContext): void {
               }
             },
           );
-          const content = `# Activation Lens: kernel self-check\n\nf′ and f″ against five-point numeric derivatives of f and f′ on [−8, 8] (away from kinks), and the cost of one evaluation relative to ReLU on this machine.\n\n${selfCheckTable(result, true)}\n`;
-          const doc = await vscode.workspace.openTextDocument({ content, language: 'markdown' });
+          // The verdict first, in one line; the table in a read-only view.
+          const line = selfCheckLine(result);
+          log.info(line);
+          void (result.pass
+            ? vscode.window.showInformationMessage(line)
+            : vscode.window.showErrorMessage(line));
+          selfCheckText = selfCheckDocument(result);
+          selfCheckChanged.fire(selfCheckUri);
+          const doc = await vscode.workspace.openTextDocument(selfCheckUri);
           await vscode.commands
             .executeCommand('markdown.showPreview', doc.uri)
-            .then(undefined, () => vscode.window.showTextDocument(doc));
+            .then(undefined, () => vscode.window.showTextDocument(doc, { preview: true }));
           return result;
         } catch (e) {
           if (e instanceof WorkerCancelled) return undefined;
