@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ActivationRecogniser, SUPPORTED_LANGUAGES } from '../language/recogniser';
+import { outputChannel } from '../output';
 import { buildHover, HOVER_COMMANDS } from './build';
 import { hoverEnabledFor, readHoverConfig } from './config';
 import type { ThemeKind } from './plotSvg';
@@ -16,7 +17,7 @@ const THEMES: Readonly<Record<number, ThemeKind>> = {
  * `scheme: 'file'`), so notebook cells and untitled files get hovers too. Never throws.
  */
 export function registerHover(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Activation Lens: Hover', { log: true });
+  const log = outputChannel(context);
   const recogniser = new ActivationRecogniser((e) =>
     log.error(`hover: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   );
@@ -39,7 +40,12 @@ export function registerHover(context: vscode.ExtensionContext): void {
         );
         if (!r || token.isCancellationRequested) return undefined;
         const theme = THEMES[vscode.window.activeColorTheme.kind] ?? 'dark';
-        const markdown = buildHover(r, { theme, showPlot: config.showPlot });
+        const markdown = buildHover(r, {
+          theme,
+          showPlot: config.showPlot,
+          typeset: config.typesetFormulas,
+          compact: config.compact,
+        });
         if (!markdown) return undefined;
         const md = new vscode.MarkdownString(markdown);
         md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
@@ -55,7 +61,6 @@ export function registerHover(context: vscode.ExtensionContext): void {
   };
 
   context.subscriptions.push(
-    log,
     vscode.languages.registerHoverProvider(
       SUPPORTED_LANGUAGES.map((language) => ({ language })),
       provider,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { activations } from '../kernel';
 import { ActivationRecogniser, SUPPORTED_LANGUAGES } from '../language/recogniser';
+import { outputChannel } from '../output';
 import type { Recognition } from '../language/types';
 import type { CurveRequest, PlotState } from '../protocol';
 import { parsePlotArgs } from './args';
@@ -26,7 +27,7 @@ function items(): Item[] {
  * webview is ready (undefined when cancelled or refused).
  */
 export function registerPlot(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Activation Lens: Plot', { log: true });
+  const log = outputChannel(context);
   let current: PlotPanel | undefined;
   const recogniser = new ActivationRecogniser((e) =>
     log.error(`plot: recogniser failed: ${String(e)}`),
@@ -132,7 +133,6 @@ export function registerPlot(context: vscode.ExtensionContext): void {
   };
 
   context.subscriptions.push(
-    log,
     vscode.commands.registerCommand('activationLens.plot', plot),
     vscode.commands.registerCommand('activationLens.compare', compare),
     vscode.commands.registerCommand('activationLens.plotAtCursor', plotAtCursor),
