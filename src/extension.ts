@@ -3,6 +3,7 @@ import { registerGradientFlow } from './gradientFlow/register';
 import { registerHover } from './hover/register';
 import { registerModelCheck } from './model/register';
 import { registerPlot } from './plot/register';
+import { registerTorchCheck } from './torch/register';
 import { registerWalkthrough } from './walkthrough';
 
 /** Each feature registers itself and owns its disposables through `context.subscriptions`. */
@@ -11,6 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerPlot(context);
   registerGradientFlow(context);
   registerModelCheck(context);
+  registerTorchCheck(context);
   registerWalkthrough(context);
 }
 
