@@ -4,16 +4,16 @@
  * check calls it with the layers read from a file).
  */
 import { getActivation } from '../registry';
-import type { Params } from '../types';
-import { INITS, type BiasInit, type InitName } from './init';
+import type { Graph } from '../graph/types';
+import { resolveCheckConfig, type CheckConfig, type ResolvedCheckConfig } from './config';
 import {
-  GradientFlowInputError,
+  runCheckGraph,
   simulate,
   type Clipping,
-  type Dtype,
   type LayerSpec,
   type LayerStats,
   type SimulationOptions,
+  type SimulationResult,
 } from './simulate';
 import {
   advice,
@@ -21,63 +21,16 @@ import {
   judge,
   layerRanges,
   selfNormalisation,
-  suggestedInit,
   type SelfNormalisation,
   type Verdict,
 } from './verdict';
 
+export * from './config';
 export * from './init';
 export * from './simulate';
 export * from './verdict';
 export * from './magnitude';
 export { matmulABt, transpose } from './matmul';
-
-/** The plain check's options; everything but `activation` has a default (DEFAULT_CHECK). */
-export interface CheckConfig {
-  readonly activation: string;
-  readonly params?: Partial<Params>;
-  /** Default: suggestedInit(activation) — he_normal for the ReLU family, lecun_normal for SELU, else xavier_normal. */
-  readonly init?: InitName;
-  readonly gain?: number;
-  readonly bias?: BiasInit;
-  readonly depth?: number;
-  readonly width?: number;
-  readonly batch?: number;
-  readonly seed?: number;
-  readonly dropout?: number;
-  readonly alphaDropout?: number;
-  readonly clipNorm?: number;
-  readonly dtype?: Dtype;
-}
-
-export const DEFAULT_CHECK = {
-  depth: 32,
-  width: 256,
-  batch: 256,
-  seed: 0,
-  gain: 1,
-  bias: 'none' as BiasInit,
-  dropout: 0,
-  alphaDropout: 0,
-  dtype: 'float64' as Dtype,
-};
-
-/** The resolved configuration, echoed in the report. */
-export interface ResolvedCheckConfig {
-  readonly activation: string;
-  readonly params: Params;
-  readonly init: InitName;
-  readonly gain: number;
-  readonly bias: BiasInit;
-  readonly depth: number;
-  readonly width: number;
-  readonly batch: number;
-  readonly seed: number;
-  readonly dropout: number;
-  readonly alphaDropout: number;
-  readonly clipNorm: number | null;
-  readonly dtype: Dtype;
-}
 
 export interface GradientFlowReport {
   /** The plain check's resolved config, or what the caller of checkNetwork passed. */
@@ -97,44 +50,15 @@ export interface GradientFlowReport {
   readonly elapsedMs: number;
   /** Set when part of the model was not simulated: "2 layers simulated, Conv2d skipped". */
   readonly partial?: string | null;
+  /** Recurrent runs (--arch rnn|lstm|gru): per time step t = 1..T, the gradient RMS reaching
+   * the input X_t and the population std of the last layer's hidden state h_t (gradflow2). */
+  readonly steps?: readonly StepStats[];
 }
 
-function nonNegInt(v: unknown): boolean {
-  return typeof v === 'number' && Number.isInteger(v) && v > 0;
-}
-
-/** Fills defaults and validates; throws GradientFlowInputError with a user-facing message. */
-export function resolveCheckConfig(c: CheckConfig): ResolvedCheckConfig {
-  const a = getActivation(c.activation);
-  if (!a) throw new GradientFlowInputError(`unknown activation '${c.activation}'`);
-  const init = c.init ?? suggestedInit(a.id);
-  if (!(INITS as readonly string[]).includes(init)) {
-    throw new GradientFlowInputError(`unknown init '${init}' (one of ${INITS.join(', ')})`);
-  }
-  const depth = c.depth ?? DEFAULT_CHECK.depth;
-  const width = c.width ?? DEFAULT_CHECK.width;
-  const batch = c.batch ?? DEFAULT_CHECK.batch;
-  if (!nonNegInt(depth))
-    throw new GradientFlowInputError(`depth must be a positive integer, got ${depth}`);
-  if (!nonNegInt(width))
-    throw new GradientFlowInputError(`width must be a positive integer, got ${width}`);
-  if (!nonNegInt(batch))
-    throw new GradientFlowInputError(`batch must be a positive integer, got ${batch}`);
-  return {
-    activation: a.id,
-    params: { ...a.params, ...(c.params as Params | undefined) },
-    init,
-    gain: c.gain ?? DEFAULT_CHECK.gain,
-    bias: c.bias ?? DEFAULT_CHECK.bias,
-    depth,
-    width,
-    batch,
-    seed: c.seed ?? DEFAULT_CHECK.seed,
-    dropout: c.dropout ?? DEFAULT_CHECK.dropout,
-    alphaDropout: c.alphaDropout ?? DEFAULT_CHECK.alphaDropout,
-    clipNorm: c.clipNorm ?? null,
-    dtype: c.dtype ?? DEFAULT_CHECK.dtype,
-  };
+export interface StepStats {
+  readonly step: number;
+  readonly inputGradRms: number;
+  readonly hiddenStd: number;
 }
 
 /** The uniform stack of the plain check. */
@@ -148,32 +72,116 @@ export function uniformStack(c: ResolvedCheckConfig): LayerSpec[] {
     bias: c.bias,
     dropout: c.dropout,
     alphaDropout: c.alphaDropout,
+    norm: c.norm,
+    residual: c.residual,
   }));
+}
+
+const RNN_KIND = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' } as const;
+
+/**
+ * The recurrent protocol (gradflow2): X ~ N(0,1) of shape (steps, batch, width) into PyTorch's
+ * nn.RNN / LSTM / GRU (depth stacked layers, biases, U(±1/√H) init); the loss scores only the
+ * last step's output, so the gradient reaching early steps has travelled back through time.
+ */
+export function recurrentGraph(c: ResolvedCheckConfig): Graph {
+  if (c.arch === 'mlp' || c.steps === null)
+    throw new Error('recurrentGraph needs a recurrent arch');
+  const H = c.width;
+  const k = 1 / Math.sqrt(H);
+  return {
+    nodes: [
+      { id: 'x', inputs: [], op: { op: 'input', shape: [c.steps, c.batch, H] } },
+      {
+        id: 'rnn',
+        inputs: ['x'],
+        row: '1',
+        kind: RNN_KIND[c.arch],
+        op: {
+          op: 'rnn',
+          mode: c.arch === 'rnn' ? (c.activation === 'relu' ? 'rnn_relu' : 'rnn_tanh') : c.arch,
+          inputSize: H,
+          hiddenSize: H,
+          numLayers: c.depth,
+          bias: true,
+          batchFirst: false,
+          init: { kind: 'uniform', low: -k, high: k },
+        },
+      },
+      { id: 'last', inputs: ['rnn'], op: { op: 'select', dim: 0, index: -1 } },
+    ],
+    output: 'last',
+  };
+}
+
+function checkTitle(c: ResolvedCheckConfig): string {
+  if (c.arch !== 'mlp')
+    return `${c.arch === 'rnn' ? `RNN (${c.activation})` : RNN_KIND[c.arch]} · ${c.steps} steps · ${c.depth}×${c.width}`;
+  const extras = [
+    c.norm === 'batch' ? 'BatchNorm' : c.norm === 'layer' ? 'LayerNorm' : null,
+    c.residual ? 'residual' : null,
+    c.alphaDropout > 0
+      ? `alpha dropout ${c.alphaDropout}`
+      : c.dropout > 0
+        ? `dropout ${c.dropout}`
+        : null,
+  ].filter((x): x is string => x !== null);
+  return `${c.activation} · ${c.init}${c.gain !== 1 ? ` ×${c.gain}` : ''} · ${c.depth}×${c.width}${extras.map((e) => ` · ${e}`).join('')}`;
 }
 
 export type RunHooks = Pick<SimulationOptions, 'shouldCancel' | 'onProgress' | 'memoryLimitBytes'>;
 
 export function runCheck(config: CheckConfig, hooks: RunHooks = {}): GradientFlowReport {
   const c = resolveCheckConfig(config);
-  const title = `${c.activation} · ${c.init}${c.gain !== 1 ? ` ×${c.gain}` : ''} · ${c.depth}×${c.width}${
-    c.alphaDropout > 0
-      ? ` · alpha dropout ${c.alphaDropout}`
-      : c.dropout > 0
-        ? ` · dropout ${c.dropout}`
-        : ''
-  }`;
-  return checkNetwork(
-    uniformStack(c),
+  const options = {
+    batch: c.batch,
+    seed: c.seed,
+    dtype: c.dtype,
+    ...(c.clipNorm !== null ? { clipNorm: c.clipNorm } : {}),
+    ...hooks,
+  };
+  if (c.arch === 'mlp') return checkNetwork(uniformStack(c), options, { ...c }, checkTitle(c));
+  const r = runCheckGraph(recurrentGraph(c), options);
+  const row = r.rows[0]!;
+  const layer: LayerStats = {
+    layer: 1,
+    inFeatures: c.width,
+    outFeatures: c.width,
+    activation: c.arch === 'rnn' ? c.activation : c.arch,
+    postMean: row.postMean,
+    postStd: row.postStd,
+    deadFraction: row.deadFraction,
+    weightGradNorm: row.weightGradNorm ?? 0,
+    biasGradNorm: row.biasGradNorm,
+    inputGradRms: row.inputGradRms,
+  };
+  const steps = row.steps ?? [];
+  // The verdict reads the gradient across time: step 1 against step T, as layers are read.
+  const overTime: LayerStats[] = steps.map((s) => ({
+    ...layer,
+    layer: s.step,
+    postStd: s.hiddenStd,
+    inputGradRms: s.inputGradRms,
+  }));
+  const verdict = judge(overTime);
+  const report = readReport(
     {
-      batch: c.batch,
-      seed: c.seed,
-      dtype: c.dtype,
-      ...(c.clipNorm !== null ? { clipNorm: c.clipNorm } : {}),
-      ...hooks,
+      layers: [layer],
+      totalGradNorm: r.totalGradNorm,
+      clipping: r.clipping,
+      elapsedMs: r.elapsedMs,
     },
+    { activation: layer.activation!, init: 'pytorch_default', gain: 1 },
     { ...c },
-    title,
+    checkTitle(c),
   );
+  return {
+    ...report,
+    verdict: verdict.verdict,
+    gradRatioLog10: verdict.gradRatioLog10,
+    reason: verdict.reason.replace(/\blayer\b/g, 'step'),
+    steps,
+  };
 }
 
 function mostCommon(xs: readonly string[]): string {
@@ -193,13 +201,32 @@ export function checkNetwork(
   title?: string,
 ): GradientFlowReport {
   const sim = simulate({ ...options, layers });
+  const activation = mostCommon(layers.flatMap((l) => (l.activation ? [l.activation.id] : [])));
+  const init = mostCommon(layers.map((l) => l.init));
+  const gain = layers.every((l) => (l.gain ?? 1) === (layers[0]!.gain ?? 1))
+    ? (layers[0]!.gain ?? 1)
+    : 1;
+  return readReport(
+    sim,
+    { activation, init, gain },
+    config,
+    title ?? `${activation} · ${init} · ${layers.length} layers`,
+  );
+}
+
+/** The verdict, advice and warnings read from a simulation's per-layer figures. */
+function readReport(
+  sim: SimulationResult,
+  meta: { readonly activation: string; readonly init: string; readonly gain: number },
+  config: Readonly<Record<string, unknown>>,
+  title: string,
+): GradientFlowReport {
+  const { activation, init, gain } = meta;
   const verdict = judge(sim.layers);
   const selu = selfNormalisation(
     sim.layers,
     (id) => getActivation(id)?.properties.selfNormalising ?? id === 'selu',
   );
-  const activation = mostCommon(layers.flatMap((l) => (l.activation ? [l.activation.id] : [])));
-  const init = mostCommon(layers.map((l) => l.init));
   const warnings = deadUnitWarnings(sim.layers);
   const failing = selu.filter((s) => !s.pass);
   if (failing.length > 0) {
@@ -214,7 +241,7 @@ export function checkNetwork(
   }
   return {
     config,
-    title: title ?? `${activation} · ${init} · ${layers.length} layers`,
+    title,
     layers: sim.layers,
     verdict: verdict.verdict,
     gradRatioLog10: verdict.gradRatioLog10,
@@ -226,9 +253,7 @@ export function checkNetwork(
       layers: sim.layers,
       selu,
       clipped: sim.clipping !== null,
-      gain: layers.every((l) => (l.gain ?? 1) === (layers[0]!.gain ?? 1))
-        ? (layers[0]!.gain ?? 1)
-        : 1,
+      gain,
     }),
     selfNormalisation: selu,
     warnings,
