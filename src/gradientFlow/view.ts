@@ -20,6 +20,9 @@ const str = (max: number, min = 0) => z.string().check(z.minLength(min), z.maxLe
 const num = z.nullable(z.number());
 
 const figuresSchema = z.object({ postStd: num, weightGradNorm: num, inputGradRms: num });
+const stepsSchema = z
+  .array(z.object({ step: z.int(), inputGradRms: num, hiddenStd: num }))
+  .check(z.maxLength(100_000));
 
 export const viewLayerSchema = z.object({
   layer: posInt,
@@ -40,11 +43,7 @@ export const viewLayerSchema = z.object({
   /** The same figures measured by PyTorch ("Check with PyTorch"), when there are any. */
   measured: z.optional(figuresSchema),
   /** Recurrent layers: the gradient reaching each time step and the hidden state's std. */
-  steps: z.optional(
-    z
-      .array(z.object({ step: z.int(), inputGradRms: num, hiddenStd: num }))
-      .check(z.maxLength(100_000)),
-  ),
+  steps: z.optional(stepsSchema),
 });
 export type ViewLayer = z.infer<typeof viewLayerSchema>;
 
@@ -76,6 +75,8 @@ export const viewReportSchema = z.object({
   source: z.optional(str(4000)),
   /** "Re-run with the suggestion" — what the button will run, e.g. "relu + he_normal". */
   suggestion: z.optional(str(300)),
+  /** Recurrent runs: the gradient reaching each time step's input, the last hidden state's std. */
+  steps: z.optional(stepsSchema),
 });
 export type ViewReport = z.infer<typeof viewReportSchema>;
 
@@ -134,7 +135,7 @@ interface LayerIn {
     readonly weightGradNorm?: number | null;
     readonly inputGradRms?: number | null;
   } | null;
-  readonly steps?: readonly { step: number; inputGradRms: number; hiddenStd: number }[];
+  readonly steps?: readonly StepIn[];
 }
 
 /** A model report's extras (src/model/check.ts): the rows as read and the findings. */
@@ -166,7 +167,17 @@ export interface ReportIn extends SummaryInput, ModelExtras {
   readonly totalGradNorm: number;
   readonly elapsedMs: number;
   readonly config: Readonly<Record<string, unknown>>;
+  readonly steps?: readonly StepIn[];
 }
+
+type StepIn = { step: number; inputGradRms: number; hiddenStd: number };
+
+const viewSteps = (steps: readonly StepIn[]) =>
+  steps.map((t) => ({
+    step: t.step,
+    inputGradRms: orNull(t.inputGradRms),
+    hiddenStd: orNull(t.hiddenStd),
+  }));
 
 const ERROR_KINDS = new Set(['vanishing', 'exploding', 'nonfinite']);
 
@@ -228,15 +239,7 @@ export function toViewReport(
             },
           }
         : {}),
-      ...(l.steps
-        ? {
-            steps: l.steps.map((t) => ({
-              step: t.step,
-              inputGradRms: orNull(t.inputGradRms),
-              hiddenStd: orNull(t.hiddenStd),
-            })),
-          }
-        : {}),
+      ...(l.steps ? { steps: viewSteps(l.steps) } : {}),
     };
     return out;
   });
@@ -266,6 +269,7 @@ export function toViewReport(
     elapsedMs: orNull(r.elapsedMs),
     ...(extra.source !== undefined ? { source: extra.source } : {}),
     ...(extra.suggestion !== undefined ? { suggestion: extra.suggestion } : {}),
+    ...(r.steps && r.steps.length > 0 ? { steps: viewSteps(r.steps) } : {}),
   };
 }
 

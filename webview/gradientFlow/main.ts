@@ -498,24 +498,30 @@ function render(focus?: string): void {
       xLayers,
     ),
   );
-  const recurrent = reports.flatMap((r, i) =>
-    r.layers
+  const stepPoints = (steps: NonNullable<ViewReport['steps']>): Pt[] =>
+    steps.flatMap((s) =>
+      s.inputGradRms !== null && s.inputGradRms > 0 ? [{ x: s.step, y: s.inputGradRms }] : [],
+    );
+  const recurrent = reports.flatMap((r, i) => [
+    ...(r.steps ? [dataset(r, i, short(r), stepPoints(r.steps))] : []),
+    ...r.layers
       .filter((l) => l.steps && l.steps.length > 0)
       .map((l) =>
         dataset(
           r,
           i,
           `${many ? `${short(r)} ` : ''}${l.name ?? `layer ${l.layer}`}${l.kind ? ` (${l.kind})` : ''}`,
-          l.steps!.flatMap((s) =>
-            s.inputGradRms !== null && s.inputGradRms > 0 ? [{ x: s.step, y: s.inputGradRms }] : [],
-          ),
+          stepPoints(l.steps!),
         ),
       ),
-  );
+  ]);
   if (recurrent.length > 0) {
     const maxStep = Math.max(
       2,
-      ...reports.flatMap((r) => r.layers.flatMap((l) => (l.steps ?? []).map((s) => s.step))),
+      ...reports.flatMap((r) => [
+        ...(r.steps ?? []).map((s) => s.step),
+        ...r.layers.flatMap((l) => (l.steps ?? []).map((s) => s.step)),
+      ]),
     );
     charts.push(
       lineChart(

@@ -81,6 +81,19 @@ describe('the report as the webview shows it', () => {
     });
   });
 
+  it('carries a recurrent run’s steps (non-finite as null)', () => {
+    const r = runCheck({ activation: 'tanh', depth: 2, width: 8, batch: 8 });
+    const steps = [
+      { step: 1, inputGradRms: 1e-20, hiddenStd: 0.5 },
+      { step: 2, inputGradRms: NaN, hiddenStd: 0.5 },
+    ];
+    expect(toViewReport({ ...r, steps }, { id: 'x' }).steps).toEqual([
+      { step: 1, inputGradRms: 1e-20, hiddenStd: 0.5 },
+      { step: 2, inputGradRms: null, hiddenStd: 0.5 },
+    ]);
+    expect(toViewReport(r, { id: 'y' }).steps).toBeUndefined();
+  });
+
   it('collapses repeated blocks, keeps single blocks and unnamed rows as they are', () => {
     const names = [
       'transformer.wte',
