@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const only = process.argv[2]; // optional: kernels | hover | plot | gradflow
+const only = process.argv[2]; // optional: kernels | hover | plot | gradflow | graph
 
 const N = Number(process.env.BENCH_POINTS ?? 1_000_000);
 const REPS = Number(process.env.BENCH_REPS ?? 5);
@@ -125,5 +125,6 @@ const sections = {
   hover: () => runScript('Hover', 'bench-hover.mjs'),
   plot: () => runScript('Plot redraw (Chromium)', 'bench-plot.mjs'),
   gradflow: () => runScript('Gradient-flow check', 'bench-gradflow.mjs'),
+  graph: () => runScript('Graph engine: ResNet-18 and nanoGPT beside PyTorch float32', 'bench-graph.mjs'),
 };
 for (const [name, run] of Object.entries(sections)) if (!only || only === name) run();
