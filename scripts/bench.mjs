@@ -125,6 +125,7 @@ const sections = {
   hover: () => runScript('Hover', 'bench-hover.mjs'),
   plot: () => runScript('Plot redraw (Chromium)', 'bench-plot.mjs'),
   gradflow: () => runScript('Gradient-flow check', 'bench-gradflow.mjs'),
-  graph: () => runScript('Graph engine: ResNet-18 and nanoGPT beside PyTorch float32', 'bench-graph.mjs'),
+  graph: () =>
+    runScript('Graph engine: ResNet-18 and nanoGPT beside PyTorch float32', 'bench-graph.mjs'),
 };
 for (const [name, run] of Object.entries(sections)) if (!only || only === name) run();
