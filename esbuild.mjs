@@ -34,6 +34,8 @@ const entries = [
     banner: { js: '#!/usr/bin/env node' },
   },
   { ...browser, entryPoints: ['webview/plot/main.ts'], outfile: 'dist/webview/plot.js' },
+  // KaTeX apart: the plot panel loads it after the first paint (webview/plot/tex.ts).
+  { ...browser, entryPoints: ['webview/plot/tex.ts'], outfile: 'dist/webview/plotTex.js' },
   { ...node, entryPoints: ['src/gradientFlow/worker.ts'], outfile: 'dist/worker.js' },
   {
     ...browser,

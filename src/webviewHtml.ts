@@ -16,6 +16,8 @@ export interface WebviewHtmlOptions {
   readonly fonts?: boolean;
   /** Extra nonce'd scripts before the bundle (the browser tests' stub host). */
   readonly preludeScriptUris?: readonly string[];
+  /** `data-*` attributes of `<main id="app">`: what the script needs before the host answers. */
+  readonly appData?: Readonly<Record<string, string>>;
 }
 
 export function attr(s: string): string {
@@ -34,6 +36,9 @@ export function webviewCsp(cspSource: string, nonce: string, fonts = false): str
 
 export function webviewHtml(o: WebviewHtmlOptions): string {
   const n = attr(o.nonce);
+  const data = Object.entries(o.appData ?? {})
+    .map(([k, v]) => ` data-${k.replace(/[^a-z0-9-]/g, '')}="${attr(v)}"`)
+    .join('');
   const styles = o.styleUris.map((u) => `<link rel="stylesheet" href="${attr(u)}">`).join('\n    ');
   const scripts = [...(o.preludeScriptUris ?? []), o.scriptUri]
     .map((u) => `<script nonce="${n}" src="${attr(u)}"></script>`)
@@ -48,7 +53,7 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
     <title>${attr(o.title)}</title>
   </head>
   <body>
-    <main id="app" aria-busy="true">${o.loadingHtml}</main>
+    <main id="app" aria-busy="true"${data}>${o.loadingHtml}</main>
     ${scripts}
   </body>
 </html>

@@ -1,4 +1,5 @@
 /** The panel's HTML shell: pure, so the browser test serves exactly what VS Code shows. */
+import type { PlotState } from '../protocol';
 import { webviewCsp, webviewHtml } from '../webviewHtml';
 
 export interface PlotHtmlOptions {
@@ -7,7 +8,11 @@ export interface PlotHtmlOptions {
   readonly nonce: string;
   readonly scriptUri: string;
   readonly styleUri: string;
+  /** KaTeX's stylesheet and script: loaded by the panel after its first paint. */
   readonly katexStyleUri: string;
+  readonly texScriptUri: string;
+  /** The state to paint at once, before the host answers 'ready'. */
+  readonly initialState?: PlotState;
   /** Extra nonce'd scripts before the bundle (the browser test's stub host). */
   readonly preludeScriptUris?: readonly string[];
   readonly extraStyleUris?: readonly string[];
@@ -30,7 +35,12 @@ export function plotHtml(o: PlotHtmlOptions): string {
     ...o,
     title: 'Activation Plot',
     fonts: true,
-    styleUris: [o.katexStyleUri, o.styleUri, ...(o.extraStyleUris ?? [])],
+    styleUris: [o.styleUri, ...(o.extraStyleUris ?? [])],
+    appData: {
+      'katex-style': o.katexStyleUri,
+      'tex-script': o.texScriptUri,
+      ...(o.initialState ? { 'initial-state': JSON.stringify(o.initialState) } : {}),
+    },
     loadingHtml: '\n      <p class="loading">Loading the plot…</p>\n    ',
   });
 }

@@ -34,7 +34,11 @@ export class PlotPanel implements vscode.Disposable {
     this.state = state;
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [PlotPanel.root(extensionUri)] };
-    webview.html = this.html();
+    // After the command that opened the panel has applied its curves (it does so synchronously
+    // after create()), so the page carries them and paints before its 'ready' round trip.
+    queueMicrotask(() => {
+      if (!this.disposed) webview.html = this.html();
+    });
     this.disposables.push(
       webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
@@ -199,6 +203,8 @@ export class PlotPanel implements vscode.Disposable {
       scriptUri: uri('plot.js'),
       styleUri: uri('plot.css'),
       katexStyleUri: uri('katex', 'katex.min.css'),
+      texScriptUri: uri('plotTex.js'),
+      initialState: this.state,
     });
   }
 

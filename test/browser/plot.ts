@@ -117,6 +117,9 @@ function serve(cfg: { current: Page0 }): Promise<{ server: Server; origin: strin
           scriptUri: `${origin}/dist/plot.js`,
           styleUri: `${origin}/dist/plot.css`,
           katexStyleUri: `${origin}/dist/katex/katex.min.css`,
+          texScriptUri: `${origin}/dist/plotTex.js`,
+          // As the panel does: the page carries its state and paints before 'ready' is answered.
+          initialState: cfg.current.initial,
           preludeScriptUris: [`${origin}/stub.js`],
           extraStyleUris: [`${origin}/theme.css`],
         }),
@@ -189,6 +192,19 @@ async function openPage(
   await page.waitForFunction(
     () => (window as unknown as { activationLensPlot?: unknown }).activationLensPlot !== undefined,
   );
+  // Formulas are typeset after the first paint (KaTeX loads in idle time): wait for them.
+  await page.waitForFunction(() => {
+    const api = (
+      window as unknown as {
+        activationLensPlot: { typesetMs(): number | undefined; state(): PlotState };
+      }
+    ).activationLensPlot;
+    return (
+      typeof api.typesetMs !== 'function' ||
+      api.state().curves.length === 0 ||
+      api.typesetMs() !== undefined
+    );
+  });
   await page.waitForFunction(() => document.fonts.status === 'loaded');
   return { page, csp, errors };
 }
@@ -294,6 +310,8 @@ function timingLine(r: Timing): string {
   return `p10 ${r.p10.toFixed(2)} ms, median ${r.median.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, max ${r.max.toFixed(2)} ms; chart.update alone median ${r.chartMedian.toFixed(2)} ms (${r.points} points drawn; load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores)`;
 }
 
+const FIRST_PAINT_LOADS = 7;
+
 const FOUR = [
   { id: 'gelu' },
   { id: 'leaky_relu', params: { negative_slope: 0.1 } },
@@ -331,14 +349,45 @@ async function main(): Promise<number> {
         initial: state(FOUR, true),
         theme: 'dark',
       });
-      const firstPaint = await ctx.page.evaluate(() =>
-        (
-          window as unknown as { activationLensPlot: { firstPaintMs(): number | undefined } }
-        ).activationLensPlot.firstPaintMs(),
-      );
+      // First paint over several fresh pages (one load is at the mercy of the machine's load).
+      const phases: Record<string, number[]> = {};
+      for (let i = 0; i < FIRST_PAINT_LOADS; i++) {
+        const p = await openPage(browser, origin, cfg, {
+          initial: state(FOUR, true),
+          theme: 'dark',
+        });
+        const t = await p.page.evaluate(() => {
+          const api = (
+            window as unknown as {
+              activationLensPlot: {
+                phases?(): Record<string, number | undefined>;
+                firstPaintMs(): number | undefined;
+                typesetMs?(): number | undefined;
+              };
+            }
+          ).activationLensPlot;
+          const bundle = performance
+            .getEntriesByType('resource')
+            .find((e) => e.name.endsWith('/plot.js')) as PerformanceResourceTiming | undefined;
+          return {
+            'plot.js downloaded': bundle?.responseEnd,
+            ...api.phases?.(),
+            firstPaintMs: api.firstPaintMs(),
+            'formulas typeset': api.typesetMs?.(),
+          };
+        });
+        for (const [k, v] of Object.entries(t)) (phases[k] ??= []).push(v ?? NaN);
+        await p.page.close();
+      }
+      const paints = phases.firstPaintMs ?? [];
       console.log(
-        `first paint, 4 curves (navigation start → first frame): ${firstPaint?.toFixed(0)} ms\n`,
+        `first paint, 4 curves, ${FIRST_PAINT_LOADS} fresh loads, ms since navigation start (median / min):`,
       );
+      for (const [k, v] of Object.entries(phases))
+        console.log(
+          `  ${k.padEnd(20)} ${quantile(v, 0.5).toFixed(0).padStart(5)} / ${Math.min(...v).toFixed(0)}`,
+        );
+      console.log('');
       const r = await timeRedraws(ctx.page, 200);
       console.log(
         '| curves × points × series | points drawn | p10 ms | median ms | p95 ms | max ms | chart.update median ms |',
@@ -352,7 +401,9 @@ async function main(): Promise<number> {
       );
       await ctx.page.close();
       // A benchmark reports; the browser test is what fails.
-      console.log(`target median ≤ 16 ms: ${r.median <= 16 ? 'met' : 'NOT met'}`);
+      console.log(
+        `targets: first paint median < 300 ms ${quantile(paints, 0.5) < 300 ? 'met' : 'NOT met'}; redraw p95 ≤ 16 ms ${r.p95 <= 16 ? 'met' : 'NOT met'}`,
+      );
       return 0;
     }
 
@@ -619,6 +670,12 @@ async function main(): Promise<number> {
         });
         await page.goto(origin + '/');
         await page.waitForFunction(() => document.querySelectorAll('.card').length > 0);
+        await page.waitForFunction(
+          () =>
+            (
+              window as unknown as { activationLensPlot: { typesetMs(): number | undefined } }
+            ).activationLensPlot.typesetMs() !== undefined,
+        );
         await page.evaluate(() => document.fonts.ready);
         const r = await page.evaluate(() => ({
           cards: document.querySelectorAll('.card').length,

@@ -139,10 +139,20 @@ export interface ChartCallbacks {
   legendFilter(datasetKey: string): boolean;
 }
 
+/** What the chart starts with, so that its constructor's one layout and draw is the first paint. */
+export interface ChartStart {
+  datasets: PlotDataset[];
+  xMin: number;
+  xMax: number;
+  yMin: number | undefined;
+  yMax: number | undefined;
+}
+
 export function createChart(
   canvas: HTMLCanvasElement,
   overlay: Overlay,
   cb: ChartCallbacks,
+  start: ChartStart,
 ): Chart<'line', Point[]> {
   const p = overlay.palette;
   const viewChanged = ({ chart }: { chart: Chart }): void => {
@@ -151,7 +161,7 @@ export function createChart(
   };
   return new Chart<'line', Point[]>(canvas, {
     type: 'line',
-    data: { datasets: [] },
+    data: { datasets: start.datasets },
     options: {
       animation: false,
       responsive: true,
@@ -163,6 +173,8 @@ export function createChart(
       scales: {
         x: {
           type: 'linear',
+          min: start.xMin,
+          max: start.xMax,
           grid: { color: p.grid },
           border: { color: p.grid },
           ticks: { color: p.foreground, maxTicksLimit: 11 },
@@ -170,6 +182,8 @@ export function createChart(
         },
         y: {
           type: 'linear',
+          min: start.yMin,
+          max: start.yMax,
           grid: { color: p.grid },
           border: { color: p.grid },
           ticks: { color: p.foreground },

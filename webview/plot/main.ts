@@ -5,7 +5,7 @@
  */
 import '../shared/zodConfig';
 import type { Chart } from 'chart.js';
-import katex from 'katex';
+import type katexLib from 'katex';
 import { getActivation, type ActivationDescriptor } from '../../src/kernel/registry';
 import { buildCsv, curveLabel } from '../../src/plot/csv';
 import {
@@ -45,6 +45,8 @@ import {
 } from './chart';
 import { h } from './dom';
 
+/** Since navigation start: this script starts running (download, parse and compile done). */
+const scriptStartMs = performance.now();
 const vscode = vscodeApi<FromWebviewMessage, PlotState>();
 const lookup = (id: string): ActivationDescriptor | undefined => getActivation(id);
 
@@ -147,17 +149,32 @@ const samples = new Map<string, CurveSamples>();
 const overlay: Overlay = { vanish: [], explode: [], crosshair: null, palette };
 
 let chartInstance: Chart<'line', Point[]> | undefined;
+/** The datasets until the chart exists. */
+let pendingDatasets: PlotDataset[] = [];
 /**
- * Created on the first state with curves, not at load: each Chart.js layout pass costs as much
- * as a redraw, and an empty chart drawn before the host's state arrives is wasted first paint.
+ * Created on the first state with curves, not at load, and with its data and view already in:
+ * each Chart.js layout pass costs as much as a redraw, so the constructor's own layout and draw
+ * is the first paint (an empty chart first, then an update, measured 30–60 ms more).
  */
 function chartOf(): Chart<'line', Point[]> {
-  chartInstance ??= createChart(canvas, overlay, {
-    onLegendToggle: (k) => dispatch({ type: 'toggleHidden', dataset: k }),
-    onViewChanged: (xMin, xMax, yMin, yMax) =>
-      dispatch({ type: 'setView', xMin, xMax, yMin, yMax }),
-    legendFilter: (k) => state.series[(k.split(':')[1] ?? 'f') as SeriesName] ?? false,
-  });
+  chartInstance ??= createChart(
+    canvas,
+    overlay,
+    {
+      onLegendToggle: (k) => dispatch({ type: 'toggleHidden', dataset: k }),
+      onViewChanged: (xMin, xMax, yMin, yMax) =>
+        dispatch({ type: 'setView', xMin, xMax, yMin, yMax }),
+      legendFilter: (k) => state.series[(k.split(':')[1] ?? 'f') as SeriesName] ?? false,
+    },
+    {
+      datasets: pendingDatasets,
+      xMin: state.xMin,
+      xMax: state.xMax,
+      yMin: state.yMin ?? undefined,
+      yMax: state.yMax ?? undefined,
+    },
+  );
+  pendingDatasets = [];
   return chartInstance;
 }
 
@@ -195,7 +212,7 @@ function colourOf(index: number): string {
 // ---------- chart data ----------
 
 function datasetsOf(): PlotDataset[] {
-  return chartOf().data.datasets as PlotDataset[];
+  return chartInstance ? (chartInstance.data.datasets as PlotDataset[]) : pendingDatasets;
 }
 
 function resample(curve: CurveState): void {
@@ -222,7 +239,7 @@ function applyVisibility(): void {
 }
 
 function applyScales(): void {
-  const sc = chartOf().options.scales;
+  const sc = chartInstance?.options.scales;
   if (sc?.x) {
     sc.x.min = state.xMin;
     sc.x.max = state.xMax;
@@ -245,7 +262,8 @@ function rebuildDatasets(): void {
       ds.push(d);
     }
   });
-  chartOf().data.datasets = ds;
+  if (chartInstance) chartInstance.data.datasets = ds;
+  else pendingDatasets = ds;
   samples.clear();
   for (const c of state.curves) resample(c);
 }
@@ -254,7 +272,8 @@ function redraw(): void {
   applyVisibility();
   applyScales();
   updateShading();
-  chartOf().update('none');
+  if (chartInstance) chartInstance.update('none');
+  else chartOf(); // the constructor lays out and draws once
 }
 
 // ---------- curve cards ----------
@@ -267,11 +286,80 @@ interface Card {
 }
 const cardByKey = new Map<string, Card>();
 
-function renderTex(el: HTMLElement, tex: string): void {
+// ---------- formulas (typeset after the curves) ----------
+
+type Katex = typeof katexLib;
+/** This script's own element: its nonce lets it add KaTeX's script. */
+const ownScript = document.currentScript as HTMLScriptElement | null;
+let katex: Katex | undefined;
+let katexRequested = false;
+/** Since navigation start, when the last pending formula was typeset (for the bench). */
+let typesetMs: number | undefined;
+
+/**
+ * KaTeX is a separate script (half the panel's code), fetched once the first frame with curves is
+ * out, and typesetting runs in idle time a card at a time, so neither first paint nor a slider
+ * drag waits for it.
+ */
+function requestKatex(): void {
+  if (katexRequested) return;
+  katexRequested = true;
+  const done = (): void => {
+    katex = (globalThis as unknown as { activationLensKatex?: Katex }).activationLensKatex;
+    if (!katex) {
+      warn('plot: KaTeX did not load; formulas stay as plain text');
+      return;
+    }
+    for (const c of state.curves) typesetQueue.add(c.key);
+    scheduleTypeset();
+  };
+  document.addEventListener('activation-lens-katex', done, { once: true });
+  const style = app.dataset.katexStyle;
+  if (style) document.head.append(h('link', { rel: 'stylesheet', href: style }));
+  const s = document.createElement('script');
+  s.setAttribute('nonce', ownScript?.nonce ?? '');
+  s.src = app.dataset.texScript ?? new URL('plotTex.js', ownScript?.src ?? location.href).href;
+  s.addEventListener('error', () => warn('plot: could not load plotTex.js'));
+  document.body.append(s);
+}
+
+const typesetQueue = new Set<string>();
+let typesetHandle = 0;
+const idle: (cb: (d: IdleDeadline) => void) => number =
+  typeof requestIdleCallback === 'function'
+    ? (cb) => requestIdleCallback(cb, { timeout: 200 })
+    : (cb) => window.setTimeout(() => cb({ didTimeout: true, timeRemaining: () => 8 }), 16);
+
+function scheduleTypeset(key?: string): void {
+  if (key) typesetQueue.add(key);
+  if (!katex || typesetHandle || typesetQueue.size === 0) return;
+  typesetHandle = idle((deadline) => {
+    typesetHandle = 0;
+    // One card at least per slice, more while the frame has idle time left.
+    do {
+      const k = typesetQueue.values().next().value;
+      if (k === undefined) break;
+      typesetQueue.delete(k);
+      const c = state.curves.find((x) => x.key === k);
+      if (c) renderFormulas(c);
+    } while (deadline.timeRemaining() > 4);
+    if (typesetQueue.size) scheduleTypeset();
+    else typesetMs = performance.now();
+  });
+}
+
+function renderTex(el: HTMLElement, tex: string, plain: string): void {
   if (!tex) {
     el.textContent = 'formula not available';
     return;
   }
+  if (!katex) {
+    // Until KaTeX is in: the formula as plain text, so the card is never empty.
+    el.textContent = plain;
+    el.classList.add('pending');
+    return;
+  }
+  el.classList.remove('pending');
   // katex.render styles through the CSSOM; renderToString + innerHTML would need 'unsafe-inline'.
   katex.render(tex, el, { throwOnError: false, displayMode: true, output: 'html' });
 }
@@ -284,8 +372,8 @@ function renderFormulas(c: CurveState): void {
     tex ? substituteParams(tex, a.paramSpecs, c.params) : '';
   const f = sub(a.formulas.f?.tex);
   const df = sub(a.formulas.df?.tex);
-  renderTex(card.formulaF, f && `f(x) = ${f}`);
-  renderTex(card.formulaDf, df && `f'(x) = ${df}`);
+  renderTex(card.formulaF, f && `f(x) = ${f}`, `f(x) = ${a.formulas.f.unicode}`);
+  renderTex(card.formulaDf, df && `f'(x) = ${df}`, `f′(x) = ${a.formulas.df.unicode}`);
 }
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
@@ -396,7 +484,7 @@ function rebuildCards(): void {
     if (!card) return;
     cardByKey.set(c.key, card);
     els.push(card.el);
-    renderFormulas(c);
+    renderFormulas(c); // plain text now, or typeset at once when KaTeX is already in
   });
   cards.replaceChildren(...els);
   empty.hidden = state.curves.length > 0;
@@ -522,29 +610,20 @@ function render(change: Change): void {
     if (c) {
       resample(c);
       syncInputs(c);
-      formulaPending.add(c.key);
+      scheduleTypeset(c.key);
     }
   }
   syncToolbar();
   redraw();
-  if (typeof change === 'object') scheduleFormula(null);
+  if (typeof change === 'object') scheduleReadout();
   else renderReadout(overlay.crosshair);
 }
 
-const formulaPending = new Set<string>();
-let formulaFrame = 0;
-/** KaTeX and the read-out follow the slider once per frame, outside the redraw being timed. */
-function scheduleFormula(key: string | null): void {
-  if (key) formulaPending.add(key);
-  cancelAnimationFrame(formulaFrame);
-  formulaFrame = requestAnimationFrame(() => {
-    for (const k of formulaPending) {
-      const c = state.curves.find((x) => x.key === k);
-      if (c) renderFormulas(c);
-    }
-    formulaPending.clear();
-    renderReadout(overlay.crosshair);
-  });
+let readoutFrame = 0;
+/** The read-out follows the slider once per frame, outside the redraw being timed. */
+function scheduleReadout(): void {
+  cancelAnimationFrame(readoutFrame);
+  readoutFrame = requestAnimationFrame(() => renderReadout(overlay.crosshair));
 }
 
 function dispatch(action: PlotAction): void {
@@ -567,14 +646,26 @@ function setParam(key: string, name: string, value: number): void {
 }
 let lastRedrawMs = 0;
 
+/** Since navigation start: the first state with curves arrives, and its render is done. */
+let stateMs: number | undefined;
+let renderedMs: number | undefined;
+
 function load(next: PlotState): void {
+  if (stateMs === undefined && next.curves.length) stateMs = performance.now();
+  // The host's answer to 'ready' repeats the state the page started with: nothing to redo.
+  if (chartInstance && JSON.stringify(next) === JSON.stringify(state)) return;
   const r = normalizeState(next, lookup);
   for (const n of r.notes) showNotice({ level: 'warning', message: n });
   state = r.state;
   render('all');
   persist();
+  if (renderedMs === undefined && state.curves.length) renderedMs = performance.now();
   if (firstPaintMs === undefined && state.curves.length) {
-    requestAnimationFrame(() => (firstPaintMs ??= performance.now()));
+    requestAnimationFrame(() => {
+      firstPaintMs ??= performance.now();
+      // After this frame is out: KaTeX then typesets in idle time.
+      setTimeout(requestKatex, 0);
+    });
   }
 }
 /** Since navigation start, for the browser test. */
@@ -689,6 +780,10 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
 (window as unknown as { activationLensPlot: unknown }).activationLensPlot = {
   state: () => state,
   firstPaintMs: () => firstPaintMs,
+  /** The way to the first paint, each since navigation start. */
+  phases: () => ({ scriptStartMs, stateMs, renderedMs, firstPaintMs }),
+  /** When every formula was typeset (undefined while some wait for KaTeX). */
+  typesetMs: () => (typesetQueue.size || (!katex && state.curves.length) ? undefined : typesetMs),
   lastRedrawMs: () => lastRedrawMs,
   datasetCount: () => chartOf().data.datasets.length,
   /** Times a full chart.update('none') alone (no sampling), for the benchmark. */
@@ -700,7 +795,18 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
   pointCount: () => datasetsOf().reduce((n, d) => n + (d.hidden ? 0 : d.data.length), 0),
 };
 
-const restored = parsePlotState(vscode.getState());
+/** The page carries the host's state, so the curves paint before the 'ready' round trip. */
+function embeddedState(): PlotState | undefined {
+  const raw = app.dataset.initialState;
+  if (!raw) return undefined;
+  try {
+    return parsePlotState(JSON.parse(raw));
+  } catch {
+    return undefined;
+  }
+}
+
+const restored = parsePlotState(vscode.getState()) ?? embeddedState();
 if (restored) load(restored);
 else render('all');
 post({ type: 'ready' });

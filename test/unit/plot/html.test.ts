@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nonceFrom, plotCsp, plotHtml } from '../../../src/plot/html';
+import { parsePlotState } from '../../../src/protocol';
+import { initialState } from '../../../src/plot/state';
 
 const html = plotHtml({
   cspSource: 'https://x.vscode-cdn.net',
@@ -7,6 +9,8 @@ const html = plotHtml({
   scriptUri: 'https://x.vscode-cdn.net/plot.js',
   styleUri: 'https://x.vscode-cdn.net/plot.css',
   katexStyleUri: 'https://x.vscode-cdn.net/katex/katex.min.css',
+  texScriptUri: 'https://x.vscode-cdn.net/plotTex.js',
+  initialState: { ...initialState(), curves: [{ key: 'c1', id: 'elu', params: { alpha: 1 } }] },
 });
 
 describe('plot panel HTML and CSP', () => {
@@ -23,7 +27,7 @@ describe('plot panel HTML and CSP', () => {
     const scripts = html.match(/<script[^>]*>/g) ?? [];
     expect(scripts).toHaveLength(1);
     for (const s of scripts) expect(s).toMatch(/nonce="abc123" src="/);
-    expect(html).not.toMatch(/style="/);
+    expect(html).not.toMatch(/\sstyle="/);
     expect(html).not.toMatch(/<style/);
     expect(html).not.toMatch(/<script[^>]*>[^<]/);
   });
@@ -35,8 +39,24 @@ describe('plot panel HTML and CSP', () => {
       scriptUri: 'a"b',
       styleUri: 's',
       katexStyleUri: 'k',
+      texScriptUri: 't"<',
     });
     expect(h).toContain('src="a&quot;b"');
+    expect(h).toContain('data-tex-script="t&quot;&lt;"');
+  });
+
+  it('carries the state to paint at once, and KaTeX for later, on <main>', () => {
+    const main = /<main id="app"[^>]*>/.exec(html)?.[0] ?? '';
+    expect(main).toContain('data-tex-script="https://x.vscode-cdn.net/plotTex.js"');
+    expect(main).toContain('data-katex-style="https://x.vscode-cdn.net/katex/katex.min.css"');
+    const raw = /data-initial-state="([^"]*)"/.exec(main)?.[1] ?? '';
+    const json = raw
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&amp;/g, '&');
+    expect(parsePlotState(JSON.parse(json))?.curves[0]?.id).toBe('elu');
+    // KaTeX's stylesheet is not render-blocking any more.
+    expect(html).not.toMatch(/<link[^>]*katex/);
   });
 
   it('makes base64url nonces from random bytes', () => {

@@ -42,6 +42,26 @@ describe('formula parameter substitution', () => {
     expect(substituteParams('\\beta x', [spec('beta', '\\beta')], {})).toBe('\\beta x');
   });
 
+  it('leaves out a coefficient of 1 (eˣ, not 1eˣ; 1/β and x/α go too)', () => {
+    const alpha = [spec('alpha', '\\alpha')];
+    expect(substituteParams('\\alpha e^{x}', alpha, { alpha: 1 })).toBe('e^{x}');
+    expect(substituteParams('\\alpha (e^{x/\\alpha} - 1)', alpha, { alpha: 1 })).toBe(
+      '(e^{x} - 1)',
+    );
+    expect(substituteParams('\\alpha (e^{x} - 1)', alpha, { alpha: 2 })).toBe('{2} (e^{x} - 1)');
+    const beta = [spec('beta', '\\beta')];
+    expect(substituteParams('\\frac{1}{\\beta} \\log(1 + e^{\\beta x})', beta, { beta: 1 })).toBe(
+      '\\log(1 + e^{x})',
+    );
+    expect(substituteParams('\\sigma(\\beta x)', beta, { beta: 1 })).toBe('\\sigma(x)');
+    // Not a coefficient: a bound, a lone term.
+    const lam = [spec('lambd', '\\lambda')];
+    expect(substituteParams('x > \\lambda \\\\ x - \\lambda', lam, { lambd: 1 })).toBe(
+      'x > {1} \\\\ x - {1}',
+    );
+    expect(substituteParams('a < x < b', [spec('a', 'a')], { a: 1 })).toBe('{1} < x < b');
+  });
+
   it('produces TeX that KaTeX parses (strict, throwing on error)', () => {
     const out = substituteParams(
       '\\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & \\text{otherwise} \\end{cases}',
