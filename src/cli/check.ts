@@ -44,6 +44,10 @@ export interface RawCheckOptions {
   dropout?: string;
   clipNorm?: string;
   dtype?: string;
+  norm?: string;
+  residual?: boolean;
+  arch?: string;
+  steps?: string;
   json?: boolean;
   failOn?: string;
   [more: string]: unknown;
@@ -141,9 +145,12 @@ export function parseCommon(raw: RawCheckOptions): CommonRunOptions {
 
 /** Turns the typed options into a CheckConfig (UsageError on anything wrong). */
 export function toCheckConfig(raw: RawCheckOptions): CheckConfig {
-  if (raw.activation === undefined)
+  // LSTM and GRU have their own nonlinearities; the activation only matters for the stack and nn.RNN.
+  const activation =
+    raw.activation ?? (raw.arch === 'lstm' || raw.arch === 'gru' ? 'tanh' : undefined);
+  if (activation === undefined)
     throw new UsageError("--activation is required (see 'activation-lens list')");
-  const a = lookupActivation(raw.activation);
+  const a = lookupActivation(activation);
   const params = parseParams(a, raw.param);
   if (raw.init !== undefined && !isInitName(raw.init)) {
     throw new UsageError(`unknown init '${raw.init}' (one of ${INITS.join(', ')})`);
@@ -166,6 +173,11 @@ export function toCheckConfig(raw: RawCheckOptions): CheckConfig {
     ...(raw.width !== undefined ? { width: parsePositiveInt(raw.width, '--width') } : {}),
     ...(dropout !== undefined ? { dropout } : {}),
     ...(alphaDropout !== undefined ? { alphaDropout } : {}),
+    // Names are checked by resolveCheckConfig, the one validator of a check configuration.
+    ...(raw.norm !== undefined ? { norm: raw.norm as CheckConfig['norm'] } : {}),
+    ...(raw.residual ? { residual: true } : {}),
+    ...(raw.arch !== undefined ? { arch: raw.arch as CheckConfig['arch'] } : {}),
+    ...(raw.steps !== undefined ? { steps: parsePositiveInt(raw.steps, '--steps') } : {}),
     ...parseCommon(raw),
   };
 }
@@ -195,7 +207,7 @@ export function registerCheck(
     )
     .option('--gain <g>', 'multiply the init scale, as torch.nn.init gain (default 1)')
     .option('--bias <init>', 'bias: none (default), zeros, pytorch_default (U(±1/√fan_in))')
-    .option('--depth <L>', 'number of layers (default 32)')
+    .option('--depth <L>', 'number of layers (default 32; stacked recurrent layers, default 1)')
     .option('--width <N>', 'units per layer (default 256)')
     .option('--batch <B>', 'rows of the input batch (default 256)')
     .option('--seed <S>', 'random seed, integer (default 0)')
@@ -206,6 +218,16 @@ export function registerCheck(
       'clip all gradients to this global L2 norm (clip_grad_norm_) and report the norm before and after',
     )
     .option('--dtype <dtype>', 'float64 (default) or float32')
+    .option(
+      '--norm <norm>',
+      'after each linear map: none (default), batch (BatchNorm1d), layer (LayerNorm)',
+    )
+    .option('--residual', "add each layer's input to its output (h = act(…) + h_prev)")
+    .option(
+      '--arch <arch>',
+      'mlp (default), or a recurrent net over --steps: rnn (tanh or relu), lstm, gru',
+    )
+    .option('--steps <T>', 'time steps of a recurrent net (default 32)')
     .option('--json', 'print the report as JSON')
     .option('--fail-on <verdicts>', 'exit 1 when the verdict is one of these: vanishing,exploding');
   // Two sources may share a flag (--input-shape): the first one declares it.

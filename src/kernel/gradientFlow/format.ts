@@ -32,6 +32,13 @@ function header(r: GradientFlowReport): string[] {
   return r.selfNormalisation.length > 0 ? [...HEAD, 'SELU band'] : [...HEAD];
 }
 
+const STEP_HEAD = ['step', 'rms ∂L/∂x_t', 'std h_t'] as const;
+
+/** Recurrent runs: one row per time step (empty otherwise). */
+function stepRows(r: GradientFlowReport): string[][] {
+  return (r.steps ?? []).map((s) => [String(s.step), num(s.inputGradRms), num(s.hiddenStd)]);
+}
+
 function summaryLines(r: GradientFlowReport): string[] {
   const lines = [
     `verdict: ${r.partial ? `PARTIAL CHECK (${r.partial}) · ` : ''}${r.verdict.toUpperCase()} — ${r.reason}`,
@@ -62,8 +69,20 @@ export function formatTable(r: GradientFlowReport): string {
       `  (batch ${String(r.config['batch'] ?? '?')}, seed ${String(r.config['seed'] ?? '?')}, ${String(r.config['dtype'] ?? 'float64')}, ${r.elapsedMs.toFixed(0)} ms)`,
     line(head),
     ...body.map(line),
+    ...stepTable(r),
     ...summaryLines(r),
   ].join('\n');
+}
+
+function stepTable(r: GradientFlowReport): string[] {
+  const body = stepRows(r);
+  if (body.length === 0) return [];
+  const widths = STEP_HEAD.map((h, i) =>
+    Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  return ['', line(STEP_HEAD), ...body.map(line), ''];
 }
 
 /** Markdown export: a heading, the summary and a GFM table. */
@@ -93,6 +112,14 @@ export function reportToMarkdown(r: GradientFlowReport): string {
     `| ${head.map(() => '---:').join(' | ')} |`,
     ...body.map((row) => `| ${row.join(' | ')} |`),
     '',
+    ...(r.steps && r.steps.length > 0
+      ? [
+          `| ${STEP_HEAD.join(' | ')} |`,
+          `| ${STEP_HEAD.map(() => '---:').join(' | ')} |`,
+          ...stepRows(r).map((row) => `| ${row.join(' | ')} |`),
+          '',
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -114,6 +141,7 @@ export function reportToJson(r: GradientFlowReport): Record<string, unknown> {
     gradRatioLog10: r.gradRatioLog10,
     reason: r.reason,
     ...(r.partial ? { partial: r.partial } : {}),
+    ...(r.steps ? { steps: r.steps } : {}),
     advice: r.advice,
     selfNormalisation: r.selfNormalisation,
     warnings: r.warnings,

@@ -114,6 +114,18 @@ export function recurrentGraph(c: ResolvedCheckConfig): Graph {
   };
 }
 
+function recurrentAdvice(c: ResolvedCheckConfig, verdict: string): string {
+  const net =
+    c.arch === 'rnn' ? `a ${c.activation} RNN` : `an ${RNN_KIND[c.arch as 'lstm' | 'gru']}`;
+  if (verdict === 'vanishing')
+    return c.arch === 'rnn'
+      ? `${net} multiplies the gradient by W_hhᵀ·diag(act′) at every step, so it fades over ${c.steps} steps; an LSTM or GRU keeps an additive path through its gates (try --arch lstm), or shorten the sequence.`
+      : `even ${net}'s gated path fades over ${c.steps} steps at this initialisation; fewer steps (truncated backpropagation through time) or a forget-gate bias of 1 keep more of it.`;
+  if (verdict === 'exploding')
+    return `the gradient grows back through time in ${net}; clip it (--clip-norm, clip_grad_norm_) or use an LSTM/GRU.`;
+  return `${net} carries the gradient across ${c.steps} steps at this initialisation.`;
+}
+
 function checkTitle(c: ResolvedCheckConfig): string {
   if (c.arch !== 'mlp')
     return `${c.arch === 'rnn' ? `RNN (${c.activation})` : RNN_KIND[c.arch]} · ${c.steps} steps · ${c.depth}×${c.width}`;
@@ -180,6 +192,7 @@ export function runCheck(config: CheckConfig, hooks: RunHooks = {}): GradientFlo
     verdict: verdict.verdict,
     gradRatioLog10: verdict.gradRatioLog10,
     reason: verdict.reason.replace(/\blayer\b/g, 'step'),
+    advice: recurrentAdvice(c, verdict.verdict),
     steps,
   };
 }
