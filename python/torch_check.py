@@ -371,6 +371,7 @@ class UserFile:
         self.files = {self.path}
         self.namespace = None
         self.construct_line = {}
+        self.assigned = {}
 
     def load(self):
         try:
@@ -382,6 +383,13 @@ class UserFile:
             tree = ast.parse(source, filename=self.path)
         except SyntaxError as e:
             raise UserCodeError("SyntaxError: %s" % e.msg, self.path, e.lineno)
+        self.assigned = {
+            t.id: stmt.value
+            for stmt in tree.body
+            if isinstance(stmt, ast.Assign)
+            for t in stmt.targets
+            if isinstance(t, ast.Name)
+        }
         relative = any(isinstance(n, ast.ImportFrom) and n.level > 0 for n in tree.body)
         code = compile(filter_module(tree), self.path, "exec", dont_inherit=True)
         directory = os.path.dirname(self.path)
@@ -443,6 +451,15 @@ class UserFile:
             raise UsageError("the model expression '%s' is not Python: %s" % (expression, e.msg))
         import builtins
 
+        if isinstance(tree.body, ast.Name) and tree.body.id not in self.namespace and tree.body.id in self.assigned:
+            # A module-level instance (`model = nn.Sequential(...)`): the filter skipped that
+            # statement, so evaluate its right-hand side alone, with its own line numbers.
+            value = self.assigned[tree.body.id]
+            code = compile(ast.Expression(body=value), self.path, "eval")
+            try:
+                return eval(code, self.namespace)
+            except BaseException as e:  # noqa: BLE001
+                self._raise_user(e)
         bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
@@ -534,7 +551,9 @@ def infer_input_shape(torch, model, batch):
         if isinstance(m, nn.Linear):
             return [batch, m.in_features]
         if isinstance(m, nn.Conv2d):
-            return [batch, m.in_channels, 32, 32]
+            return [[batch, m.in_channels, n, n] for n in (32, 28, 64, 224)]
+        if isinstance(m, nn.ConvTranspose2d):
+            return [[batch, m.in_channels, n, n] for n in (1, 4, 8, 32)]
         if isinstance(m, nn.Conv1d):
             return [batch, m.in_channels, 64]
         if isinstance(m, (nn.RNN, nn.LSTM, nn.GRU)):
@@ -543,6 +562,30 @@ def infer_input_shape(torch, model, batch):
             n = m.num_features if isinstance(m, nn.BatchNorm1d) else m.normalized_shape[-1]
             return [batch, n]
     raise UsageError("cannot infer the input shape; give it with --input-shape (e.g. 8,3,32,32)")
+
+
+def _pick_input(torch, model, call, dtype, notes):
+    """The inferred input; for an image model the first of 32, 28, 64, 224 px whose forward runs
+    (tried on 2 samples with the RNG state and the buffers restored afterwards)."""
+    guess = infer_input_shape(torch, model, 8)
+    if not isinstance(guess[0], list):
+        notes.append("input shape inferred: %s" % "x".join(map(str, guess)))
+        return guess
+    buffers = {k: v.detach().clone() for k, v in model.named_buffers()}
+    try:
+        for shape in guess:
+            try:
+                with torch.random.fork_rng(devices=[]), torch.no_grad():
+                    call(torch.randn([2] + shape[1:], dtype=dtype))
+            except Exception:  # noqa: BLE001 - a shape that does not fit; try the next
+                continue
+            notes.append("input shape inferred: %s" % "x".join(map(str, shape)))
+            return shape
+    finally:
+        with torch.no_grad():
+            for k, v in model.named_buffers():
+                v.copy_(buffers[k])
+    return guess[0]
 
 
 def _first_tensor(torch, out):
@@ -609,14 +652,14 @@ def run_protocol(torch, user, expression, input_shape, seed=0, dtype="float32", 
     model.to(tdtype)
     model.train()
     notes = []
-    shape = list(input_shape) if input_shape else infer_input_shape(torch, model, 8)
+    extra = _extra_forward_args(model)
+    call = lambda inp: model(inp, *([None] * len(extra)))  # noqa: E731
+    shape = list(input_shape) if input_shape else _pick_input(torch, model, call, tdtype, notes)
     if shape[0] > max_batch:
         notes.append("batch capped from %d to %d" % (shape[0], max_batch))
         shape[0] = max_batch
-    extra = _extra_forward_args(model)
     if extra:
         notes.append("forward() called with None for %s" % ", ".join(extra))
-    call = lambda inp: model(inp, *([None] * len(extra)))  # noqa: E731
     first = _first_leaf_run(torch, call, _leaves(model), shape, tdtype)
     tokens = None
     if isinstance(first, torch.nn.Embedding):

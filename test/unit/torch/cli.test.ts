@@ -70,7 +70,7 @@ describe('activation-lens check --engine torch', () => {
     'a model that raises: file, line and the exception in one line, exit 2',
     { timeout: 60_000 },
     async () => {
-      // Without --input-shape the script guesses 32×32 for a Conv2d; this net needs 28×28.
+      // This net's fc1 expects 28×28 images.
       expect(
         await run(
           'check',
@@ -82,6 +82,8 @@ describe('activation-lens check --engine torch', () => {
           'torch',
           '--python',
           PYTHON,
+          '--input-shape',
+          '8,1,32,32',
         ),
       ).toBe(2);
       expect(io.err).toMatch(
