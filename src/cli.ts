@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCheck } from './cli/check';
 import { UsageError } from './cli/common';
 import { registerListEval } from './cli/listEval';
+import { enableGemmThreads } from './gemmPool';
 import { modelCheckSource } from './model/cli';
 import { torchCheckSource } from './torch/cli';
 
@@ -59,6 +60,7 @@ function exitWhenFlushed(code: number): void {
 }
 
 if (require.main === module) {
+  enableGemmThreads(); // the engine's products on every core (helpers start on first use)
   main(process.argv.slice(2)).then(exitWhenFlushed, (e: unknown) => {
     // One line, no stack: a user reading it can report it; the stack helps no one at a prompt.
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -56,8 +56,8 @@ interface Pool {
 let pool: Pool | null = null;
 
 /**
- * Installs the pooled driver with `threads` threads in all (this one included); 1 or a failure
- * to start workers leaves the single-thread driver. Returns the number of threads in use.
+ * Installs the pooled driver with `threads` threads in all (this one included); 1, or no shared
+ * memory, leaves the single-thread driver. Returns the number of threads it will use.
  */
 export function enableGemmThreads(threads = availableParallelism()): number {
   disableGemmThreads();
@@ -76,15 +76,18 @@ export function enableGemmThreads(threads = availableParallelism()): number {
   }
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * FIELDS * helpers));
   const workers: Worker[] = [];
-  for (let w = 0; w < helpers; w++) {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { memory, module, ctrl: ctrl.buffer, base: w * FIELDS },
-    });
-    worker.unref(); // an idle pool must not keep the process alive
-    workers.push(worker);
-  }
   pool = { workers, ctrl };
+  // Helpers start with the first product worth splitting: `list` or the self-check spawn none.
+  const start = (): void => {
+    for (let w = 0; w < helpers; w++) {
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { memory, module, ctrl: ctrl.buffer, base: w * FIELDS },
+      });
+      worker.unref(); // an idle pool must not keep the process alive
+      workers.push(worker);
+    }
+  };
   const local = (p: PackedProduct, j0: number, j1: number): void =>
     (p.kind === 'f32' ? exports.gemm_f32 : exports.gemm_f64)(
       p.pa,
@@ -108,6 +111,7 @@ export function enableGemmThreads(threads = availableParallelism()): number {
         local(p, 0, p.nPad);
         return;
       }
+      if (workers.length === 0) start();
       seq++;
       const bound = (i: number): number => Math.round((panels * i) / parts) * NR;
       for (let w = 1; w < parts; w++) {

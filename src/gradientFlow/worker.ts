@@ -3,6 +3,7 @@
  * thread. The host cancels by terminating the worker, so nothing here needs to poll a flag.
  */
 import { parentPort } from 'node:worker_threads';
+import { enableGemmThreads } from '../gemmPool';
 import { GradientFlowInputError, runCheck } from '../kernel/gradientFlow';
 import { runSelfCheck } from '../kernel/selfCheck';
 import type { FromWorker, ToWorker } from './protocol';
@@ -10,6 +11,8 @@ import type { FromWorker, ToWorker } from './protocol';
 const port = parentPort;
 if (!port) throw new Error('activation-lens worker: must run in a worker thread');
 const post = (m: FromWorker): void => port.postMessage(m);
+// The engine's products on every core (helpers end with this worker when the host terminates it).
+enableGemmThreads();
 
 port.on('message', (m: ToWorker) => {
   try {
