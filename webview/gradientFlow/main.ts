@@ -257,8 +257,10 @@ function layerRow(r: ViewReport, l: ViewLayer, cols: Columns): HTMLTableRowEleme
 function table(r: ViewReport, open: boolean): HTMLElement {
   const details = el('details', 'layers');
   details.open = tableOpen.get(r.id) ?? open;
-  details.addEventListener('toggle', () => tableOpen.set(r.id, details.open));
-  details.append(el('summary', undefined, `Layers (${r.layers.length})`));
+  const summary = el('summary', undefined, `Layers (${r.layers.length})`);
+  // Only the user's clicks are remembered ('toggle' also fires for the initial state).
+  summary.addEventListener('click', () => tableOpen.set(r.id, !details.open));
+  details.append(summary);
   const cols: Columns = {
     name: r.layers.some((l) => l.name !== undefined),
     line: r.layers.some((l) => l.line !== undefined),
