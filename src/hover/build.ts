@@ -1,17 +1,36 @@
 import { getActivation, type ActivationDescriptor } from '../kernel';
+import { DEFAULT_CHECK } from '../kernel/gradientFlow/config';
 import type { Framework, Params } from '../kernel/types';
-import type { Recognition } from '../language/types';
-import { keyNumbers, SATURATION, type Interval, type KeyNumbers } from './keyNumbers';
+import { compile, derivative, print, simplify, type Expr } from '../language/custom/expr';
+import { GRID_HI, GRID_LO, type KernelMatch } from '../language/custom/identify';
+import type { CustomActivation, Recognition } from '../language/types';
+import {
+  computeKeyNumbers,
+  keyNumbers,
+  SATURATION,
+  type Curve,
+  type Interval,
+  type KeyNumbers,
+} from './keyNumbers';
+import { formulaImage } from './mathSvg';
 import { Lru } from './memo';
 import { plotSvg, svgDataUri, type ThemeKind } from './plotSvg';
 
 const factsMemo = new Lru<string[]>(64);
 const plotMemo = new Lru<string>(64);
 const diffMemo = new Lru<number>(64);
+const customMemo = new Lru<CustomParts>(64);
 
 export interface HoverOptions {
   readonly theme: ThemeKind;
   readonly showPlot: boolean;
+  /** Formulas as typeset SVG images (MathJax), the Unicode text kept as alt text. */
+  readonly typeset?: boolean;
+  /**
+   * Everything that matters above the fold (name, formulas, parameters, key numbers, plot,
+   * links), the lesson and notes after; off: the lesson first, parameters as a table.
+   */
+  readonly compact?: boolean;
 }
 
 /** The commands a hover's links may run: exactly these are trusted. */
@@ -38,7 +57,7 @@ export function fmt(v: number): string {
     a >= 1e-3 && a < 1e6
       ? String(Number(v.toPrecision(4)))
       : v.toExponential(2).replace(/e\+?/, 'e');
-  return s.replace(/^-/, '−');
+  return s.replace(/^-/, '−').replace(/e-/, 'e−');
 }
 
 function interval(r: Interval): string {
@@ -65,6 +84,30 @@ function maxDfText(k: KeyNumbers): string {
   return `max f′ = ${fmt(k.maxDf.value)} ${where}`;
 }
 
+/**
+ * Where the gradient is near zero, and the stationary points by name: GELU's dip at x ≈ −0.75 is
+ * where f′ crosses zero (its minimum), not a saturated tail.
+ */
+function gradientText(k: KeyNumbers): string {
+  const near = k.saturation.map((r) => {
+    const inside = k.stationary.find((s) => s.smooth && r.lo < s.x && s.x < r.hi);
+    return inside && Number.isFinite(r.lo) && Number.isFinite(r.hi)
+      ? `${interval(r)} (around the ${inside.kind})`
+      : interval(r);
+  });
+  const parts = [
+    `|f′| < ${SATURATION} (near-zero gradient): ${near.length ? near.join(', ') : 'nowhere'}`,
+  ];
+  for (const s of k.stationary) {
+    parts.push(
+      s.smooth
+        ? `f′ = 0 at x = ${fmt(s.x)}, the ${s.kind}`
+        : `${s.kind} at x = ${fmt(s.x)} (a kink: f′ changes sign)`,
+    );
+  }
+  return parts.join(' · ');
+}
+
 /** Markdown-safe text outside code spans. */
 const md = (s: string) => s.replace(/([\\`*_{}[\]<>|#])/g, '\\$1');
 const code = (s: string) => (s.includes('`') ? `\`\` ${s} \`\`` : `\`${s}\``);
@@ -79,10 +122,16 @@ export function paramsInEffect(a: ActivationDescriptor, r: Recognition): Record<
   return out;
 }
 
-function paramRows(a: ActivationDescriptor, r: Recognition, params: Params): string[] {
+/** One line per parameter (compact) or a table: value in effect and where it comes from. */
+function paramLines(
+  a: ActivationDescriptor,
+  r: Recognition,
+  params: Params,
+  compact: boolean,
+): string[] {
   if (!a.paramSpecs.length) return [];
   const fw = FRAMEWORK_NAMES[r.spelling.framework];
-  const rows = ['| parameter | in effect | |', '|---|---|---|'];
+  const rows: [string, string, string][] = [];
   for (const spec of a.paramSpecs) {
     const v = params[spec.name] ?? spec.default;
     const src = r.sources[spec.name];
@@ -98,13 +147,23 @@ function paramRows(a: ActivationDescriptor, r: Recognition, params: Params): str
     else if (src === 'framework-default')
       why = v === spec.default ? 'default' : `**${fw} default** (PyTorch: ${fmt(spec.default)})`;
     else if (src === 'fixed')
-      why = `fixed by ${code(r.spelling.qualifiedName)} (PyTorch default ${fmt(spec.default)})`;
+      why = r.custom
+        ? `what ${code(r.custom.name)} computes (PyTorch default ${fmt(spec.default)})`
+        : `fixed by ${code(r.spelling.qualifiedName)} (PyTorch default ${fmt(spec.default)})`;
     else why = 'default';
     const name =
       fwArg && fwArg.name !== spec.name ? `${spec.name} (${fw}: ${fwArg.name})` : spec.name;
-    rows.push(`| ${md(name)} | ${fmt(v)} | ${why} |`);
+    rows.push([name, fmt(v), why]);
   }
-  return rows;
+  if (compact)
+    return rows.map(
+      ([n, v, why], i) => `${code(n)} = **${v}** — ${why}${i < rows.length - 1 ? '  ' : ''}`,
+    );
+  return [
+    '| parameter | in effect | |',
+    '|---|---|---|',
+    ...rows.map(([n, v, why]) => `| ${md(n)} | ${v} | ${why} |`),
+  ];
 }
 
 /** Facts computed with the kernel that make the lesson concrete. */
@@ -150,29 +209,75 @@ function computedFacts(a: ActivationDescriptor, params: Params, k: KeyNumbers): 
 /** The first line of `lesson` (hovers stay short). */
 const oneLine = (s: string) => s.split(/\n/)[0]?.trim() ?? '';
 
+/** Largest formula image the hover shows at full size (VS Code's hover is about 500 px wide). */
+const MAX_FORMULA_WIDTH = 440;
+
+/**
+ * A formula line: a typeset image (alt text = the Unicode formula, for screen readers and when
+ * images are off) or the Unicode text in a code span.
+ */
+function formulaLine(
+  lhs: { tex: string; unicode: string },
+  tex: string,
+  unicode: string,
+  options: HoverOptions,
+): string {
+  const text = `${lhs.unicode} = ${unicode}`;
+  if (options.typeset && tex) {
+    const img = formulaImage(`${lhs.tex} = ${tex}`, options.theme);
+    if (img) {
+      const scale = Math.min(1, MAX_FORMULA_WIDTH / img.width);
+      const w = Math.round(img.width * scale);
+      const h = Math.round(img.height * scale);
+      return `![${md(text)}](${img.uri}|width=${w},height=${h})`;
+    }
+  }
+  return code(text);
+}
+
+const F = { tex: 'f(x)', unicode: 'f(x)' };
+const DF = { tex: "f'(x)", unicode: 'f′(x)' };
+
+/** The gradient-flow link says what it runs: a generic deep stack, not the model in the file. */
+function flowLink(id: string, params: Params): string {
+  const { depth, width } = DEFAULT_CHECK;
+  const arg = encodeURIComponent(JSON.stringify([{ activation: id, params, depth, width }]));
+  return `[Simulate a ${depth}-layer × ${width} stack](command:activationLens.checkGradientFlow?${arg} "Gradient flow through ${depth} dense layers of width ${width} with this activation and its usual init; not the model in this file (use the CodeLens above a model for that)")`;
+}
+
 /**
  * The hover's markdown for a recognised activation. Pure: the kernel computes every number; the
- * plot is an SVG data URI in the theme's colours.
+ * plot and (optionally) the formulas are SVG data URIs in the theme's colours.
  */
 export function buildHover(r: Recognition, options: HoverOptions): string | undefined {
+  if (r.custom && !r.custom.match) return buildCustomHover(r, r.custom, options);
   const a = getActivation(r.id);
   if (!a) return undefined;
+  const compact = options.compact ?? true;
   const params = paramsInEffect(a, r);
   const k = keyNumbers(a, params);
   const fw = FRAMEWORK_NAMES[r.spelling.framework];
   const lines: string[] = [];
 
-  lines.push(
-    `**${md(a.name)}** — ${fw} ${code(r.spelling.qualifiedName)} · kernel id ${code(a.id)}`,
-  );
+  if (r.custom?.match) {
+    lines.push(
+      `**${md(a.name)}** — ${code(r.custom.name)} defined in this file (line ${r.custom.line}) · kernel id ${code(a.id)}`,
+      '',
+      `Computes **${md(a.name)}**: max |Δ| ${fmt(r.custom.match.maxDiff)} on [${fmt(GRID_LO)}, ${fmt(GRID_HI)}] · as written ${code(`f(x) = ${print(r.custom.expr, 'unicode')}`)}`,
+    );
+  } else {
+    lines.push(
+      `**${md(a.name)}** — ${fw} ${code(r.spelling.qualifiedName)} · kernel id ${code(a.id)}`,
+    );
+  }
   lines.push('');
-  const f = a.formulas.f.unicode;
-  const df = a.formulas.df.unicode;
-  if (f) lines.push(`${code(`f(x) = ${f}`)}  `);
-  if (df) lines.push(`${code(`f′(x) = ${df}`)}`);
+  const f = a.formulas.f;
+  const df = a.formulas.df;
+  if (f.unicode) lines.push(`${formulaLine(F, f.tex, f.unicode, options)}  `);
+  if (df.unicode) lines.push(formulaLine(DF, df.tex, df.unicode, options));
   lines.push('');
 
-  const rows = paramRows(a, r, params);
+  const rows = paramLines(a, r, params, compact);
   if (rows.length) lines.push(...rows, '');
 
   lines.push(
@@ -180,11 +285,17 @@ export function buildHover(r: Recognition, options: HoverOptions): string | unde
       ' · ',
     ) + '  ',
   );
-  const sat = k.saturation.length ? k.saturation.map(interval).join(', ') : 'nowhere';
-  lines.push(`|f′| < ${SATURATION} (saturated): ${sat}`);
+  lines.push(gradientText(k));
   lines.push('');
 
   const pkey = `${a.id}|${JSON.stringify(params)}`;
+  const lessonLines: string[] = [];
+  const lesson = oneLine(a.lesson);
+  const facts = factsMemo.get(pkey, () => computedFacts(a, params, k));
+  if (lesson || facts.length)
+    lessonLines.push(`> ${md([lesson, ...facts].filter(Boolean).join(' '))}`, '');
+  if (!compact) lines.push(...lessonLines);
+
   if (options.showPlot) {
     const uri = plotMemo.get(`${pkey}|${options.theme}`, () =>
       svgDataUri(plotSvg(a, params, options.theme)),
@@ -192,10 +303,10 @@ export function buildHover(r: Recognition, options: HoverOptions): string | unde
     lines.push(`![f and f′ of ${md(a.name)} on [−5, 5]](${uri})`, '');
   }
 
-  const lesson = oneLine(a.lesson);
-  const facts = factsMemo.get(pkey, () => computedFacts(a, params, k));
-  if (lesson || facts.length)
-    lines.push(`> ${md([lesson, ...facts].filter(Boolean).join(' '))}`, '');
+  const plotArg = encodeURIComponent(JSON.stringify([{ id: a.id, params }]));
+  const links = `[Plot](command:activationLens.plot?${plotArg}) · ${flowLink(a.id, params)}`;
+  lines.push(links, '');
+  if (compact) lines.push(...lessonLines);
 
   // Notes come from our spelling table and resolver (markdown with code spans), not from the document.
   for (const n of r.notes) lines.push(`- ${n}`);
@@ -220,12 +331,106 @@ export function buildHover(r: Recognition, options: HoverOptions): string | unde
         `the two differ by up to ${fmt(diff)} on [−6, 6].`,
     );
   }
-  if (lines[lines.length - 1] !== '') lines.push('');
+  while (lines[lines.length - 1] === '') lines.pop();
+  return lines.join('\n');
+}
 
-  const plotArg = encodeURIComponent(JSON.stringify([{ id: a.id, params }]));
-  const flowArg = encodeURIComponent(JSON.stringify([{ activation: a.id, params }]));
+// ---- a definition that computes no built-in --------------------------------------------------
+
+interface CustomParts {
+  readonly curve: Curve & { readonly name: string };
+  readonly df?: Expr;
+  readonly k: KeyNumbers;
+}
+
+/** f, f′ of a custom expression as a curve: f′ symbolic where the grammar can, else numeric. */
+function customParts(c: CustomActivation): CustomParts {
+  return customMemo.get(`${JSON.stringify(c.expr)}|${JSON.stringify(c.params)}`, () => {
+    const f = compile(c.expr, c.params);
+    const d = derivative(c.expr);
+    const dExpr = d && simplify(d);
+    const df = dExpr
+      ? compile(dExpr, c.params)
+      : (x: number) => {
+          const h = 1e-6 * Math.max(1, Math.abs(x));
+          return (f(x + h) - f(x - h)) / (2 * h);
+        };
+    const batch =
+      (g: (x: number) => number) =>
+      (xs: Float64Array, _p?: Partial<Params>, out?: Float64Array): Float64Array => {
+        const o = out ?? new Float64Array(xs.length);
+        for (let i = 0; i < xs.length; i++) o[i] = g(xs[i] ?? 0);
+        return o;
+      };
+    const curve = {
+      name: c.name,
+      f: (x: number) => f(x),
+      df: (x: number) => df(x),
+      fBatch: batch(f),
+      dfBatch: batch(df),
+    };
+    return { curve, ...(dExpr ? { df: dExpr } : {}), k: computeKeyNumbers(curve, {}) };
+  });
+}
+
+function nearestText(m: KernelMatch | undefined): string | undefined {
+  const a = m && getActivation(m.id);
+  if (!m || !a) return undefined;
+  const ps = Object.entries(m.params)
+    .filter(([k, v]) => a.params[k] !== v)
+    .map(([k, v]) => `${k}=${fmt(v)}`)
+    .join(', ');
+  return `Closest built-in: ${md(a.name)}${ps ? ` (${ps})` : ''}, max |Δ| ${fmt(m.maxDiff)} on [${fmt(m.lo)}, ${fmt(m.hi)}].`;
+}
+
+function buildCustomHover(r: Recognition, c: CustomActivation, options: HoverOptions): string {
+  const { curve, df, k } = customParts(c);
+  const what = c.kind === 'class' ? 'module' : c.kind;
+  const lines: string[] = [
+    `**${md(c.name)}** — a ${what} defined in this file (line ${c.line}) · computes no built-in activation`,
+    '',
+  ];
+  lines.push(`${formulaLine(F, print(c.expr, 'tex'), print(c.expr, 'unicode'), options)}  `);
   lines.push(
-    `[Plot](command:activationLens.plot?${plotArg}) · [Check gradient flow](command:activationLens.checkGradientFlow?${flowArg})`,
+    df
+      ? formulaLine(DF, print(df, 'tex'), print(df, 'unicode'), options)
+      : 'f′(x): computed numerically (central differences); the grammar has no closed form for it',
   );
+  lines.push('');
+  const names = Object.keys(c.params);
+  if (names.length) {
+    lines.push(
+      names
+        .map((n) =>
+          c.assumed.includes(n)
+            ? `${code(n)} = **1** — assumed: the definition requires it without a default`
+            : `${code(n)} = **${fmt(c.params[n] ?? NaN)}** — the definition’s default`,
+        )
+        .join('  \n'),
+      '',
+    );
+  }
+  lines.push(
+    [`f(0) = ${fmt(k.f0)}`, `f′(0) = ${fmt(k.df0)}`, maxDfText(k), `range ${rangeText(k)}`].join(
+      ' · ',
+    ) + '  ',
+  );
+  lines.push(gradientText(k), '');
+  if (options.showPlot) {
+    const key = `custom|${JSON.stringify(c.expr)}|${JSON.stringify(c.params)}|${options.theme}`;
+    const uri = plotMemo.get(key, () => svgDataUri(plotSvg(curve, {}, options.theme)));
+    lines.push(`![f and f′ of ${md(c.name)} on [−5, 5]](${uri})`, '');
+  }
+  const near = nearestText(c.nearest);
+  if (near) lines.push(near, '');
+  const nearest = c.nearest && getActivation(c.nearest.id);
+  if (nearest && c.nearest) {
+    const plotArg = encodeURIComponent(
+      JSON.stringify([{ id: nearest.id, params: c.nearest.params }]),
+    );
+    lines.push(`[Plot the closest built-in](command:activationLens.plot?${plotArg})`, '');
+  }
+  for (const n of r.notes) lines.push(`- ${n}`);
+  while (lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n');
 }

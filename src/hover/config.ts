@@ -8,10 +8,16 @@ export interface HoverConfig {
   readonly enabled: Readonly<Record<string, boolean>>;
   /** `activationLens.hover.showPlot`: include the small SVG plot of f and f′. */
   readonly showPlot: boolean;
+  /** `activationLens.hover.typesetFormulas`: formulas as MathJax SVG images. */
+  readonly typesetFormulas: boolean;
+  /** `activationLens.hover.compact`: what matters first, lesson and notes after. */
+  readonly compact: boolean;
 }
 
 /** Normalises raw setting values (whatever the user wrote) into a {@link HoverConfig}. */
-export function readHoverConfig(get: (key: 'enabled' | 'showPlot') => unknown): HoverConfig {
+export function readHoverConfig(
+  get: (key: 'enabled' | 'showPlot' | 'typesetFormulas' | 'compact') => unknown,
+): HoverConfig {
   const rawEnabled = get('enabled');
   const enabled: Record<string, boolean> = {};
   if (rawEnabled && typeof rawEnabled === 'object' && !Array.isArray(rawEnabled)) {
@@ -19,8 +25,16 @@ export function readHoverConfig(get: (key: 'enabled' | 'showPlot') => unknown): 
       if (typeof v === 'boolean') enabled[k] = v;
     }
   }
-  const showPlot = get('showPlot');
-  return { enabled, showPlot: typeof showPlot === 'boolean' ? showPlot : true };
+  const flag = (key: 'showPlot' | 'typesetFormulas' | 'compact') => {
+    const v = get(key);
+    return typeof v === 'boolean' ? v : true;
+  };
+  return {
+    enabled,
+    showPlot: flag('showPlot'),
+    typesetFormulas: flag('typesetFormulas'),
+    compact: flag('compact'),
+  };
 }
 
 /** Whether hovers are on for a language (on unless set to false). */

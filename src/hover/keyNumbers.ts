@@ -8,6 +8,25 @@ export interface Interval {
   readonly hi: number;
 }
 
+/** A point where f′ changes sign: a smooth extremum (f′ = 0) or a kink. */
+export interface Stationary {
+  readonly x: number;
+  readonly kind: 'minimum' | 'maximum';
+  /** f′ is continuous there and crosses zero (GELU's minimum), not a kink (|x|'s corner). */
+  readonly smooth: boolean;
+}
+
+/** What keyNumbers needs of a function: the kernel's descriptors and custom formulas alike. */
+export interface Curve {
+  readonly f: (x: number, params?: Params) => number;
+  readonly df: (x: number, params?: Params) => number;
+  readonly fBatch: ActivationDescriptor['fBatch'];
+  readonly dfBatch: ActivationDescriptor['dfBatch'];
+  /** The exact range at the default parameters, when known (the kernel's properties). */
+  readonly params?: Params;
+  readonly properties?: { readonly range: readonly [number, number] };
+}
+
 /** The numbers a hover shows, computed with the kernel at the parameters in effect. */
 export interface KeyNumbers {
   readonly f0: number;
@@ -30,6 +49,8 @@ export interface KeyNumbers {
   };
   /** Where |f′| < 0.01. */
   readonly saturation: readonly Interval[];
+  /** Where f′ changes sign inside the window: minima and maxima. */
+  readonly stationary: readonly Stationary[];
 }
 
 /** The sampled window: wide enough for every kernel's saturation edges at sensible parameters. */
@@ -83,7 +104,7 @@ export function keyNumbers(a: ActivationDescriptor, params: Params): KeyNumbers 
   return memo.get(`${a.id}|${JSON.stringify(params)}`, () => computeKeyNumbers(a, params));
 }
 
-export function computeKeyNumbers(a: ActivationDescriptor, params: Params): KeyNumbers {
+export function computeKeyNumbers(a: Curve, params: Params): KeyNumbers {
   const fs = a.fBatch(grid, params);
   const dfs = a.dfBatch(grid, params);
   const f = (x: number) => a.f(x, params);
@@ -149,7 +170,10 @@ export function computeKeyNumbers(a: ActivationDescriptor, params: Params): KeyN
   }
 
   // Range: the kernel's exact properties at default parameters, else sampled (marked ≈).
-  const defaults = Object.entries(a.params).every(([k, v]) => Object.is(params[k] ?? v, v));
+  const defaults =
+    a.params !== undefined &&
+    a.properties !== undefined &&
+    Object.entries(a.params).every(([k, v]) => Object.is(params[k] ?? v, v));
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of fs) {
@@ -163,7 +187,7 @@ export function computeKeyNumbers(a: ActivationDescriptor, params: Params): KeyN
   }
   if (f(1e6) > 1e5 || f(-1e6) > 1e5) hi = Infinity;
   if (f(1e6) < -1e5 || f(-1e6) < -1e5) lo = -Infinity;
-  if (defaults) [lo, hi] = a.properties.range;
+  if (defaults && a.properties) [lo, hi] = a.properties.range;
   // Attained if hit inside a moderate window (tanh(20) rounds to 1 in float64; tanh(8) does not).
   let loAttained = false;
   let hiAttained = false;
@@ -180,5 +204,36 @@ export function computeKeyNumbers(a: ActivationDescriptor, params: Params): KeyN
   for (let i = 0; i < N; i++) sat[i] = Math.abs(dfs[i] ?? NaN) < SATURATION ? 1 : 0;
   const saturation = runs(sat, (x) => Math.abs(df(x)) < SATURATION);
 
-  return { f0: f(0), df0: df(0), maxDf, range, saturation };
+  return { f0: f(0), df0: df(0), maxDf, range, saturation, stationary: stationaryPoints(dfs, df) };
+}
+
+/**
+ * Sign changes of f′ on the grid (zeros of f′ over an interval, like ReLU's left half, are not
+ * points), refined by bisection. Smooth when |f′| is small on both sides close to the point.
+ */
+function stationaryPoints(dfs: Float64Array, df: (x: number) => number): Stationary[] {
+  const out: Stationary[] = [];
+  let lastSign = 0;
+  let lastI = -1;
+  for (let i = 0; i < N && out.length < 8; i++) {
+    const d = dfs[i] ?? NaN;
+    if (!Number.isFinite(d) || d === 0) continue;
+    const sign = Math.sign(d);
+    if (lastSign !== 0 && sign !== lastSign && i - lastI <= 2) {
+      let a = grid[lastI] ?? 0;
+      let b = grid[i] ?? 0;
+      for (let k = 0; k < 80 && b - a > 1e-13 * Math.max(1, Math.abs(a)); k++) {
+        const m = (a + b) / 2;
+        if (Math.sign(df(m)) === lastSign) a = m;
+        else b = m;
+      }
+      const x = (a + b) / 2;
+      const eps = 1e-6 * Math.max(1, Math.abs(x));
+      const smooth = Math.abs(df(x - eps)) < 1e-3 && Math.abs(df(x + eps)) < 1e-3;
+      out.push({ x, kind: lastSign < 0 ? 'minimum' : 'maximum', smooth });
+    }
+    lastSign = sign;
+    lastI = i;
+  }
+  return out;
 }

@@ -30,7 +30,11 @@ const fmt = (v: number) => (Math.round(v * 10) / 10).toString();
  * A small SVG of f (solid) and f′ (dashed) on [-5, 5] at the parameters in effect. Pure: a string,
  * theme chosen by the caller. Discontinuities (step, threshold) are drawn as steep segments.
  */
-export function plotSvg(a: ActivationDescriptor, params: Params, theme: ThemeKind): string {
+export function plotSvg(
+  a: Pick<ActivationDescriptor, 'fBatch' | 'dfBatch'>,
+  params: Params,
+  theme: ThemeKind,
+): string {
   const c = PALETTES[theme];
   const x0 = -5;
   const x1 = 5;

@@ -12,7 +12,9 @@ const dark = { theme: 'dark', showPlot: false } as const;
 
 /** The JSON argument of a command link in the markdown. */
 function linkArg(markdown: string, command: string): unknown {
-  const m = new RegExp(`\\(command:${command.replace('.', '\\.')}\\?([^)]*)\\)`).exec(markdown);
+  const m = new RegExp(`\\(command:${command.replace('.', '\\.')}\\?([^)\\s]*)[\\s)]`).exec(
+    markdown,
+  );
   if (!m?.[1]) throw new Error(`no ${command} link`);
   return JSON.parse(decodeURIComponent(m[1]));
 }
@@ -52,9 +54,10 @@ describe('hover builder: LeakyReLU defaults per framework reach the Plot link', 
         { id: 'leaky_relu', params: { negative_slope: slope } },
       ]);
       expect(linkArg(md, 'activationLens.checkGradientFlow')).toEqual([
-        { activation: 'leaky_relu', params: { negative_slope: slope } },
+        { activation: 'leaky_relu', params: { negative_slope: slope }, depth: 32, width: 256 },
       ]);
-      expect(md).toContain(`| negative\\_slope`);
+      expect(md).toContain(`= **${slope}**`);
+      expect(md).toMatch(/`negative_slope[^`]*` = /);
       if (slope !== 0.01)
         expect(md).toMatch(/(default\*\* \(PyTorch: 0\.01\))|(PyTorch default 0\.01\))/);
     });
@@ -78,12 +81,12 @@ describe('hover builder: content', () => {
     let x = 0;
     while (getActivation('sigmoid')!.df(x) >= 0.01) x += 1e-5;
     expect(md).toContain(`x < −${fmt(x)}, x > ${fmt(x)}`);
-    expect(md).toContain('ten such layers scale a gradient by at most 9.54e-7');
+    expect(md).toContain('ten such layers scale a gradient by at most 9.54e−7');
   });
 
   it('shows given vs default parameters, and names a non-literal argument', async () => {
     const given = await hover('from torch import nn\nnn.Hardtanh(-2, 2)', 'Hardtanh');
-    expect(given.md).toContain('| min\\_val | −2 | given (PyTorch default −1) |');
+    expect(given.md).toContain('`min_val` = **−2** — given (PyTorch default −1)');
     expect(given.md).toContain('range ≈ [−2, 2]');
     const unknown = await hover('from torch import nn\nnn.LeakyReLU(cfg.slope)', 'Leaky');
     expect(unknown.md).toContain('`negative_slope=cfg.slope` is not a literal: default shown');
@@ -98,9 +101,9 @@ describe('hover builder: content', () => {
     const tanh = getActivation('gelu_tanh')!;
     let worst = 0;
     for (let x = -8; x <= 8; x += 1e-4) worst = Math.max(worst, Math.abs(exact.f(x) - tanh.f(x)));
-    const m = /differs from the exact \(erf\) GELU by at most ([0-9.e-]+)/.exec(md);
+    const m = /differs from the exact \(erf\) GELU by at most ([0-9.e−-]+)/.exec(md);
     expect(m).not.toBeNull();
-    expect(Number(m?.[1])).toBeCloseTo(worst, 6);
+    expect(Number(m?.[1]?.replace('−', '-'))).toBeCloseTo(worst, 6);
     expect(md).toContain('approximate=True');
   });
 
@@ -116,8 +119,8 @@ describe('hover builder: content', () => {
 
   it('says where PyTorch’s softplus switches to x and by how much', async () => {
     const { md } = await hover('from torch import nn\nnn.Softplus(beta=2)', 'Softplus');
-    expect(md).toContain('| beta | 2 | given (PyTorch default 1) |');
-    expect(md).toMatch(/at the switch \(x = 10\) that is off by 1\.03e-9/);
+    expect(md).toContain('`beta` = **2** — given (PyTorch default 1)');
+    expect(md).toMatch(/at the switch \(x = 10\) that is off by 1\.03e−9/);
     expect(md).toContain('sup f′ = 1 as x → ∞ (not attained)');
   });
 
@@ -228,10 +231,23 @@ describe('hover settings reader', () => {
     const c = readHoverConfig((k) =>
       k === 'enabled' ? { python: false, json: 'no', typescript: true } : 'yes',
     );
-    expect(c).toEqual({ enabled: { python: false, typescript: true }, showPlot: true });
+    expect(c).toEqual({
+      enabled: { python: false, typescript: true },
+      showPlot: true,
+      typesetFormulas: true,
+      compact: true,
+    });
     expect(hoverEnabledFor(c, 'python')).toBe(false);
     expect(hoverEnabledFor(c, 'json')).toBe(true);
-    expect(readHoverConfig(() => undefined)).toEqual({ enabled: {}, showPlot: true });
+    expect(readHoverConfig(() => undefined)).toEqual({
+      enabled: {},
+      showPlot: true,
+      typesetFormulas: true,
+      compact: true,
+    });
+    expect(
+      readHoverConfig((k) => (k === 'typesetFormulas' ? false : undefined)).typesetFormulas,
+    ).toBe(false);
     expect(readHoverConfig((k) => (k === 'showPlot' ? false : [1, 2])).showPlot).toBe(false);
   });
 });
