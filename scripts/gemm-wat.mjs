@@ -126,8 +126,8 @@ function pack(t) {
     (br $K))))`;
 }
 
-/** gemm_<t>(pa, pb, pc, mPad, nPad, k, j0, j1): C[:, j0:j1] = packedA · packedB[:, j0:j1] for
- * NR-aligned j0 < j1 ≤ nPad. Column ranges let two threads share one product without overlap.
+/** gemm_<t>(pa, pb, pc, mPad, nPad, k, j0, j1, accC): C[:, j0:j1] = packedA · packedB[:, j0:j1]
+ * (+= when accC) for NR-aligned j0 < j1 ≤ nPad. Column ranges let two threads share one product without overlap.
  * Loop order jc → pc → ic → jr → ir (GotoBLAS): a block of NC columns of C stays in L2 across the
  * k-blocks; with k-blocks outermost, a wide C (64×8192 f32 is 2 MiB) went through memory once per
  * k-block and the kernel fell from 53 to 16 GFLOP/s. */
@@ -137,7 +137,7 @@ function driver(t) {
   const MC = MR * MCP;
   const NC = NR * NCP;
   return `
-(func (export "gemm_${t}") (param $pa i32) (param $pb i32) (param $pc i32) (param $mPad i32) (param $nPad i32) (param $k i32) (param $j0 i32) (param $j1 i32)
+(func (export "gemm_${t}") (param $pa i32) (param $pb i32) (param $pc i32) (param $mPad i32) (param $nPad i32) (param $k i32) (param $j0 i32) (param $j1 i32) (param $accC i32)
   (local $p0 i32) (local $kcb i32) (local $jc i32) (local $jend i32) (local $ic i32) (local $iend i32) (local $jr i32) (local $ir i32) (local $ldc i32) (local $aBlk i32) (local $bBlk i32)
   (local.set $ldc (i32.mul (local.get $nPad) (i32.const ${es})))
   (local.set $jc (local.get $j0))
@@ -167,7 +167,7 @@ function driver(t) {
               (i32.add (local.get $aBlk) (i32.mul (i32.mul (local.get $ir) (local.get $kcb)) (i32.const ${es})))
               (i32.add (local.get $bBlk) (i32.mul (i32.mul (local.get $jr) (local.get $kcb)) (i32.const ${es})))
               (i32.add (local.get $pc) (i32.mul (i32.add (i32.mul (local.get $ir) (local.get $nPad)) (local.get $jr)) (i32.const ${es})))
-              (local.get $ldc) (local.get $kcb) (i32.ne (local.get $p0) (i32.const 0)))
+              (local.get $ldc) (local.get $kcb) (i32.or (local.get $accC) (i32.ne (local.get $p0) (i32.const 0))))
             (local.set $ir (i32.add (local.get $ir) (i32.const ${MR})))
             (br $IR)))
           (local.set $jr (i32.add (local.get $jr) (i32.const ${NR})))

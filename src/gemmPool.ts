@@ -28,7 +28,7 @@ const MAX_PAGES = 16384;
 const SEQ = 0;
 const DONE = 1;
 const KIND = 2;
-const ARGS = 3; // pa, pb, pc, mPad, nPad, k, j0, j1
+const ARGS = 3; // pa, pb, pc, mPad, nPad, k, j0, j1, accC
 const FIELDS = 16;
 
 const WORKER_SOURCE = `
@@ -42,7 +42,7 @@ for (;;) {
   seen = Atomics.load(c, base + ${SEQ});
   if (seen < 0) break;
   const a = base + ${ARGS};
-  (c[base + ${KIND}] === 0 ? ex.gemm_f32 : ex.gemm_f64)(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7]);
+  (c[base + ${KIND}] === 0 ? ex.gemm_f32 : ex.gemm_f64)(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8]);
   Atomics.store(c, base + ${DONE}, seen);
   Atomics.notify(c, base + ${DONE});
 }
@@ -98,6 +98,7 @@ export function enableGemmThreads(threads = availableParallelism()): number {
       p.k,
       j0,
       j1,
+      p.accC ? 1 : 0,
     );
   let seq = 0;
   const driver: GemmDriver = {
@@ -117,7 +118,10 @@ export function enableGemmThreads(threads = availableParallelism()): number {
       for (let w = 1; w < parts; w++) {
         const b = (w - 1) * FIELDS;
         ctrl[b + KIND] = p.kind === 'f32' ? 0 : 1;
-        ctrl.set([p.pa, p.pb, p.pc, p.mPad, p.nPad, p.k, bound(w), bound(w + 1)], b + ARGS);
+        ctrl.set(
+          [p.pa, p.pb, p.pc, p.mPad, p.nPad, p.k, bound(w), bound(w + 1), p.accC ? 1 : 0],
+          b + ARGS,
+        );
         Atomics.store(ctrl, b + SEQ, seq);
         Atomics.notify(ctrl, b + SEQ);
       }

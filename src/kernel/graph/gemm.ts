@@ -76,6 +76,7 @@ export interface GemmExports {
     r: number,
     dst: number,
   ): void;
+  /** accC = 1 adds the product to C already in linear memory. */
   gemm_f32(
     pa: number,
     pb: number,
@@ -85,6 +86,7 @@ export interface GemmExports {
     k: number,
     j0: number,
     j1: number,
+    accC: number,
   ): void;
   gemm_f64(
     pa: number,
@@ -95,6 +97,7 @@ export interface GemmExports {
     k: number,
     j0: number,
     j1: number,
+    accC: number,
   ): void;
 }
 
@@ -107,6 +110,8 @@ export interface PackedProduct {
   readonly mPad: number;
   readonly nPad: number;
   readonly k: number;
+  /** Add to the C already in memory (gemm's beta = 1, alpha = 1: gradient accumulation). */
+  readonly accC: boolean;
 }
 
 /**
@@ -163,6 +168,7 @@ function localDriver(): GemmDriver | null {
           p.k,
           0,
           p.nPad,
+          p.accC ? 1 : 0,
         ),
     };
   } catch {
@@ -326,14 +332,19 @@ function runWasm(g: GemmArgs, kind: Kind, d: GemmDriver): void {
   // Element (i, p) of op(A) and (p, j) of op(B), as row/column strides of the packed sources.
   pack(ra * es, transA ? 1 : lda, transA ? lda : 1, m, k, MR, pa * es);
   pack(rb * es, transB ? ldb : 1, transB ? 1 : ldb, n, k, NR, pb * es);
-  d.run({ kind, pa: pa * es, pb: pb * es, pc: pc * es, mPad, nPad, k });
   const { alpha, beta, c, ldc } = g;
   const co = g.cOffset ?? 0;
+  // Accumulating (alpha = beta = 1, every gradient of a weight): C goes in, the kernel adds to it
+  // and C comes out as row copies, with no arithmetic left for JS.
+  const accC = alpha === 1 && beta === 1;
+  if (accC)
+    for (let i = 0; i < m; i++) heap.set(c.subarray(co + i * ldc, co + i * ldc + n), pc + i * nPad);
+  d.run({ kind, pa: pa * es, pb: pb * es, pc: pc * es, mPad, nPad, k, accC });
   const h = kind === 'f32' ? new Float32Array(mem.buffer) : new Float64Array(mem.buffer);
   for (let i = 0; i < m; i++) {
     const src = pc + i * nPad;
     const dst = co + i * ldc;
-    if (alpha === 1 && beta === 0) c.set(h.subarray(src, src + n), dst);
+    if (accC || (alpha === 1 && beta === 0)) c.set(h.subarray(src, src + n), dst);
     else if (beta === 0) for (let j = 0; j < n; j++) c[dst + j] = alpha * h[src + j]!;
     else for (let j = 0; j < n; j++) c[dst + j] = alpha * h[src + j]! + beta * c[dst + j]!;
   }

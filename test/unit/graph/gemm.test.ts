@@ -113,6 +113,7 @@ describe('gemm against gemmReference', () => {
               [1, 0, 0, 0],
               [0.5, 1, 3, 5],
               [-2, 0.25, 1, 2],
+              [1, 1, 2, 1],
             ] as const) {
               const err = compare(ctor, { transA, transB, m, n, k, alpha, beta, pad, off });
               expect(err, `${m}×${n}×${k} tA=${transA} tB=${transB} β=${beta}`).toBeLessThan(tol);
@@ -220,8 +221,8 @@ describe('gemm against gemmReference', () => {
         calls++;
         const f = p.kind === 'f32' ? ex.gemm_f32 : ex.gemm_f64;
         const half = Math.floor(p.nPad / 8) * 4;
-        f(p.pa, p.pb, p.pc, p.mPad, p.nPad, p.k, 0, half);
-        f(p.pa, p.pb, p.pc, p.mPad, p.nPad, p.k, half, p.nPad);
+        f(p.pa, p.pb, p.pc, p.mPad, p.nPad, p.k, 0, half, p.accC ? 1 : 0);
+        f(p.pa, p.pb, p.pc, p.mPad, p.nPad, p.k, half, p.nPad, p.accC ? 1 : 0);
       },
     });
     try {

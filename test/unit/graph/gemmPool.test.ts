@@ -35,22 +35,25 @@ describe('gemm over the worker pool', () => {
               const a = filled(ctor, m * k, 1);
               const b = filled(ctor, k * n, 2);
               const c = filled(ctor, m * n, 3);
-              gemm({
-                transA,
-                transB,
-                m,
-                n,
-                k,
-                alpha: 1,
-                a,
-                lda: transA ? m : k,
-                b,
-                ldb: transB ? k : n,
-                beta: 0.5,
-                c,
-                ldc: n,
-              });
-              out.push(c);
+              // beta = 0.5 goes through JS arithmetic, beta = 1 through the kernel's accumulation.
+              for (const beta of [0.5, 1]) {
+                gemm({
+                  transA,
+                  transB,
+                  m,
+                  n,
+                  k,
+                  alpha: 1,
+                  a,
+                  lda: transA ? m : k,
+                  b,
+                  ldb: transB ? k : n,
+                  beta,
+                  c,
+                  ldc: n,
+                });
+                out.push(c.slice());
+              }
             }
       return out;
     };

@@ -19,8 +19,8 @@ import { positiveInt } from './util';
 
 /** Largest unfolded chunk: bounded, and small enough that gemm's linear memory stays modest. */
 export const COL_BUDGET_BYTES = 16 * 2 ** 20;
-/** Multiply-adds per chunk between cancellation checks (~10 ms at WASM speed). */
-const CHUNK_MACS = 2e8;
+/** Multiply-adds per chunk between cancellation checks (10–30 ms at WASM speed; cancellation must act within 100 ms). */
+const CHUNK_MACS = 5e8;
 
 /** One spatial axis of an unfolding: output position o and tap k read source index map[o·K + k]. */
 interface Axis {
