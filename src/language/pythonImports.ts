@@ -45,7 +45,9 @@ export function readImports(root: Node): Imports {
       }
     } else {
       const mod = st.childForFieldName('module_name');
-      if (!mod || mod.type !== 'dotted_name') continue;
+      // `from ..ops.misc import X` binds X to `..ops.misc.X`: another file of the package, which
+      // no spelling matches and the model reader names as such.
+      if (!mod || (mod.type !== 'dotted_name' && mod.type !== 'relative_import')) continue;
       if (st.namedChildren.some((c) => c?.type === 'wildcard_import')) star.push(mod.text);
       for (const n of st.childrenForFieldName('name')) {
         if (!n) continue;

@@ -63,6 +63,8 @@ export function isInstance(ip: Interp, v: Value, cls: Value): boolean {
   if (cls.t === 'tuple' || cls.t === 'list') return cls.items.some((c) => isInstance(ip, v, c));
   if (cls.t === 'builtin') {
     const q = cls.name.replace(/^torch\.nn\.modules\.\w+\./, 'torch.nn.');
+    if (q === 'torch.Tensor' || q === 'torch.nn.Parameter')
+      return v.t === 'tensor' || v.t === 'param';
     if (v.t === 'module') {
       if (q === 'torch.nn.Module') return true;
       const layer = v.layer;
@@ -75,6 +77,8 @@ export function isInstance(ip: Interp, v: Value, cls: Value): boolean {
       if (/_NormBase$/.test(q)) return /^(BatchNorm|InstanceNorm)/.test(layer);
       return false;
     }
+    if (/^(typing|collections\.abc)\.(Sequence|List|Tuple|Iterable)$/.test(q))
+      return v.t === 'list' || v.t === 'tuple';
     const py: Record<string, string[]> = {
       'builtins.int': ['num-int', 'bool'],
       'builtins.float': ['num-float'],
@@ -105,6 +109,13 @@ export function callPython(
   kw: Kw,
   line: number,
 ): Value | undefined {
+  if (name === 'builtins.object.__init__') return NONE;
+  if (name === '$dataclass_init' && self?.t === 'tuple') {
+    const [obj, cls] = self.items;
+    if (obj?.t === 'obj' && cls?.t === 'class') ip.initDataclass(obj, cls, pos, kw, line);
+    return NONE;
+  }
+  if (name === '$namedtuple') return tuple(pos);
   if (self !== undefined) return callMethod(ip, name, self, pos, kw, line);
   const a0 = pos[0];
   switch (name) {
@@ -309,13 +320,37 @@ export function callPython(
       return NONE;
     case 'functools.partial': {
       const f = a0;
-      if (f?.t !== 'func')
-        throw new Decline(
-          line,
-          'functools.partial of something other than a function in this file',
-        );
-      return { ...f, partialArgs: { pos: pos.slice(1), kw: new Map(kw) } };
+      if (f?.t === 'func') return { ...f, partialArgs: { pos: pos.slice(1), kw: new Map(kw) } };
+      if (!f) throw new Decline(line, 'functools.partial of nothing');
+      // Classes and library callables (partial(nn.LayerNorm, eps=1e-6)): bound at call time.
+      const entries = new Map<string, [Value, Value]>();
+      for (const [k, v] of kw) entries.set(`s:${k}`, [str(k), v]);
+      return {
+        t: 'builtin',
+        name: '$partial',
+        self: tuple([f, tuple(pos.slice(1)), { t: 'dict', entries }]),
+      };
     }
+    case 'collections.namedtuple':
+    case 'typing.NamedTuple':
+      // Instances are plain tuples: the first element is what a forward's caller takes.
+      return { t: 'builtin', name: '$namedtuple' };
+    case 'dataclasses.asdict': {
+      if (a0?.t !== 'obj') break;
+      const entries = new Map<string, [Value, Value]>();
+      for (const [k, v] of a0.attrs) entries.set(`s:${k}`, [str(k), v]);
+      return { t: 'dict', entries };
+    }
+    case 'torch.jit.is_scripting':
+    case 'torch.jit.is_tracing':
+    case 'torch.cuda.is_available':
+    case 'torch.backends.mps.is_available':
+    case 'torch.is_grad_enabled':
+      return name === 'torch.is_grad_enabled' ? TRUE : FALSE;
+    case 'torch.jit.annotate':
+      return pos[1] ?? NONE;
+    case 'torch._assert':
+      return NONE;
     case 'argparse.ArgumentParser':
       return { t: 'argparse', defaults: argparseDefaults(ip, line) };
     case 'copy.deepcopy':

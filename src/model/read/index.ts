@@ -169,6 +169,7 @@ function inputCandidates(root: ModuleObj, batch: number): InputCandidate[] {
     const w = d ?? 64;
     return [
       { shape: [batch, w], why },
+      ...(p ? [] : [{ shape: [batch, w, 16, 16], why: `${why}, 16×16 maps` }]),
       { shape: [batch, Math.min(sequenceLength(root) ?? 64, 64), w], why: `${why}, sequences` },
     ];
   }
@@ -284,6 +285,7 @@ export function buildGraphInTree(
         );
     }
     let last: Decline | undefined;
+    let retargeted = false;
     const stepsBefore = ip.notes.length;
     for (const c of cands) {
       ip.notes.length = stepsBefore;
@@ -329,6 +331,24 @@ export function buildGraphInTree(
       } catch (e) {
         if (e instanceof Decline && e.shapeMismatch && !given) {
           last = e;
+          // The first layer that ran is not the first registered (DLA's Tree registers its
+          // root before its left node): feed what the layer that ran first wants.
+          const ranParams = g.nodes.some((n) => 'weight' in n.op || n.op.op === 'rnn');
+          const want = e.want;
+          if (want && !ranParams && !retargeted && !c.tokens) {
+            retargeted = true;
+            const d = want.dim === 1 ? 1 : c.shape.length - 1;
+            for (const later of cands.slice(cands.indexOf(c))) {
+              if (later.shape.length > d) {
+                later.shape = later.shape.map((v, i) => (i === d ? want.size : v));
+                later.why = `${e.message.replace(/^line \d+: /, '').split(' expects')[0]} runs first and wants ${want.size} ${want.dim === 1 ? 'channels' : 'features'}`;
+              }
+            }
+            cands.splice(cands.indexOf(c) + 1, 0, {
+              ...c,
+              shape: c.shape.map((v, i) => (i === d ? want.size : v)),
+            });
+          }
           continue;
         }
         throw e;
@@ -649,6 +669,14 @@ function literalText(v: Value, depth = 0): string | undefined {
     }
     case 'class':
       return v.name;
+    case 'dict': {
+      const items = [...v.entries.values()].map(([k, x]) => {
+        const kt = literalText(k, depth + 1);
+        const xt = literalText(x, depth + 1);
+        return kt === undefined || xt === undefined ? undefined : `${kt}: ${xt}`;
+      });
+      return items.every((x) => x !== undefined) ? `{${items.join(', ')}}` : undefined;
+    }
     case 'obj': {
       if (!v.cls.dataclass) return undefined;
       const fields = v.cls.fields.map((f) => {

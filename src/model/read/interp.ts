@@ -209,7 +209,15 @@ export class Interp {
       return lz.value;
     }
     const imported = this.imports.aliases.get(name)?.[0];
-    if (imported !== undefined) return { t: 'builtin', name: imported };
+    if (imported !== undefined) {
+      if (imported.startsWith('.') && !/log_api_usage/.test(name)) {
+        throw new Decline(
+          line,
+          `\`${name}\` comes from ${imported.slice(0, imported.length - name.length - 1) || '.'} (another file of the package), which is not read`,
+        );
+      }
+      return { t: 'builtin', name: imported };
+    }
     for (const m of this.imports.star) {
       if (isKnownLibraryName(`${m}.${name}`)) return { t: 'builtin', name: `${m}.${name}` };
     }
@@ -389,7 +397,14 @@ export class Interp {
     const bases: Value[] = [];
     for (const b of named(def.childForFieldName('superclasses'))) {
       if (b.type === 'keyword_argument') continue;
-      bases.push(this.eval(b, scope));
+      try {
+        bases.push(this.eval(b, scope));
+      } catch (e) {
+        // A base from another file (torchvision's WeightsEnum): the class stays usable, the base
+        // declines where it is used.
+        if (!(e instanceof Decline)) throw e;
+        bases.push({ t: 'opaque', what: `the base class ${snippet(b)} (${e.message})` });
+      }
     }
     let isModule = false;
     let torchBase: string | undefined;
@@ -461,7 +476,16 @@ export class Interp {
         if (f?.t === 'func') attrs.set(fname!, { ...f, owner: cls, closure: scope });
         continue;
       }
-      this.execStmt(st, body);
+      try {
+        this.execStmt(st, body);
+      } catch (e) {
+        // A class attribute that cannot be read (weights metadata…) declines only when used.
+        if (!(e instanceof Decline)) throw e;
+        const asg = st.type === 'expression_statement' ? st.firstNamedChild : null;
+        if (asg?.type !== 'assignment') throw e;
+        for (const name of this.targetNames(asg))
+          attrs.set(name, { t: 'opaque', what: `${name} (${e.message})` });
+      }
     }
     return cls;
   }
@@ -956,7 +980,8 @@ export class Interp {
     }
     if (op === '*' && (isSeq(a) || a.t === 'str') && b.t === 'num') return repeat(a, b.v, line);
     if (op === '*' && (isSeq(b) || b.t === 'str') && a.t === 'num') return repeat(b, a.v, line);
-    if (op === '%' && a.t === 'str') return str(a.v);
+    if (op === '%' && a.t === 'str')
+      return str(percentFormat(a.v, b.t === 'tuple' ? b.items : [b], line));
     if (op === '|' && a.t === 'dict' && b.t === 'dict')
       return { t: 'dict', entries: new Map([...a.entries, ...b.entries]) };
     throw new Decline(line, `\`${op}\` on ${show(a)} and ${show(b)} is not read`);
@@ -1176,6 +1201,11 @@ export class Interp {
       else if (pos.length || kw.size) throw new Decline(line, `${cls.name}() takes no arguments`);
       return m;
     }
+    const opaqueBase = this.mro(cls)
+      .flatMap((c) => c.bases)
+      .find((b) => b.t === 'opaque');
+    if (opaqueBase?.t === 'opaque')
+      throw new Decline(line, `${cls.name} extends ${opaqueBase.what}`);
     const obj: ObjVal = { t: 'obj', cls, attrs: new Map() };
     const init = this.classAttr(cls, '__init__');
     if (init?.t === 'func') {
@@ -1183,27 +1213,36 @@ export class Interp {
       return obj;
     }
     if (cls.dataclass) {
-      const fields = cls.fields;
-      const given = new Set<string>();
-      fields.forEach((f, i) => {
-        let v: Value | undefined;
-        if (i < pos.length) v = pos[i];
-        else if (kw.has(f.name)) v = kw.get(f.name);
-        if (v !== undefined) given.add(f.name);
-        if (v === undefined && f.def) v = this.fieldDefault(f.def, cls, line);
-        if (v === undefined) throw new Decline(line, `${cls.name}() needs the field \`${f.name}\``);
-        obj.attrs.set(f.name, v);
-      });
-      for (const k of kw.keys()) {
-        if (!fields.some((f) => f.name === k))
-          throw new Decline(line, `${cls.name}() has no field \`${k}\``);
-      }
+      this.initDataclass(obj, cls, pos, kw, line);
       const post = this.classAttr(cls, '__post_init__');
       if (post?.t === 'func') this.callFunc({ ...post, self: obj }, [], new Map(), line);
       return obj;
     }
     if (pos.length || kw.size) throw new Decline(line, `${cls.name}() takes no arguments`);
     return obj;
+  }
+
+  /** The __init__ a dataclass generates: fields by position or name, then defaults. */
+  initDataclass(
+    obj: ObjVal,
+    cls: ClassVal,
+    pos: Value[],
+    kw: Map<string, Value>,
+    line: number,
+  ): void {
+    const fields = cls.fields;
+    fields.forEach((f, i) => {
+      let v: Value | undefined;
+      if (i < pos.length) v = pos[i];
+      else if (kw.has(f.name)) v = kw.get(f.name);
+      if (v === undefined && f.def) v = this.fieldDefault(f.def, cls, line);
+      if (v === undefined) throw new Decline(line, `${cls.name}() needs the field \`${f.name}\``);
+      obj.attrs.set(f.name, v);
+    });
+    for (const k of kw.keys()) {
+      if (!fields.some((f) => f.name === k))
+        throw new Decline(line, `${cls.name}() has no field \`${k}\``);
+    }
   }
 
   private fieldDefault(def: Node, cls: ClassVal, line: number): Value {
@@ -1245,6 +1284,9 @@ export class Interp {
         const c = this.classAttr(obj, name);
         if (c?.t === 'func' && c.decorators.includes('classmethod')) return { ...c, self: obj };
         if (c !== undefined) return c;
+        if (obj.bases.some((b) => b.t === 'opaque' || b.t === 'builtin')) {
+          return { t: 'builtin', name: `${obj.name}.${name}` };
+        }
         break;
       }
       case 'super': {
@@ -1269,6 +1311,15 @@ export class Interp {
             };
           }
           return moduleAttr(this, obj.self, name, line, true);
+        }
+        if (name === '__init__' && obj.self.t === 'obj') {
+          // A dataclass base's generated __init__ (torchvision's _MBConvConfig).
+          const chain = this.mro(obj.self.cls);
+          const dc = chain.slice(chain.indexOf(obj.owner) + 1).find((c) => c.dataclass);
+          if (dc) {
+            const self = obj.self;
+            return { t: 'builtin', name: '$dataclass_init', self: tuple([self, dc]) };
+          }
         }
         if (name === '__init__')
           return { t: 'builtin', name: 'builtins.object.__init__', self: obj.self };
@@ -1512,4 +1563,23 @@ function sliceItems(items: Value[], s: Extract<Value, { t: 'slice' }>, line: num
   if (step > 0) for (let i = start; i < stop; i += step) out.push(items[i]!);
   else for (let i = start; i > stop; i += step) out.push(items[i]!);
   return out;
+}
+
+/** printf-style `'%s_%d' % (a, b)` for the conversions module names use. */
+function percentFormat(fmt: string, args: readonly Value[], line: number): string {
+  let i = 0;
+  return fmt.replace(
+    /%([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifgr%])/g,
+    (_m, _flags, _w, prec: string | undefined, conv: string) => {
+      if (conv === '%') return '%';
+      const v = args[i++];
+      if (v === undefined) throw new Decline(line, 'not enough arguments for % formatting');
+      if (conv === 's' || conv === 'r')
+        return v.t === 'str' ? v.v : v.t === 'num' ? String(v.v) : show(v);
+      const n = numeric(v);
+      if (n === undefined) throw new Decline(line, `%${conv} of ${show(v)}`);
+      if (conv === 'd' || conv === 'i') return String(Math.trunc(n));
+      return prec !== undefined ? n.toFixed(Number(prec)) : String(n);
+    },
+  );
 }

@@ -216,7 +216,10 @@ export function isKnownLibraryName(q: string): boolean {
 
 /** torch.nn.modules.conv.Conv2d → torch.nn.Conv2d; torch.nn.modules.module.Module likewise. */
 const canonical = (name: string): string =>
-  name.replace(/^torch\.nn\.modules\.\w+\./, 'torch.nn.').replace(/^torch\.functional\./, 'torch.');
+  name
+    .replace(/^torch\.nn\.parameter\./, 'torch.nn.')
+    .replace(/^torch\.nn\.modules\.\w+\./, 'torch.nn.')
+    .replace(/^torch\.functional\./, 'torch.');
 
 // ---------------------------------------------------------------------------------------------
 // Arguments.
@@ -614,6 +617,8 @@ const MODULE_METHODS = new Set([
   'forward',
   '__call__',
   'get_submodule',
+  '__setattr__',
+  '__getattr__',
   'type',
 ]);
 const CONTAINER_METHODS = new Set([
@@ -756,6 +761,18 @@ function callModuleMethod(
           addChild(m, k.t === 'str' ? k.v : show(k), v, line);
       return NONE;
     }
+    case '__setattr__': {
+      const key = pos[0];
+      if (key?.t !== 'str' || !pos[1])
+        throw new Decline(line, '__setattr__ with a non-literal name');
+      setModuleAttr(ip, m, key.v, pos[1], line);
+      return NONE;
+    }
+    case '__getattr__': {
+      const key = pos[0];
+      if (key?.t !== 'str') throw new Decline(line, '__getattr__ with a non-literal name');
+      return moduleAttr(ip, m, key.v, line);
+    }
     case 'get_submodule': {
       let cur: ModuleObj = m;
       const path = pos[0]?.t === 'str' ? pos[0].v : '';
@@ -896,17 +913,18 @@ function runLayer(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number):
   const id = gb.nextId();
   const add = (op: Op, shape: readonly number[], inputs: TensorVal[] = [x]) =>
     gb.add(op, inputs, shape, line, kind, row);
-  const mismatch = (what: string) =>
+  const mismatch = (what: string, want?: { dim: 1 | -1; size: number }) =>
     new Decline(
       line,
       `${row || kind} expects ${what}, gets a tensor of shape (${s.join(', ')})`,
       true,
+      want,
     );
   switch (layer) {
     case 'Linear': {
       const inF = cfgNum(m, 'in_features', line);
       const outF = cfgNum(m, 'out_features', line);
-      if (s[s.length - 1] !== inF) throw mismatch(`${inF} input features`);
+      if (s[s.length - 1] !== inF) throw mismatch(`${inF} input features`, { dim: -1, size: inF });
       return add(
         {
           op: 'linear',
@@ -927,7 +945,7 @@ function runLayer(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number):
       const inC = cfgNum(m, 'in_channels', line);
       const outC = cfgNum(m, 'out_channels', line);
       if (s.length !== dims + 2 || s[1] !== inC)
-        throw mismatch(`(N, ${inC}, ${dims === 1 ? 'L' : 'H, W'})`);
+        throw mismatch(`(N, ${inC}, ${dims === 1 ? 'L' : 'H, W'})`, { dim: 1, size: inC });
       const k = cfgInts(m, 'kernel_size', dims, line);
       const st = cfgInts(m, 'stride', dims, line);
       const dil = cfgInts(m, 'dilation', dims, line);
@@ -1988,6 +2006,22 @@ export function callLibrary(
 ): Value {
   const py = callPython(ip, rawName, self, pos, kw, line);
   if (py !== undefined) return py;
+  // torchvision's usage logging and weights enums: no effect on the model built.
+  if (/(^|\.)_log_api_usage_once$/.test(rawName)) return NONE;
+  if (/\.verify$/.test(rawName) && pos.length === 1 && pos[0]!.t === 'none') return NONE;
+  if (rawName === 'typing.cast' && pos.length === 2) return pos[1]!;
+  if (rawName === '$partial' && self?.t === 'tuple') {
+    const [fn, pre, preKw] = self.items as [Value, Value, Value];
+    const merged = new Map(
+      preKw.t === 'dict'
+        ? [...preKw.entries.values()].map(
+            ([k, v]) => [k.t === 'str' ? k.v : '', v] as [string, Value],
+          )
+        : [],
+    );
+    for (const [k, v] of kw) merged.set(k, v);
+    return ip.call(fn, [...(pre.t === 'tuple' ? pre.items : []), ...pos], merged, line);
+  }
   if (self?.t === 'module' && rawName.startsWith('module.'))
     return callModuleMethod(ip, rawName.slice(7), self, pos, kw, line);
   const name = canonical(rawName);
@@ -2168,6 +2202,7 @@ function torchFunction(ip: Interp, f: string, pos: Value[], kw: Kw, line: number
     case 'mm':
       return matmul(ip, asTensor(ip, pos[0]!, line), asTensor(ip, pos[1]!, line), line);
     case 'transpose':
+    case 'swapaxes':
     case 'permute':
     case 'reshape':
     case 'softmax':
@@ -2450,6 +2485,15 @@ function tensorMethod(
     );
     self.p.uninitialised = false;
     return self;
+  }
+  if (self.t === 'init' && initName) {
+    // torch.empty(1, n, d).normal_(std=0.02) before it becomes a Parameter.
+    const a = new Args(m, pos, kw, line);
+    return {
+      t: 'init',
+      shape: self.shape,
+      init: initSpec(initName, (i, n) => a.get(i, n === 'a' ? 'from' : n === 'b' ? 'to' : n), line),
+    };
   }
   if (self.t === 'init' || self.t === 'mask' || self.t === 'arange') {
     if (
