@@ -5,7 +5,20 @@
 // zod/mini: the same validation at a fraction of the bundle (extension and webview ship it).
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { INITS } from '../kernel/gradientFlow/init';
+import {
+  ARCHS,
+  DTYPES,
+  MAX_BATCH,
+  MAX_STEPS,
+  MAX_WIDTH,
+  resolveCheckConfig,
+  type CheckConfig,
+} from '../kernel/gradientFlow/config';
+import { BIAS_INITS, INITS } from '../kernel/gradientFlow/init';
+import { MAX_DEPTH, NORMS } from '../kernel/gradientFlow/simulate';
+import type { GradientFlowReport } from '../kernel/gradientFlow';
+import type { SelfCheckResult } from '../kernel/selfCheck';
+import type { PreparedCheck } from '../model/check';
 
 // zod/mini ships no messages; the command's errors are shown to users, so load English ones.
 z.config(en());
@@ -17,25 +30,44 @@ const isFinite = z.refine(Number.isFinite, 'must be finite');
 const finite = z.number().check(isFinite);
 const positiveFinite = z.number().check(isFinite, z.positive());
 const rate = z.number().check(z.gte(0), z.lt(1));
-const posInt = z.int().check(z.positive());
+const upTo = (max: number) => z.int().check(z.positive(), z.lte(max));
 const str = (max: number, min = 0) => z.string().check(z.minLength(min), z.maxLength(max));
 
-/** One run as the command accepts it (all optional but the activation), also the hover's `{activation, params}`. */
-export const checkConfigSchema = z.strictObject({
-  activation: str(64, 1),
-  params: z.optional(z.record(str(64, 1), finite)),
-  init: z.optional(z.enum(INITS)),
-  gain: z.optional(positiveFinite),
-  bias: z.optional(z.enum(['none', 'zeros', 'pytorch_default'])),
-  depth: z.optional(posInt),
-  width: z.optional(posInt),
-  batch: z.optional(posInt),
-  seed: z.optional(z.int().check(z.gte(0), z.lte(0xffffffff))),
-  dropout: z.optional(rate),
-  alphaDropout: z.optional(rate),
-  clipNorm: z.optional(positiveFinite),
-  dtype: z.optional(z.enum(['float64', 'float32'])),
-});
+/**
+ * One run as the command accepts it (all optional but the activation), also the hover's
+ * `{activation, params}`. The fields' types and bounds come from the kernel's constants; the
+ * combinations (which options a recurrent arch takes, an activation's parameter names) are
+ * judged by resolveCheckConfig, the one validator every entry shares, run here as a refinement.
+ */
+export const checkConfigSchema = z
+  .strictObject({
+    activation: str(64, 1),
+    params: z.optional(z.record(str(64, 1), finite)),
+    init: z.optional(z.enum(INITS)),
+    gain: z.optional(positiveFinite),
+    bias: z.optional(z.enum(BIAS_INITS)),
+    depth: z.optional(upTo(MAX_DEPTH)),
+    width: z.optional(upTo(MAX_WIDTH)),
+    batch: z.optional(upTo(MAX_BATCH)),
+    seed: z.optional(z.int().check(z.gte(0), z.lte(0xffffffff))),
+    dropout: z.optional(rate),
+    alphaDropout: z.optional(rate),
+    clipNorm: z.optional(positiveFinite),
+    dtype: z.optional(z.enum(DTYPES)),
+    norm: z.optional(z.enum(NORMS)),
+    residual: z.optional(z.boolean()),
+    arch: z.optional(z.enum(ARCHS)),
+    steps: z.optional(upTo(MAX_STEPS)),
+  })
+  .check(
+    z.superRefine((c, ctx) => {
+      try {
+        resolveCheckConfig(c as CheckConfig);
+      } catch (e) {
+        ctx.issues.push({ code: 'custom', message: (e as Error).message, input: c });
+      }
+    }),
+  );
 export type CheckConfigArg = z.infer<typeof checkConfigSchema>;
 
 /** The command's argument: one config, or several (side by side), or `{runs: [...]}`. */
@@ -73,13 +105,18 @@ export function parseCommandArg(arg: unknown): ParsedCommandArg {
 
 // ── host ↔ worker ───────────────────────────────────────────────────────────────────────────
 
-export type ToWorker = { type: 'check'; configs: CheckConfigArg[] } | { type: 'selfcheck' };
+/** One worker entry for every check: plain checks, a model's prepared network, the self-check. */
+export type ToWorker =
+  | { type: 'check'; configs: CheckConfigArg[] }
+  | { type: 'network'; check: PreparedCheck }
+  | { type: 'selfcheck' };
 
 /** Reports and self-check results travel by structured clone (NaN and ±Infinity survive). */
 export type FromWorker =
   | { type: 'progress'; run: number; runs: number; step: number; total: number }
-  | { type: 'reports'; reports: unknown[] }
-  | { type: 'selfcheck'; result: unknown }
+  | { type: 'reports'; reports: GradientFlowReport[] }
+  | { type: 'report'; report: GradientFlowReport }
+  | { type: 'selfcheck'; result: SelfCheckResult }
   | { type: 'error'; message: string; input: boolean };
 
 // host ↔ webview: src/gradientFlow/view.ts (the report panel's own schemas).

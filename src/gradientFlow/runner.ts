@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { GradientFlowReport } from '../kernel/gradientFlow';
 import type { SelfCheckResult } from '../kernel/selfCheck';
+import type { PreparedCheck } from '../model/check';
 import type { CheckConfigArg, FromWorker, ToWorker } from './protocol';
 
 export class WorkerCancelled extends Error {
@@ -71,7 +72,7 @@ export function checkInWorker(
   return runWorker(
     workerPath,
     { type: 'check', configs },
-    (m) => (m.type === 'reports' ? (m.reports as GradientFlowReport[]) : undefined),
+    (m) => (m.type === 'reports' ? m.reports : undefined),
     opts.signal,
     opts.onProgress,
   );
@@ -84,7 +85,22 @@ export function selfCheckInWorker(
   return runWorker(
     workerPath,
     { type: 'selfcheck' },
-    (m) => (m.type === 'selfcheck' ? (m.result as SelfCheckResult) : undefined),
+    (m) => (m.type === 'selfcheck' ? m.result : undefined),
     signal,
+  );
+}
+
+/** The model check's network (a prepared layer list) in the same worker; progress per node. */
+export function networkInWorker(
+  workerPath: string,
+  check: PreparedCheck,
+  opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {},
+): Promise<GradientFlowReport> {
+  return runWorker(
+    workerPath,
+    { type: 'network', check },
+    (m) => (m.type === 'report' ? m.report : undefined),
+    opts.signal,
+    opts.onProgress,
   );
 }

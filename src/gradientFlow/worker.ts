@@ -1,10 +1,11 @@
 /**
- * Worker-thread entry (dist/worker.js): runs checks and the self-check off the extension host's
- * thread. The host cancels by terminating the worker, so nothing here needs to poll a flag.
+ * Worker-thread entry (dist/worker.js), the one for every check: plain checks, a model's prepared
+ * network (the model check) and the self-check, off the extension host's thread. The host cancels
+ * by terminating the worker, so nothing here needs to poll a flag.
  */
 import { parentPort } from 'node:worker_threads';
 import { enableGemmThreads } from '../gemmPool';
-import { GradientFlowInputError, runCheck } from '../kernel/gradientFlow';
+import { checkNetwork, GradientFlowInputError, runCheck } from '../kernel/gradientFlow';
 import { runSelfCheck } from '../kernel/selfCheck';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -18,6 +19,16 @@ port.on('message', (m: ToWorker) => {
   try {
     if (m.type === 'selfcheck') {
       post({ type: 'selfcheck', result: runSelfCheck() });
+      return;
+    }
+    if (m.type === 'network') {
+      const p = m.check;
+      const onProgress = (step: number, total: number): void =>
+        post({ type: 'progress', run: 0, runs: 1, step, total });
+      post({
+        type: 'report',
+        report: checkNetwork(p.layers, { ...p.options, onProgress }, p.config, p.title),
+      });
       return;
     }
     const reports = m.configs.map((config, run) =>

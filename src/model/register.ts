@@ -30,21 +30,20 @@ const DIAGNOSTIC_SOURCE = 'Activation Lens';
  * the check and returns the report, and diagnostics on the lines of troubled layers.
  *
  * The command takes `(uri?, modelName?, options?)`; without arguments it checks the model around
- * the cursor of the active editor. The simulation runs in a worker thread over the shipped kernel
- * bundle (dist/kernel.js; the gradient-flow worker takes uniform-stack configs, not layer lists),
- * cancellable from the progress notification. "Open Report" shows the result in the gradient-flow
+ * the cursor of the active editor. The simulation runs in the worker thread of every check
+ * (dist/worker.js), cancellable from the progress notification. "Open Report" shows the result in the gradient-flow
  * report panel.
  */
 export function registerModelCheck(context: vscode.ExtensionContext): void {
   const log = outputChannel(context);
   const diagnostics = vscode.languages.createDiagnosticCollection('activationLens.model');
   const documents = new DocumentModels();
-  const kernelPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'kernel.js').fsPath;
+  const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
   const quickFixes = new ModelQuickFixes({
     log,
     lastReport: (doc, name) => lastReport(doc, name),
     check: (model, like) =>
-      checkModelInWorker(kernelPath, model, {
+      checkModelInWorker(workerPath, model, {
         ...(typeof like.config['batch'] === 'number' ? { batch: like.config['batch'] } : {}),
         ...(typeof like.config['seed'] === 'number' ? { seed: like.config['seed'] } : {}),
       }),
@@ -286,7 +285,7 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
           const sub = token.onCancellationRequested(() => abort.abort());
           let last = 0;
           try {
-            return await checkModelInWorker(kernelPath, model, checkOptions, {
+            return await checkModelInWorker(workerPath, model, checkOptions, {
               signal: abort.signal,
               onProgress: (step, total) => {
                 const pct = (100 * step) / total;

@@ -7,12 +7,12 @@ import { checkModel, ModelCheckError } from '../../../src/model/check';
 import { readModelsInText } from '../../../src/model/parse';
 import { checkModelInWorker, ModelCheckCancelled } from '../../../src/model/runner';
 
-// The kernel bundled as the extension ships it (dist/kernel.js), into a temp folder.
+// The worker of every check bundled as the extension ships it (dist/worker.js), into a temp folder.
 let workerPath = '';
 beforeAll(async () => {
-  workerPath = join(mkdtempSync(join(tmpdir(), 'al-model-worker-')), 'kernel.js');
+  workerPath = join(mkdtempSync(join(tmpdir(), 'al-model-worker-')), 'worker.js');
   await build({
-    entryPoints: [join(__dirname, '../../../src/kernel/index.ts')],
+    entryPoints: [join(__dirname, '../../../src/gradientFlow/worker.ts')],
     outfile: workerPath,
     bundle: true,
     platform: 'node',
