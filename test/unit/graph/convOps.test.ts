@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/kernel/random';
 import { getOp, OpError, zeros, type Tensor } from '../../../src/kernel/graph/op';
-import '../../../src/kernel/graph/ops/conv';
+import { COL_BUDGET_BYTES } from '../../../src/kernel/graph/ops/conv';
 import '../../../src/kernel/graph/ops/pool';
 import type { Dtype, Op, Shape } from '../../../src/kernel/graph/types';
 
@@ -183,5 +183,37 @@ describe('conv-family ops refuse what PyTorch refuses, in one line', () => {
       [1, 1, 4],
       /scale_factor must list 1 integer ≥ 1/,
     );
+  });
+});
+
+describe('conv workspace in the memory estimate', () => {
+  const conv: Op = {
+    op: 'conv',
+    dims: 2,
+    inChannels: 64,
+    outChannels: 64,
+    kernel: [3, 3],
+    stride: [1, 1],
+    padding: [1, 1],
+    paddingMode: 'zeros',
+    dilation: [1, 1],
+    groups: 1,
+    weight: { init: { kind: 'zeros' } },
+    bias: null,
+  };
+  const bytes = (x: Shape, es: number): number => {
+    const impl = getOp('conv')!;
+    return impl.workspaceBytes!(conv, [x], impl.outputShape(conv, [x]), es);
+  };
+
+  it('counts the unfolded chunk and gemm’s copies of it, bounded by the chunk budget', () => {
+    // 2×64×16×16: the whole batch fits one chunk of 576 × 512 columns.
+    const small = bytes([2, 64, 16, 16], 4);
+    expect(small).toBeGreaterThanOrEqual(3 * 576 * 512 * 4);
+    // A large input is unfolded in chunks: the workspace stops growing with the batch.
+    const big = bytes([64, 64, 64, 64], 4);
+    expect(big).toBe(bytes([128, 64, 64, 64], 4));
+    expect(big).toBeLessThan(8 * COL_BUDGET_BYTES);
+    expect(bytes([2, 64, 16, 16], 8)).toBe(2 * small);
   });
 });
