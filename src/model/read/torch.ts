@@ -889,7 +889,21 @@ function spec(
   return p ? g(ip, line).param(p, id, name, line) : null;
 }
 
+/** A built-in layer's nodes carry the line the layer is constructed on (where diagnostics go). */
 function runLayer(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number): Value {
+  const gb = ip.g;
+  const start = gb?.nodes.length ?? 0;
+  const v = runLayerAt(ip, m, pos, kw, line);
+  if (gb && m.path !== undefined) {
+    for (let i = start; i < gb.nodes.length; i++) {
+      const n = gb.nodes[i]!;
+      if (n.row === m.path) n.line = m.line;
+    }
+  }
+  return v;
+}
+
+function runLayerAt(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number): Value {
   const layer = m.layer!;
   const gb = g(ip, line);
   const row = m.path;

@@ -1,0 +1,387 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Graph, GraphNode } from '../../../src/kernel/graph/types';
+import { buildGraph, readPythonModels, type BuildResult } from '../../../src/model/read/index';
+
+const corpus = (path: string): string =>
+  readFileSync(join(__dirname, '..', '..', 'corpus', 'models', 'pytorch', path), 'utf8');
+
+function ok(r: BuildResult): Extract<BuildResult, { ok: true }> {
+  if (!r.ok) throw new Error(`declined: ${r.reason}`);
+  return r;
+}
+
+/** Row keys in execution order, each once (the last node of a row is its output). */
+const rows = (g: Graph): string[] => [...new Set(g.nodes.flatMap((n) => (n.row ? [n.row] : [])))];
+const byRow = (g: Graph, row: string): GraphNode[] => g.nodes.filter((n) => n.row === row);
+const out = (g: Graph): GraphNode => g.nodes.find((n) => n.id === g.output)!;
+
+const MLP = `
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+HIDDEN = 32
+
+class Net(nn.Module):
+    def __init__(self, hidden=HIDDEN * 2):
+        super().__init__()
+        self.fc1 = nn.Linear(20, hidden)
+        self.fc2 = nn.Linear(hidden, 10, bias=False)
+        self.drop = nn.Dropout(0.1)
+
+    def forward(self, x):
+        x = F.leaky_relu(self.fc1(x), 0.2)
+        return self.fc2(self.drop(x))
+`;
+
+describe('model reader: values, classes and forward', () => {
+  it('reads a module with constants, defaults and call-site arguments', async () => {
+    const g = ok(await buildGraph(MLP, 'Net()')).graph;
+    expect(rows(g)).toEqual(['fc1', 'drop', 'fc2']);
+    const fc1 = byRow(g, 'fc1')[0]!;
+    expect(fc1.op).toMatchObject({
+      op: 'linear',
+      inFeatures: 20,
+      outFeatures: 64,
+      weight: { init: { kind: 'kaiming_uniform', a: Math.sqrt(5) } },
+      bias: { init: { kind: 'torch_bias' } },
+    });
+    expect(fc1).toMatchObject({ kind: 'Linear', line: 11 });
+    expect(g.nodes.find((n) => n.op.op === 'activation')?.op).toEqual({
+      op: 'activation',
+      id: 'leaky_relu',
+      params: { negative_slope: 0.2 },
+    });
+    expect(byRow(g, 'fc2')[0]!.op).toMatchObject({ bias: null });
+    const small = ok(await buildGraph(MLP, 'Net(hidden=8)'));
+    expect(small.inputShape).toEqual([8, 20]);
+    expect(byRow(small.graph, 'fc1')[0]!.op).toMatchObject({ outFeatures: 8 });
+  });
+
+  it('declines what it cannot read with the construct and its line', async () => {
+    const src = `
+import torch
+import torch.nn as nn
+
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return torch.einsum('bi,bj->bij', self.fc(x), x)
+`;
+    const r = await buildGraph(src, 'M()');
+    expect(r).toEqual({ ok: false, reason: 'line 11: torch.einsum is not read', line: 11 });
+    const m = (await readPythonModels(src)).models;
+    expect(m).toEqual([
+      expect.objectContaining({
+        name: 'M',
+        kind: 'class',
+        checkable: false,
+        reason: 'line 11: torch.einsum is not read',
+      }),
+    ]);
+  });
+
+  it('ends hostile files in a clean decline: endless loops, recursion, deep nesting', async () => {
+    const loop = `
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        n = 0
+        while True:
+            n += 1
+        self.fc = nn.Linear(n, 2)
+    def forward(self, x):
+        return self.fc(x)
+`;
+    const r1 = await buildGraph(loop, 'M()', { maxSteps: 20_000 });
+    expect(r1.ok).toBe(false);
+    expect(!r1.ok && r1.reason).toMatch(/^line \d+: reading stopped after 20000 steps/);
+
+    const recursive = `
+import torch.nn as nn
+def f(n):
+    return f(n + 1)
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(f(1), 2)
+`;
+    const r2 = await buildGraph(recursive, 'M()');
+    expect(!r2.ok && r2.reason).toMatch(/calls nested deeper than 48/);
+
+    const deep = `import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(${'('.repeat(2000)}1${')'.repeat(2000)}, 2)\n`;
+    const r3 = await buildGraph(deep, 'M()');
+    expect(r3.ok).toBe(false);
+
+    const self = `
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.inner = M()
+`;
+    const r4 = await buildGraph(self, 'M()');
+    expect(!r4.ok && r4.reason).toMatch(/nested deeper/);
+  });
+
+  it('reads imports: nn is what the file imports', async () => {
+    const flax = `
+import flax.linen as nn
+class MLP(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        return nn.gelu(nn.Dense(4)(x))
+`;
+    // A Flax module is not a torch model: the PyTorch reader lists nothing (R2's Flax reader does).
+    expect((await readPythonModels(flax)).models).toEqual([]);
+    const unimported = `
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 2)
+    def forward(self, x):
+        return F.relu(self.fc(x))
+`;
+    const r = ok(await buildGraph(unimported, 'M()'));
+    expect(r.notes.join('\n')).toMatch(/`nn` is not imported in this file: read as `torch.nn`/);
+  });
+});
+
+describe('model reader: real code', () => {
+  it('reads the corpus GPT: ModuleDict, tied embedding, apply(_init_weights), scaled proj init', async () => {
+    const text = corpus('written/gpt.py');
+    const r = ok(
+      await buildGraph(
+        text,
+        'GPT(GPTConfig(n_layer=2, n_head=4, n_embd=64, block_size=32, vocab_size=65))',
+      ),
+    );
+    expect(r.inputShape).toEqual([8, 32]);
+    expect(r.tokens).toEqual({ vocab: 65 });
+    const g = r.graph;
+    expect(rows(g)).toEqual([
+      'transformer.wte',
+      'transformer.wpe',
+      'transformer.drop',
+      'transformer.h.0.ln_1',
+      'transformer.h.0.attn.qkv',
+      'transformer.h.0.attn.attn_drop',
+      'transformer.h.0.attn.proj',
+      'transformer.h.0.attn.resid_drop',
+      'transformer.h.0.ln_2',
+      'transformer.h.0.mlp.fc',
+      'transformer.h.0.mlp.act',
+      'transformer.h.0.mlp.proj',
+      'transformer.h.0.mlp.drop',
+      'transformer.h.1.ln_1',
+      'transformer.h.1.attn.qkv',
+      'transformer.h.1.attn.attn_drop',
+      'transformer.h.1.attn.proj',
+      'transformer.h.1.attn.resid_drop',
+      'transformer.h.1.ln_2',
+      'transformer.h.1.mlp.fc',
+      'transformer.h.1.mlp.act',
+      'transformer.h.1.mlp.proj',
+      'transformer.h.1.mlp.drop',
+      'transformer.ln_f',
+      'lm_head',
+    ]);
+    const wte = byRow(g, 'transformer.wte')[0]!;
+    expect(wte.op).toMatchObject({
+      op: 'embedding',
+      weight: { init: { kind: 'normal', std: 0.02 } },
+    });
+    expect(byRow(g, 'lm_head')[0]!.op).toMatchObject({ weight: { tiedTo: `${wte.id}.weight` } });
+    expect(byRow(g, 'transformer.h.1.mlp.proj')[0]!.op).toMatchObject({
+      weight: { init: { kind: 'normal', mean: 0, std: 0.02 / Math.sqrt(4) } },
+      bias: { init: { kind: 'zeros' } },
+    });
+    // Positions: the first 32 rows of wpe's table.
+    expect(byRow(g, 'transformer.wpe').map((n) => n.op.op)).toEqual(['parameter', 'slice']);
+    expect(g.nodes.filter((n) => n.op.op === 'causal_mask')).toHaveLength(2);
+    expect(out(g)).toMatchObject({ row: 'lm_head' });
+  });
+
+  it('lists the GPT file: classes with default expressions, the instantiation written', async () => {
+    const { models } = await readPythonModels(corpus('written/gpt.py'));
+    expect(models.map((m) => [m.name, m.kind, m.checkable, m.expr])).toEqual([
+      ['SelfAttention', 'class', true, 'SelfAttention(GPTConfig())'],
+      ['FeedForward', 'class', true, 'FeedForward(GPTConfig())'],
+      ['Block', 'class', true, 'Block(GPTConfig())'],
+      ['GPT', 'class', true, 'GPT(GPTConfig())'],
+    ]);
+    expect(models[3]!.instantiations).toEqual([
+      'GPT(GPTConfig(n_layer=4, n_head=4, n_embd=128, block_size=64, vocab_size=65))',
+    ]);
+  });
+
+  it('reads torchvision ResNet: rows as named_modules() names, downsample, shortcut adds', async () => {
+    const r = ok(
+      await buildGraph(
+        corpus('torchvision/models/resnet.py'),
+        'ResNet(BasicBlock, [2, 2, 2, 2], num_classes=10)',
+      ),
+    );
+    const g = r.graph;
+    expect(r.inputShape).toEqual([8, 3, 32, 32]);
+    const names = rows(g);
+    expect(names.slice(0, 8)).toEqual([
+      'conv1',
+      'bn1',
+      'relu',
+      'maxpool',
+      'layer1.0.conv1',
+      'layer1.0.bn1',
+      'layer1.0.relu',
+      'layer1.0.conv2',
+    ]);
+    expect(names).toContain('layer2.0.downsample.0');
+    expect(names.slice(-2)).toEqual(['avgpool', 'fc']);
+    // torchvision re-initialises: kaiming_normal_(fan_out, relu) on convs, ones/zeros on norms.
+    expect(byRow(g, 'conv1')[0]!.op).toMatchObject({
+      weight: { init: { kind: 'kaiming_normal', mode: 'fan_out', nonlinearity: 'relu' } },
+    });
+    expect(g.nodes.filter((n) => n.op.op === 'add')).toHaveLength(8);
+    expect(out(g).op).toMatchObject({ op: 'linear', inFeatures: 512, outFeatures: 10 });
+  });
+
+  it('reads an LSTM language model: tuple outputs, stacked layers with dropout between', async () => {
+    const r = ok(
+      await buildGraph(corpus('written/lstm_lm.py'), 'RNNLanguageModel("LSTM", 1000, 64, 64, 2)', {
+        inputShape: [35, 8],
+      }),
+    );
+    const g = r.graph;
+    expect(r.tokens).toEqual({ vocab: 1000 });
+    expect(byRow(g, 'rnn').map((n) => n.op.op)).toEqual(['rnn', 'dropout', 'rnn']);
+    expect(byRow(g, 'encoder')[0]!.op).toMatchObject({
+      weight: { init: { kind: 'uniform', low: -0.1, high: 0.1 } },
+    });
+    const gru = ok(await buildGraph(corpus('written/lstm_lm.py'), 'CharGRU()'));
+    expect(byRow(gru.graph, 'gru')[0]!.op).toMatchObject({
+      op: 'rnn',
+      mode: 'gru',
+      numLayers: 2,
+      batchFirst: true,
+      init: { kind: 'uniform', low: -1 / Math.sqrt(128), high: 1 / Math.sqrt(128) },
+    });
+  });
+
+  it('infers image sizes: a CNN whose classifier fixes 28×28 inputs', async () => {
+    const src = `
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+class Net(nn.Module):
+    def __init__(self):
+        super(Net, self).__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, 1)
+        self.conv2 = nn.Conv2d(32, 64, 3, 1)
+        self.fc1 = nn.Linear(9216, 128)
+
+    def forward(self, x):
+        x = F.relu(self.conv1(x))
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = torch.flatten(x, 1)
+        return F.log_softmax(self.fc1(x), dim=1)
+`;
+    const r = ok(await buildGraph(src, 'Net()'));
+    expect(r.inputShape).toEqual([8, 1, 28, 28]);
+    expect(r.notes[0]).toMatch(/^input \(8, 1, 28, 28\): conv1 is Conv2d\(1, …\), 28×28/);
+    const given = await buildGraph(src, 'Net()', { inputShape: [2, 1, 32, 32] });
+    expect(!given.ok && given.reason).toMatch(
+      /^line 17: fc1 expects 9216 input features, gets a tensor of shape \(2, 12544\)/,
+    );
+  });
+
+  it('applies nn.init calls, .data methods, isinstance branches and Sequential(*layers) loops', async () => {
+    const src = `
+import torch.nn as nn
+
+def make(widths):
+    layers = []
+    for i in range(len(widths) - 1):
+        layers += [nn.Linear(widths[i], widths[i + 1]), nn.Tanh()]
+    return nn.Sequential(*layers)
+
+class Deep(nn.Module):
+    def __init__(self, widths=(8, 16, 16, 4)):
+        super().__init__()
+        self.body = make(list(widths))
+        self.head = nn.Linear(widths[-1], 1)
+        for m in self.modules():
+            if isinstance(m, nn.Linear):
+                nn.init.xavier_normal_(m.weight, gain=nn.init.calculate_gain('tanh'))
+                m.bias.data.zero_()
+        self.head.weight.data.normal_(0, 0.01)
+
+    def forward(self, x):
+        return self.head(self.body(x))
+`;
+    const g = ok(await buildGraph(src, 'Deep()')).graph;
+    expect(rows(g)).toEqual(['body.0', 'body.1', 'body.2', 'body.3', 'body.4', 'body.5', 'head']);
+    expect(byRow(g, 'body.2')[0]!.op).toMatchObject({
+      weight: { init: { kind: 'xavier_normal', gain: 5 / 3 } },
+      bias: { init: { kind: 'zeros' } },
+    });
+    expect(byRow(g, 'head')[0]!.op).toMatchObject({
+      weight: { init: { kind: 'normal', mean: 0, std: 0.01 } },
+    });
+  });
+
+  it('finds factories and module-level Sequentials, and blocks as their model builds them', async () => {
+    const src = `
+import torch.nn as nn
+import torch.nn.functional as F
+
+class Block(nn.Module):
+    def __init__(self, cin, cout, stride=1):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn = nn.BatchNorm2d(cout)
+        self.shortcut = nn.Sequential()
+        if stride != 1 or cin != cout:
+            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        out = self.bn(self.conv(x))
+        out += self.shortcut(x)
+        return F.relu(out)
+
+class Net(nn.Module):
+    def __init__(self, block, widths):
+        super().__init__()
+        self.stem = nn.Conv2d(3, widths[0], 3, padding=1)
+        self.blocks = nn.Sequential(*[block(a, b, 2) for a, b in zip(widths, widths[1:])])
+        self.pool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(widths[-1], 10)
+
+    def forward(self, x):
+        x = self.pool(self.blocks(self.stem(x)))
+        return self.fc(x.view(x.size(0), -1))
+
+def SmallNet():
+    return Net(Block, [8, 16, 32])
+
+head = nn.Sequential(nn.Flatten(), nn.Linear(12, 3), nn.Softmax(dim=1))
+`;
+    const { models } = await readPythonModels(src);
+    expect(models.map((m) => [m.name, m.kind, m.checkable, m.expr])).toEqual([
+      ['Block', 'class', true, 'Block(8, 16, 2)'],
+      ['Net', 'class', true, 'Net(Block, [8, 16, 32])'],
+      ['SmallNet', 'factory', true, 'SmallNet()'],
+      ['head', 'sequential', true, 'head'],
+    ]);
+    const g = ok(await buildGraph(src, 'SmallNet()')).graph;
+    expect(rows(g)).toContain('blocks.0.shortcut.1');
+    const empty = ok(await buildGraph(src, 'Block(8, 8)')).graph;
+    expect(byRow(empty, 'shortcut').map((n) => n.op.op)).toEqual(['identity']);
+  });
+});
