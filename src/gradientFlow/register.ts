@@ -66,7 +66,7 @@ function shapeStep(
 ): Promise<Picked<{ depth: number; width: number }>> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
-    box.title = 'Gradient-flow check (3/3): depth × width';
+    box.title = 'Gradient-flow check (3/4): depth × width';
     box.prompt = `layers × units per layer (batch ${batch}, seed 0, float64)`;
     box.value = value;
     box.buttons = [vscode.QuickInputButtons.Back];
@@ -90,7 +90,49 @@ function shapeStep(
   });
 }
 
-/** The three steps, with Back between them; starts from the last inputs. */
+/** The network around the activation: the gradflow2 comparisons (norm, residual, recurrent). */
+const NETWORKS: readonly {
+  readonly label: string;
+  readonly detail: string;
+  readonly config: Partial<CheckConfigArg>;
+}[] = [
+  { label: 'plain stack', detail: 'Linear → activation, repeated', config: {} },
+  {
+    label: '+ BatchNorm',
+    detail: 'Linear → BatchNorm1d → activation (training statistics)',
+    config: { norm: 'batch' },
+  },
+  { label: '+ LayerNorm', detail: 'Linear → LayerNorm → activation', config: { norm: 'layer' } },
+  { label: 'residual', detail: 'h = act(Linear(h)) + h', config: { residual: true } },
+  {
+    label: 'residual + BatchNorm',
+    detail: 'h = act(BN(Linear(h))) + h',
+    config: { residual: true, norm: 'batch' },
+  },
+  {
+    label: 'RNN over 64 steps',
+    detail: 'nn.RNN with this activation (tanh or relu); only the last step is scored',
+    config: { arch: 'rnn', steps: 64 },
+  },
+  {
+    label: 'LSTM over 64 steps',
+    detail: 'nn.LSTM; the gradient reaching each earlier step',
+    config: { arch: 'lstm', steps: 64 },
+  },
+  {
+    label: 'GRU over 64 steps',
+    detail: 'nn.GRU; the gradient reaching each earlier step',
+    config: { arch: 'gru', steps: 64 },
+  },
+];
+
+function networkItems(activation: string): vscode.QuickPickItem[] {
+  return NETWORKS.filter(
+    (n) => n.config.arch !== 'rnn' || activation === 'tanh' || activation === 'relu',
+  ).map((n) => ({ label: n.label, detail: n.detail }));
+}
+
+/** The four steps, with Back between them; starts from the last inputs. */
 async function pickConfig(
   state: vscode.Memento,
   defaults: CheckDefaults,
@@ -114,7 +156,7 @@ async function pickConfig(
           detail: a.summary,
         })),
         {
-          title: 'Gradient-flow check (1/3): activation',
+          title: 'Gradient-flow check (1/4): activation',
           placeholder: 'activation of every layer',
           back: false,
           active: (i) => i.label === activation,
@@ -136,7 +178,7 @@ async function pickConfig(
           detail: INIT_DESCRIPTIONS[i],
         })),
         {
-          title: 'Gradient-flow check (2/3): weight initialisation',
+          title: 'Gradient-flow check (2/4): weight initialisation',
           back: true,
           active: (i) => i.label === (init ?? suggested),
         },
@@ -157,7 +199,24 @@ async function pickConfig(
         continue;
       }
       await state.update(LAST_PICK_KEY, { activation, init, ...shape });
-      return { activation: activation!, init: init!, ...shape, batch: defaults.batch };
+      const net = await pickStep(networkItems(activation!), {
+        title: 'Gradient-flow check (4/4): network',
+        back: true,
+        active: (i) => i.label === NETWORKS[0]!.label,
+      });
+      if (net === undefined) return undefined;
+      if (net === BACK) continue;
+      const choice = NETWORKS.find((n) => n.label === net.label)!.config;
+      // Recurrent nets are PyTorch's modules with their own init; depth counts stacked layers.
+      if (choice.arch !== undefined)
+        return {
+          activation: activation!,
+          ...choice,
+          depth: 1,
+          width: shape.width,
+          batch: defaults.batch,
+        };
+      return { activation: activation!, init: init!, ...shape, ...choice, batch: defaults.batch };
     }
   }
 }
