@@ -46,9 +46,31 @@ for (const theme of ['dark', 'light']) {
       );
     });
 
+    it('reads a module defined in the file by what it computes (QuickGELU, Snake)', async () => {
+      await wb.page.mouse.move(5, 400);
+      await wb.page.keyboard.press('Escape');
+      await openFile(wb.page, 'custom_activations.py');
+      const quick = await hoverText(wb.page, 'QuickGELU', 'self.act1 = QuickGELU()', {
+        mustContain: /Computes/,
+      });
+      await wb.page.waitForTimeout(1000);
+      await screenshot(wb.page, `hover-custom-match-${theme}`);
+      assert.match(quick, /Quick GELU/, 'names the built-in it computes');
+      assert.match(quick, /max \|Δ\|/, 'says how closely');
+      await wb.page.mouse.move(5, 400);
+      await wb.page.keyboard.press('Escape');
+      const snake = await hoverText(wb.page, 'Snake', 'self.act2 = Snake()', {
+        mustContain: /computes no built-in/,
+      });
+      await wb.page.waitForTimeout(1000);
+      await screenshot(wb.page, `hover-custom-snake-${theme}`);
+      assert.match(snake, /alpha/, 'shows the parameter in effect');
+    });
+
     it('tells GELU(approximate="tanh") apart from the exact GELU', async () => {
       await wb.page.mouse.move(5, 400);
       await wb.page.keyboard.press('Escape');
+      await openFile(wb.page, 'pytorch_mlp.py');
       const text = await hoverText(wb.page, 'GELU', 'nn.GELU(approximate="tanh")', {
         mustContain: /gelu/i,
       });
