@@ -11,6 +11,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { getActivation } from '../kernel/registry';
 import { spellingsNamed } from '../kernel/spellings';
 import { pythonBinaryOp } from '../language/pythonArith';
+import { readImports } from '../language/pythonImports';
 import { pythonParser } from '../language/treeSitter';
 import { resolveCall, resolveString, type Resolved as Spelled } from '../language/resolve';
 import type { CallArgs, Literal } from '../language/types';
@@ -110,34 +111,13 @@ class Names {
   readonly assumed = new Map<string, number>();
 
   constructor(root: Node) {
-    for (const st of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
-      if (!st) continue;
-      if (st.type === 'import_statement') {
-        for (const n of st.childrenForFieldName('name')) {
-          if (n.type === 'aliased_import') {
-            const mod = n.childForFieldName('name')?.text;
-            const alias = n.childForFieldName('alias')?.text;
-            if (mod && alias) this.aliases.set(alias, mod);
-          } else if (n.type === 'dotted_name') {
-            const head = n.text.split('.')[0] ?? n.text;
-            this.aliases.set(head, head);
-          }
-        }
-      } else {
-        const mod = st.childForFieldName('module_name');
-        if (!mod || mod.type !== 'dotted_name') continue;
-        if (named(st).some((c) => c.type === 'wildcard_import')) this.wildcards.push(mod.text);
-        for (const n of st.childrenForFieldName('name')) {
-          if (n.type === 'aliased_import') {
-            const name = n.childForFieldName('name')?.text;
-            const alias = n.childForFieldName('alias')?.text;
-            if (name && alias) this.aliases.set(alias, `${mod.text}.${name}`);
-          } else if (n.type === 'dotted_name') {
-            this.aliases.set(n.text, `${mod.text}.${n.text}`);
-          }
-        }
-      }
+    // The file's imports, read by the one resolver the hover shares (src/language/pythonImports).
+    const imports = readImports(root);
+    for (const [name, modules] of imports.aliases) {
+      const first = modules[0];
+      if (first !== undefined) this.aliases.set(name, first);
     }
+    this.wildcards.push(...imports.star);
   }
 
   /** The dotted name written at `n` (`nn.Linear`), or undefined if `n` is not a plain name. */
