@@ -4,27 +4,18 @@
  * disagreements named in the warnings. Pure; the report panel and the command's caller read it.
  */
 import { judge } from '../kernel/gradientFlow/verdict';
-import type { GradientFlowReport } from '../kernel/gradientFlow';
+import type { GradientFlowReport, LayerStats } from '../kernel/gradientFlow';
 import type { RowStats } from '../kernel/graph/types';
 import { compareRows, type Comparison } from './compare';
 import type { MeasuredRow, TorchCheckResult } from './protocol';
 
-export interface SideBySideLayer {
-  readonly layer: number;
+/** A kernel layer row (simulated figures, NaN where the simulation has no such module) plus
+ * PyTorch's figures and the module's identity. */
+export interface SideBySideLayer extends LayerStats {
   readonly module: string;
   readonly kind: string;
   readonly line: number | null;
   readonly outputShape: readonly number[];
-  readonly inFeatures: number;
-  readonly outFeatures: number;
-  readonly activation: string | null;
-  /** Simulated figures (NaN where the simulation has no such row). */
-  readonly postMean: number;
-  readonly postStd: number;
-  readonly deadFraction: number;
-  readonly weightGradNorm: number;
-  readonly biasGradNorm: number | null;
-  readonly inputGradRms: number;
   /** PyTorch's. */
   readonly measured: {
     readonly postMean: number | null;

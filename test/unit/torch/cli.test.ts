@@ -5,25 +5,13 @@ import { cliHarness } from '../cli/harness';
 const { io, run } = cliHarness();
 const PYTHON = process.env['ACTIVATION_LENS_TEST_PYTHON'] ?? '/usr/bin/python3';
 const CNN = join(__dirname, '../../corpus/models/pytorch/written/mnist_cnn.py');
+/** `check --engine torch` on the corpus MNIST file with Debian's torch. */
+const torchCheck = (model: string, ...more: string[]) =>
+  run('check', '--from', CNN, '--model', model, '--engine', 'torch', '--python', PYTHON, ...more);
 
 describe('activation-lens check --engine torch', () => {
   it('prints the measured rows as JSON', { timeout: 60_000 }, async () => {
-    const code = await run(
-      'check',
-      '--from',
-      CNN,
-      '--model',
-      'BNNet()',
-      '--engine',
-      'torch',
-      '--python',
-      PYTHON,
-      '--input-shape',
-      '4,1,28,28',
-      '--seed',
-      '3',
-      '--json',
-    );
+    const code = await torchCheck('BNNet()', '--input-shape', '4,1,28,28', '--seed', '3', '--json');
     expect([code, io.err]).toEqual([0, '']);
     const r = JSON.parse(io.out.join('\n')) as {
       engine: string;
@@ -46,21 +34,7 @@ describe('activation-lens check --engine torch', () => {
   });
 
   it('prints a table without --json', { timeout: 60_000 }, async () => {
-    expect(
-      await run(
-        'check',
-        '--from',
-        CNN,
-        '--model',
-        'Net()',
-        '--engine',
-        'torch',
-        '--python',
-        PYTHON,
-        '--input-shape',
-        '8,1,28,28',
-      ),
-    ).toBe(0);
+    expect(await torchCheck('Net()', '--input-shape', '8,1,28,28')).toBe(0);
     expect(io.out.join('\n')).toMatch(
       /^Net\(\) in .*mnist_cnn\.py: PyTorch .*seed 0, input 8×1×28×28\n\nmodule +kind +output/,
     );
@@ -71,21 +45,7 @@ describe('activation-lens check --engine torch', () => {
     { timeout: 60_000 },
     async () => {
       // This net's fc1 expects 28×28 images.
-      expect(
-        await run(
-          'check',
-          '--from',
-          CNN,
-          '--model',
-          'Net()',
-          '--engine',
-          'torch',
-          '--python',
-          PYTHON,
-          '--input-shape',
-          '8,1,32,32',
-        ),
-      ).toBe(2);
+      expect(await torchCheck('Net()', '--input-shape', '8,1,32,32')).toBe(2);
       expect(io.err).toMatch(
         /^activation-lens: .*mnist_cnn\.py:27: RuntimeError: mat1 and mat2 shapes cannot be multiplied \(8x12544 and 9216x128\)\n$/,
       );

@@ -6,16 +6,10 @@ import {
   torchCheckArgs,
   TorchCheckError,
 } from '../../../src/torch/protocol';
+import { resultHeader } from './sample';
 
 const okLine = JSON.stringify({
-  ok: true,
-  engine: 'torch',
-  torch: '1.13.0',
-  python: '/usr/bin/python3',
-  file: '/m.py',
-  model: 'Net()',
-  seed: 0,
-  dtype: 'float32',
+  ...resultHeader,
   layers: [
     {
       module: 'fc',
@@ -29,10 +23,6 @@ const okLine = JSON.stringify({
       inputGradRms: 'NaN',
     },
   ],
-  inputShape: [8, 16],
-  tokens: null,
-  outputShape: [8, 4],
-  parameters: 68,
   notes: [],
   timing: { importMs: 1000, runMs: 20 },
 });

@@ -2,20 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { RowStats } from '../../../src/kernel/graph/types';
 import type { TorchCheckResult } from '../../../src/torch/protocol';
 import { sideBySideMarkdown, sideBySideReport } from '../../../src/torch/report';
+import { resultHeader } from './sample';
 
 const measured: TorchCheckResult = {
-  ok: true,
-  engine: 'torch',
-  torch: '1.13.0',
-  python: '/usr/bin/python3',
-  file: '/m.py',
-  model: 'Net()',
-  seed: 0,
-  dtype: 'float32',
-  inputShape: [8, 16],
-  tokens: null,
-  outputShape: [8, 4],
-  parameters: 676,
+  ...resultHeader,
   notes: ['batch capped from 100 to 64'],
   timing: { importMs: 1000, runMs: 50, totalMs: 1200 },
   layers: [
