@@ -4,9 +4,10 @@
  * check calls it with the layers read from a file).
  */
 import { getActivation } from '../registry';
-import type { Graph } from '../graph/types';
+import type { Graph, RowStats } from '../graph/types';
 import { resolveCheckConfig, type CheckConfig, type ResolvedCheckConfig } from './config';
 import {
+  GradientFlowInputError,
   runCheckGraph,
   simulate,
   type Clipping,
@@ -53,6 +54,9 @@ export interface GradientFlowReport {
   /** Recurrent runs (--arch rnn|lstm|gru): per time step t = 1..T, the gradient RMS reaching
    * the input X_t and the population std of the last layer's hidden state h_t (gradflow2). */
   readonly steps?: readonly StepStats[];
+  /** Graph checks (checkGraph): every row of the graph as the engine reports it (RowStats in
+   * src/kernel/graph/types.ts); `layers` then holds the rows that have a weight. */
+  readonly rows?: readonly RowStats[];
 }
 
 export interface StepStats {
@@ -225,6 +229,57 @@ export function checkNetwork(
     config,
     title ?? `${activation} · ${init} · ${layers.length} layers`,
   );
+}
+
+/**
+ * Runs any layer graph (the model check of a model read from source) and reads the result: the
+ * rows with a weight become `layers` (numbered in order, kind as activation when the row has one),
+ * every row is kept in `rows`.
+ */
+export function checkGraph(
+  graph: Graph,
+  options: Omit<SimulationOptions, 'layers' | 'batch'>,
+  config: Readonly<Record<string, unknown>>,
+  title: string,
+): GradientFlowReport {
+  const r = runCheckGraph(graph, options);
+  const activationOf = new Map<string, string>();
+  const features = new Map<string, [number, number]>();
+  for (const n of graph.nodes) {
+    if (n.row === undefined) continue;
+    if (n.op.op === 'activation') activationOf.set(n.row, n.op.id);
+    if (features.has(n.row)) continue;
+    if (n.op.op === 'linear') features.set(n.row, [n.op.inFeatures, n.op.outFeatures]);
+    else if (n.op.op === 'conv' || n.op.op === 'conv_transpose')
+      features.set(n.row, [n.op.inChannels, n.op.outChannels]);
+    else if (n.op.op === 'rnn') features.set(n.row, [n.op.inputSize, n.op.hiddenSize]);
+  }
+  const weighted = r.rows.filter((row) => row.weightGradNorm !== null);
+  const layers: LayerStats[] = weighted.map((row, i) => ({
+    layer: i + 1,
+    inFeatures: features.get(row.row)?.[0] ?? 0,
+    outFeatures: features.get(row.row)?.[1] ?? row.outputShape[row.outputShape.length - 1] ?? 0,
+    activation: activationOf.get(row.row) ?? null,
+    postMean: row.postMean,
+    postStd: row.postStd,
+    deadFraction: row.deadFraction,
+    weightGradNorm: row.weightGradNorm ?? 0,
+    biasGradNorm: row.biasGradNorm,
+    inputGradRms: row.inputGradRms,
+    label: row.row,
+  }));
+  if (layers.length === 0)
+    throw new GradientFlowInputError('the graph has no row with a weight to report on');
+  const activation = mostCommon(layers.flatMap((l) => (l.activation ? [l.activation] : [])));
+  return {
+    ...readReport(
+      { layers, totalGradNorm: r.totalGradNorm, clipping: r.clipping, elapsedMs: r.elapsedMs },
+      { activation, init: 'pytorch_default', gain: 1 },
+      config,
+      title,
+    ),
+    rows: r.rows,
+  };
 }
 
 /** The verdict, advice and warnings read from a simulation's per-layer figures. */
