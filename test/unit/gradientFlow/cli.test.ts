@@ -120,10 +120,66 @@ describe('activation-lens check', () => {
     [['--fail-on', 'slow'], /--fail-on: 'slow' is not a verdict/],
     [['--param', 'slope=2'], /relu has no parameter 'slope'/],
     [['--depth', '1000', '--width', '100000'], /MiB.*limit/],
+    [['--norm', 'group'], /unknown norm 'group' \(one of none, batch, layer\)/],
+    [['--arch', 'transformer'], /unknown arch 'transformer'/],
+    [['--steps', '8'], /steps applies to recurrent archs/],
+    [['--arch', 'lstm', '--norm', 'batch'], /norm does not apply to --arch lstm/],
+    [['--arch', 'rnn', '--steps', '0'], /--steps must be a positive integer/],
+    [['--depth', '10001'], /depth must be at most 10000/],
   ])('refuses %j with one clear line and exit 2', async (args, msg) => {
     expect(await run('check', '-a', 'relu', ...args)).toBe(2);
     expect(io.err).toMatch(msg);
     expect(io.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('runs the gradflow2 comparisons: BatchNorm, residual stacks', async () => {
+    expect(
+      await run('check', '-a', 'sigmoid', ...small, '--norm', 'batch', '--residual', '--json'),
+    ).toBe(0);
+    const r = JSON.parse(io.out.join('\n')) as JsonReport;
+    expect(r.config).toMatchObject({ norm: 'batch', residual: true, arch: 'mlp', steps: null });
+    expect(r.layers).toHaveLength(8);
+  });
+
+  it('runs a recurrent net over time and reports every step', async () => {
+    expect(
+      await run(
+        'check',
+        '--arch',
+        'lstm',
+        '--steps',
+        '12',
+        '--width',
+        '16',
+        '--batch',
+        '8',
+        '--json',
+      ),
+    ).toBe(0);
+    const r = JSON.parse(io.out.join('\n')) as JsonReport & {
+      steps: { step: number; inputGradRms: number; hiddenStd: number }[];
+    };
+    expect(r.config).toMatchObject({ arch: 'lstm', steps: 12, depth: 1 });
+    expect(r.steps.map((s) => s.step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    // Only the last step is scored: the gradient reaching step 1 has crossed 11 steps back.
+    expect(r.steps[0]!.inputGradRms).toBeLessThan(r.steps[11]!.inputGradRms);
+    io.out.length = 0;
+    expect(
+      await run(
+        'check',
+        '--arch',
+        'rnn',
+        '-a',
+        'tanh',
+        '--steps',
+        '5',
+        '--width',
+        '8',
+        '--batch',
+        '4',
+      ),
+    ).toBe(0);
+    expect(io.out.join('\n')).toMatch(/step +rms ∂L\/∂x_t +std h_t/);
   });
 
   it('refuses an unknown or missing activation', async () => {

@@ -111,9 +111,29 @@ describe('command argument and webview payload', () => {
     [{ activation: 'relu', dropout: 1 }, /dropout/],
     [{ activation: 'relu', init: 'glorot' }, /init/],
     [{ activation: 'relu', colour: 'red' }, /colour|Unrecognized/i],
+    [{ activation: 'relu', depth: 10_001 }, /depth/],
+    [{ activation: 'relu', norm: 'group' }, /norm/],
+    [
+      { activation: 'relu', arch: 'lstm', residual: true },
+      /residual does not apply to --arch lstm/,
+    ],
+    [{ activation: 'gelu', arch: 'rnn' }, /nn.RNN takes tanh or relu, got 'gelu'/],
+    [{ activation: 'relu', steps: 8 }, /steps applies to recurrent archs/],
+    [{ activation: 'relu', params: { slope: 1 } }, /relu has no parameter 'slope'/],
     ['relu', /invalid gradient-flow options/],
   ])('refuses %j with a message naming the problem', (arg, msg) => {
     expect(() => parseCommandArg(arg)).toThrow(msg);
+  });
+
+  it('accepts the gradflow2 options', () => {
+    expect(
+      parseCommandArg({ activation: 'relu', norm: 'batch', residual: true }).configs[0],
+    ).toEqual({ activation: 'relu', norm: 'batch', residual: true });
+    expect(parseCommandArg({ activation: 'tanh', arch: 'gru', steps: 64 }).configs[0]).toEqual({
+      activation: 'tanh',
+      arch: 'gru',
+      steps: 64,
+    });
   });
 
   it('sends non-finite numbers as null, and the schema accepts what the host sends', async () => {
