@@ -8,20 +8,12 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, printTable, torchPython } from './bench-lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const kernel = require(join(root, 'dist', 'kernel.js'));
 const REPS = Number(process.env.BENCH_REPS ?? 5);
-
-function torchPython() {
-  for (const py of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return py;
-  }
-  return null;
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function timeOurs(cfg) {
   kernel.runCheck(cfg); // warm-up (JIT)
@@ -103,18 +95,7 @@ for (const c of configs) {
     t ? (o.cpu / t.cpu).toFixed(2) + '×' : '–',
   ]);
 }
-const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-const line = (r) =>
-  '| ' +
-  r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join(' | ') +
-  ' |';
-console.log(line(rows[0]));
-console.log(
-  '|' +
-    widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') +
-    '|',
-);
-for (const r of rows.slice(1)) console.log(line(r));
+printTable(rows);
 if (!py) console.log('(no python3 with torch: PyTorch columns skipped)');
 console.log(
   `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores; float64, best/median of ${REPS} runs, Node ${process.version}${py ? `, PyTorch one thread via ${py}` : ''}`,

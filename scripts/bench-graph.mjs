@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { median, printTable, torchPython } from './bench-lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -37,15 +38,6 @@ const built = await esbuild.build({
 });
 writeFileSync(out, built.outputFiles[0].text);
 const E = require(out);
-
-function torchPython() {
-  for (const py of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return py;
-  }
-  return null;
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Multiply-adds ×2 of the forward pass, from the compiled shapes (conv, linear, matmul, sdpa). */
 function forwardFlops(graph) {
@@ -79,23 +71,6 @@ function timeOurs(graph) {
     cpu.push((u.user + u.system) / 1000);
   }
   return { best: Math.min(...wall), median: median(wall), cpu: Math.min(...cpu) };
-}
-
-function printTable(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  const line = (r) =>
-    '| ' +
-    r
-      .map((v, c) => (c === 0 ? String(v).padEnd(widths[c]) : String(v).padStart(widths[c])))
-      .join(' | ') +
-    ' |';
-  console.log(line(rows[0]));
-  console.log(
-    '|' +
-      widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') +
-      '|',
-  );
-  for (const r of rows.slice(1)) console.log(line(r));
 }
 
 const py = torchPython();

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { printTable, torchPython } from './bench-lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -13,14 +14,6 @@ const only = process.argv[2]; // optional: kernels | hover | plot | gradflow | g
 
 const N = Number(process.env.BENCH_POINTS ?? 1_000_000);
 const REPS = Number(process.env.BENCH_REPS ?? 5);
-
-/** The first Python that can import torch (pyenv's python3 may lack it; Debian's has it). */
-function torchPython() {
-  for (const py of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return py;
-  }
-  return null;
-}
 
 /** Deterministic points in [−10, 10] (same distribution as the torch script). */
 function points(n) {
@@ -92,23 +85,6 @@ function benchKernels() {
     rows.push(['geomean', '', '', geo.toFixed(2)]);
   }
   printTable(rows);
-}
-
-function printTable(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c] ?? '').length)));
-  const line = (r) =>
-    '| ' +
-    r
-      .map((v, c) => (c === 0 ? String(v).padEnd(widths[c]) : String(v).padStart(widths[c])))
-      .join(' | ') +
-    ' |';
-  console.log(line(rows[0]));
-  console.log(
-    '|' +
-      widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') +
-      '|',
-  );
-  for (const r of rows.slice(1)) console.log(line(r));
 }
 
 /** Feature benches live beside their features; each prints its own table. */

@@ -103,12 +103,15 @@ describe(`conv-family ops against PyTorch ${fixture.torch} (scripts/fixtures/con
   }
 });
 
-describe('conv-family ops refuse what PyTorch refuses, in one line', () => {
-  const conv = (over: Partial<Extract<Op, { op: 'conv' }>>): Op => ({
+type ConvOp = Extract<Op, { op: 'conv' }>;
+
+/** A 3×3, stride 1, padding 1 conv without bias; `over` changes any field. */
+function convOp(over: Partial<ConvOp>): ConvOp {
+  return {
     op: 'conv',
     dims: 2,
     inChannels: 4,
-    outChannels: 6,
+    outChannels: 4,
     kernel: [3, 3],
     stride: [1, 1],
     padding: [1, 1],
@@ -118,7 +121,11 @@ describe('conv-family ops refuse what PyTorch refuses, in one line', () => {
     weight: { init: { kind: 'zeros' } },
     bias: null,
     ...over,
-  });
+  };
+}
+
+describe('conv-family ops refuse what PyTorch refuses, in one line', () => {
+  const conv = (over: Partial<ConvOp>): Op => convOp({ inChannels: 4, outChannels: 6, ...over });
   const shapeOf = (op: Op, x: Shape): Shape => getOp(op.op)!.outputShape(op, [x]);
   const refuses = (op: Op, x: Shape, msg: RegExp): void => {
     expect(() => shapeOf(op, x)).toThrow(OpError);
@@ -187,20 +194,7 @@ describe('conv-family ops refuse what PyTorch refuses, in one line', () => {
 });
 
 describe('conv workspace in the memory estimate', () => {
-  const conv: Op = {
-    op: 'conv',
-    dims: 2,
-    inChannels: 64,
-    outChannels: 64,
-    kernel: [3, 3],
-    stride: [1, 1],
-    padding: [1, 1],
-    paddingMode: 'zeros',
-    dilation: [1, 1],
-    groups: 1,
-    weight: { init: { kind: 'zeros' } },
-    bias: null,
-  };
+  const conv = convOp({ inChannels: 64, outChannels: 64 });
   const bytes = (x: Shape, es: number): number => {
     const impl = getOp('conv')!;
     return impl.workspaceBytes!(conv, [x], impl.outputShape(conv, [x]), es);

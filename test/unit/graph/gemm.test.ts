@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filled } from './gemmData';
 import {
   gemm,
   gemmReference,
@@ -11,20 +12,7 @@ import {
   type GemmArgs,
 } from '../../../src/kernel/graph/gemm';
 
-/** Deterministic values in [−1, 1) (xorshift), so failures reproduce. */
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
-
-function filled(ctor: Ctor, n: number, seed: number): Buf {
-  const out = new ctor(n);
-  let s = seed | 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = (s >>> 0) / 2147483648 - 1;
-  }
-  return out;
-}
 
 interface Case {
   transA: boolean;
@@ -195,22 +183,27 @@ describe('gemm against gemmReference', () => {
     let calls = 0;
     setGemmDriver(null);
     const a = filled(Float64Array, 64 * 64, 6);
-    const c1 = new Float64Array(64 * 64);
-    gemm({
-      transA: false,
-      transB: true,
-      m: 64,
-      n: 64,
-      k: 64,
-      alpha: 1,
-      a,
-      lda: 64,
-      b: a,
-      ldb: 64,
-      beta: 0,
-      c: c1,
-      ldc: 64,
-    });
+    // C = A·Aᵀ for one 64×64 A, on whichever driver is installed.
+    const product = (): Float64Array => {
+      const c = new Float64Array(64 * 64);
+      gemm({
+        transA: false,
+        transB: true,
+        m: 64,
+        n: 64,
+        k: 64,
+        alpha: 1,
+        a,
+        lda: 64,
+        b: a,
+        ldb: 64,
+        beta: 0,
+        c,
+        ldc: 64,
+      });
+      return c;
+    };
+    const c1 = product();
     // A driver that runs the same kernel in two column halves, as the worker pool does.
     const memory = new WebAssembly.Memory({ initial: 16 });
     const ex = instantiateGemm(memory, false);
@@ -226,22 +219,7 @@ describe('gemm against gemmReference', () => {
       },
     });
     try {
-      const c2 = new Float64Array(64 * 64);
-      gemm({
-        transA: false,
-        transB: true,
-        m: 64,
-        n: 64,
-        k: 64,
-        alpha: 1,
-        a,
-        lda: 64,
-        b: a,
-        ldb: 64,
-        beta: 0,
-        c: c2,
-        ldc: 64,
-      });
+      const c2 = product();
       expect(calls).toBe(1);
       expect([...c2]).toEqual([...c1]);
     } finally {

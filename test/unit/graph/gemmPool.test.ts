@@ -1,22 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { filled } from './gemmData';
 import { disableGemmThreads, enableGemmThreads } from '../../../src/gemmPool';
 import { gemm, type Buf } from '../../../src/kernel/graph/gemm';
-
-function filled(
-  ctor: Float32ArrayConstructor | Float64ArrayConstructor,
-  n: number,
-  seed: number,
-): Buf {
-  const out = new ctor(n);
-  let s = seed | 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = (s >>> 0) / 2147483648 - 1;
-  }
-  return out;
-}
 
 describe('gemm over the worker pool', () => {
   afterAll(() => disableGemmThreads());

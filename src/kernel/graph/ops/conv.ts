@@ -385,25 +385,7 @@ registerOp('conv', {
       const t1 = Math.min(T, t0 + step);
       const L = (t1 - t0) * OW;
       im2col(x, geo, t0, t1, col);
-      for (let g = 0; g < G; g++)
-        gemm({
-          transA: false,
-          transB: false,
-          m: Og,
-          n: L,
-          k: CgKK,
-          alpha: 1,
-          a: w,
-          aOffset: g * Og * CgKK,
-          lda: CgKK,
-          b: col,
-          bOffset: g * CgKK * L,
-          ldb: L,
-          beta: 0,
-          c: tmp,
-          cOffset: g * Og * L,
-          ldc: L,
-        });
+      grouped(G, false, false, Og, L, CgKK, w, col, 0, tmp);
       if (bias) addBias(tmp, bias, L);
       gather(y, op.outChannels, OH, OW, t0, t1, tmp, false);
     }
@@ -431,51 +413,51 @@ registerOp('conv', {
       gather(gy, op.outChannels, OH, OW, t0, t1, gyc, true);
       if (gb) sumRows(gyc, op.outChannels, L, gb);
       im2col(x, geo, t0, t1, col);
-      for (let g = 0; g < G; g++) {
-        // ∂L/∂W_g += GY_g · col_gᵀ
-        gemm({
-          transA: false,
-          transB: true,
-          m: Og,
-          n: CgKK,
-          k: L,
-          alpha: 1,
-          a: gyc,
-          aOffset: g * Og * L,
-          lda: L,
-          b: col,
-          bOffset: g * CgKK * L,
-          ldb: L,
-          beta: 1,
-          c: gw,
-          cOffset: g * Og * CgKK,
-          ldc: CgKK,
-        });
-        // ∂L/∂col_g = W_gᵀ · GY_g, into col_g (its values are no longer needed).
-        if (gx)
-          gemm({
-            transA: true,
-            transB: false,
-            m: CgKK,
-            n: L,
-            k: Og,
-            alpha: 1,
-            a: w,
-            aOffset: g * Og * CgKK,
-            lda: CgKK,
-            b: gyc,
-            bOffset: g * Og * L,
-            ldb: L,
-            beta: 0,
-            c: col,
-            cOffset: g * CgKK * L,
-            ldc: L,
-          });
-      }
+      // ∂L/∂W_g += GY_g · col_gᵀ, then ∂L/∂col_g = W_gᵀ · GY_g into col (no longer needed).
+      grouped(G, false, true, Og, CgKK, L, gyc, col, 1, gw);
+      if (gx) grouped(G, true, false, CgKK, L, Og, w, gyc, 0, col);
       if (gx) col2im(col, geo, t0, t1, gx);
     }
   },
 });
+
+/**
+ * For each group g: C_g (m×n) = op(A_g)·op(B_g) (+ C_g when beta = 1), where each operand is
+ * stored group after group, row-major with its natural stride (A_g is m×k, or k×m when
+ * transposed; B_g is k×n, or n×k). Every product of both ops has this form.
+ */
+function grouped(
+  G: number,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: Buf,
+  b: Buf,
+  beta: 0 | 1,
+  c: Buf,
+): void {
+  for (let g = 0; g < G; g++)
+    gemm({
+      transA,
+      transB,
+      m,
+      n,
+      k,
+      alpha: 1,
+      a,
+      aOffset: g * m * k,
+      lda: transA ? m : k,
+      b,
+      bOffset: g * k * n,
+      ldb: transB ? k : n,
+      beta,
+      c,
+      cOffset: g * m * n,
+      ldc: n,
+    });
+}
 
 function convDims(op: ConvLike, geo: Geo): { G: number; Og: number; CgKK: number; CKK: number } {
   const KK = geo.h.k * geo.w.k;
@@ -598,25 +580,7 @@ registerOp('conv_transpose', {
       const t1 = Math.min(T, t0 + step);
       const L = (t1 - t0) * p.inW;
       gather(x, op.inChannels, p.inH, p.inW, t0, t1, xc, true);
-      for (let g = 0; g < G; g++)
-        gemm({
-          transA: true,
-          transB: false,
-          m: CoutGKK,
-          n: L,
-          k: CinG,
-          alpha: 1,
-          a: w,
-          aOffset: g * CinG * CoutGKK,
-          lda: CoutGKK,
-          b: xc,
-          bOffset: g * CinG * L,
-          ldb: L,
-          beta: 0,
-          c: col,
-          cOffset: g * CoutGKK * L,
-          ldc: L,
-        });
+      grouped(G, true, false, CoutGKK, L, CinG, w, xc, 0, col);
       col2im(col, p.geo, t0, t1, y);
     }
     const bias = params.bias?.data;
@@ -659,47 +623,9 @@ registerOp('conv_transpose', {
       const L = (t1 - t0) * p.inW;
       im2col(gy, p.geo, t0, t1, dcol);
       gather(x, op.inChannels, p.inH, p.inW, t0, t1, xc, true);
-      for (let g = 0; g < G; g++) {
-        // ∂L/∂W_g += X_g · dcol_gᵀ
-        gemm({
-          transA: false,
-          transB: true,
-          m: CinG,
-          n: CoutGKK,
-          k: L,
-          alpha: 1,
-          a: xc,
-          aOffset: g * CinG * L,
-          lda: L,
-          b: dcol,
-          bOffset: g * CoutGKK * L,
-          ldb: L,
-          beta: 1,
-          c: gw,
-          cOffset: g * CinG * CoutGKK,
-          ldc: CoutGKK,
-        });
-        // ∂L/∂X_g = W_g · dcol_g, into xc_g (read above, no longer needed).
-        if (gx)
-          gemm({
-            transA: false,
-            transB: false,
-            m: CinG,
-            n: L,
-            k: CoutGKK,
-            alpha: 1,
-            a: w,
-            aOffset: g * CinG * CoutGKK,
-            lda: CoutGKK,
-            b: dcol,
-            bOffset: g * CoutGKK * L,
-            ldb: L,
-            beta: 0,
-            c: xc,
-            cOffset: g * CinG * L,
-            ldc: L,
-          });
-      }
+      // ∂L/∂W_g += X_g · dcol_gᵀ, then ∂L/∂X_g = W_g · dcol_g into xc (read, no longer needed).
+      grouped(G, false, true, CinG, CoutGKK, L, xc, dcol, 1, gw);
+      if (gx) grouped(G, false, false, CinG, L, CoutGKK, w, dcol, 0, xc);
       if (gx) gather(gx, op.inChannels, p.inH, p.inW, t0, t1, xc, false, true);
     }
   },
