@@ -10,7 +10,7 @@ import { printTable, torchPython } from './bench-lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const only = process.argv[2]; // optional: kernels | hover | plot | gradflow | graph
+const only = process.argv[2]; // optional: kernels | hover | plot | gradflow | graph | torch
 
 const N = Number(process.env.BENCH_POINTS ?? 1_000_000);
 const REPS = Number(process.env.BENCH_REPS ?? 5);
@@ -103,5 +103,6 @@ const sections = {
   gradflow: () => runScript('Gradient-flow check', 'bench-gradflow.mjs'),
   graph: () =>
     runScript('Graph engine: ResNet-18 and nanoGPT beside PyTorch float32', 'bench-graph.mjs'),
+  torch: () => runScript('Check with PyTorch (check --engine torch, wall time)', 'bench-torch.mjs'),
 };
 for (const [name, run] of Object.entries(sections)) if (!only || only === name) run();
