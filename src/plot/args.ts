@@ -1,6 +1,6 @@
 /** What the plot commands accept as arguments, validated (commands are callable by anyone). */
 import * as z from 'zod/mini';
-import { MAX_CURVES, curveRequestSchema, type CurveRequest } from '../protocol';
+import { MAX_CURVES, curveRequestSchema, type CurveRequest } from './protocol';
 
 const oneOrMany = z.union([
   z.pipe(

@@ -1,6 +1,6 @@
 /** The CSV export: one x column on a common grid, then f, f′, f″ of every curve. */
 import type { ActivationNumerics, Params } from '../kernel/types';
-import type { SeriesName } from '../protocol';
+import type { SeriesName } from './protocol';
 import { sampleXs } from './sampling';
 
 export interface CsvCurve {

@@ -4,7 +4,7 @@
  * say more (parameters from the call), the adapter passes its result instead.
  */
 import type { ActivationDescriptor } from '../kernel/registry';
-import type { CurveRequest } from '../protocol';
+import type { CurveRequest } from './protocol';
 
 type Matchable = Pick<ActivationDescriptor, 'id'> & {
   readonly spellings: ReadonlyArray<{ readonly qualifiedName: string }>;

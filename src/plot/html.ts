@@ -1,5 +1,5 @@
 /** The panel's HTML shell: pure, so the browser test serves exactly what VS Code shows. */
-import type { PlotState } from '../protocol';
+import type { PlotState } from './protocol';
 import { webviewCsp, webviewHtml } from '../webviewHtml';
 
 export interface PlotHtmlOptions {

@@ -11,7 +11,7 @@ import {
   type CurveRequest,
   type PlotState,
   type ToWebviewMessage,
-} from '../protocol';
+} from './protocol';
 import { nonceFrom, plotHtml } from './html';
 import { initialState, normalizeState, reduce, type PlotAction } from './state';
 
@@ -144,6 +144,9 @@ export class PlotPanel implements vscode.Disposable {
         this.ready = true;
         this.post({ type: 'setState', state: this.state });
         this.readyWaiters.splice(0).forEach((w) => w(true));
+        return;
+      case 'pickActivations':
+        await vscode.commands.executeCommand('activationLens.plot');
         return;
       case 'stateChanged': {
         // The webview already validated its edits with the same reducer; re-check against this kernel.

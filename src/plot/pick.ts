@@ -14,6 +14,23 @@ type Pickable = Pick<ActivationDescriptor, 'id' | 'name' | 'summary'> & {
   readonly spellings: ReadonlyArray<{ readonly qualifiedName: string }>;
 };
 
+const SUPERSCRIPT: Readonly<Record<string, string>> = Object.fromEntries(
+  [...'0123456789+-−()xnαβ'].map((c, i) => [c, '⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁽⁾ˣⁿᵅᵝ'[i] ?? c]),
+);
+
+/**
+ * A summary as plain text for a quick pick, which shows no TeX: `e^{−x}` → e⁻ˣ, and a
+ * superscript with no Unicode form (`e^{x/α}`) → e^(x/α).
+ */
+export function plainText(s: string): string {
+  return s.replace(/\^\{([^{}]*)\}/g, (_m, body: string) => {
+    const chars = [...body];
+    return chars.every((c) => c in SUPERSCRIPT)
+      ? chars.map((c) => SUPERSCRIPT[c]).join('')
+      : `^(${body})`;
+  });
+}
+
 /**
  * One item per activation (not per spelling: seven near-identical rows per function would bury
  * the list), searchable by every spelling through the description.
@@ -25,7 +42,19 @@ export function activationPickItems(all: readonly Pickable[]): ActivationPickIte
       id: a.id,
       label: a.name,
       description: [a.id, ...names].join(' · '),
-      detail: a.summary,
+      detail: plainText(a.summary),
     };
   });
+}
+
+/**
+ * The ids in the order the user ticked them: a quick pick reports its selection in list order,
+ * so each change is diffed against the previous order (kept ids stay where they were, new ones
+ * go last, unticked ones leave).
+ */
+export function pickOrder(previous: readonly string[], selected: readonly string[]): string[] {
+  const now = new Set(selected);
+  const kept = previous.filter((id) => now.has(id));
+  const seen = new Set(kept);
+  return [...kept, ...selected.filter((id) => !seen.has(id))];
 }

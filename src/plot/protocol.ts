@@ -79,6 +79,8 @@ const fileName = z
 /** Webview → host. */
 export const fromWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
+  /** The panel's Add button: the host shows the activation picker. */
+  z.object({ type: z.literal('pickActivations') }),
   z.object({ type: z.literal('stateChanged'), state: plotStateSchema }),
   z.object({
     type: z.literal('exportPng'),

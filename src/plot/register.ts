@@ -3,11 +3,11 @@ import { activations } from '../kernel';
 import { ActivationRecogniser, SUPPORTED_LANGUAGES } from '../language/recogniser';
 import { outputChannel } from '../output';
 import type { Recognition } from '../language/types';
-import type { CurveRequest, PlotState } from '../protocol';
+import type { CurveRequest, PlotState } from './protocol';
 import { parsePlotArgs } from './args';
 import { curveAtCursor } from './cursor';
 import { PLOT_VIEW_TYPE, PlotPanel } from './panel';
-import { activationPickItems } from './pick';
+import { activationPickItems, pickOrder } from './pick';
 
 type Item = vscode.QuickPickItem & { id: string };
 
@@ -18,6 +18,42 @@ function recognitionCurve(r: Recognition | undefined): CurveRequest | undefined 
 
 function items(): Item[] {
   return activationPickItems(activations).map((i) => ({ ...i }));
+}
+
+/**
+ * The one activation picker: multi-select, the plotted curves ticked, and the result in the
+ * order the user ticked them (the chart's colours and legend follow it). Undefined when cancelled.
+ */
+function pickActivations(plotted: readonly CurveRequest[]): Promise<string[] | undefined> {
+  return new Promise((resolve) => {
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.title = 'Plot Activations';
+    qp.placeholder = 'Tick one or more (e.g. nn.GELU, jax.nn.silu); they are plotted in this order';
+    qp.canSelectMany = true;
+    qp.matchOnDescription = true;
+    qp.matchOnDetail = true;
+    const all = items();
+    qp.items = all;
+    let order = [...new Set(plotted.map((c) => c.id))];
+    qp.selectedItems = all.filter((i) => order.includes(i.id));
+    let done = false;
+    qp.onDidChangeSelection((sel) => {
+      order = pickOrder(
+        order,
+        sel.map((i) => i.id),
+      );
+    });
+    qp.onDidAccept(() => {
+      done = true;
+      qp.hide();
+      resolve(order.length ? order : undefined);
+    });
+    qp.onDidHide(() => {
+      qp.dispose();
+      if (!done) resolve(undefined);
+    });
+    qp.show();
+  });
 }
 
 /**
@@ -55,44 +91,32 @@ export function registerPlot(context: vscode.ExtensionContext): void {
     return undefined;
   };
 
+  /** The picker's answer as the panel's new curves: tuned parameters of curves that stay are kept. */
+  const pickAndShow = async (): Promise<PlotState | undefined> => {
+    const plotted = current?.current.curves ?? [];
+    const ids = await pickActivations(plotted);
+    if (!ids) return undefined;
+    const curves = ids.map((id) => plotted.find((c) => c.id === id) ?? { id });
+    const panel = open();
+    return settle(panel, panel.replace(curves));
+  };
+
+  /** "Plot Activations…": with arguments (the hover's link) adds them; without, the picker. */
   const plot = async (...args: unknown[]): Promise<PlotState | undefined> => {
     const parsed = parsePlotArgs(args);
     if (parsed.kind === 'invalid') return refuse(parsed.message);
-    let curves = parsed.kind === 'curves' ? parsed.curves : undefined;
-    if (!curves) {
-      const pick = await vscode.window.showQuickPick(items(), {
-        title: 'Plot Activation',
-        placeHolder: 'Activation or framework spelling (e.g. nn.GELU, jax.nn.silu)',
-        matchOnDescription: true,
-        matchOnDetail: true,
-      });
-      if (!pick) return undefined;
-      curves = [{ id: pick.id }];
-    }
+    if (parsed.kind === 'none') return pickAndShow();
     const panel = open();
-    return settle(panel, panel.add(curves));
+    return settle(panel, panel.add(parsed.curves));
   };
 
+  /** The former "Compare Activations…" (kept for keybindings and scripts): replaces the curves. */
   const compare = async (...args: unknown[]): Promise<PlotState | undefined> => {
     const parsed = parsePlotArgs(args);
     if (parsed.kind === 'invalid') return refuse(parsed.message);
-    let curves = parsed.kind === 'curves' ? parsed.curves : undefined;
-    if (!curves) {
-      const shown = new Set(current?.current.curves.map((c) => c.id) ?? []);
-      const all = items().map((i) => ({ ...i, picked: shown.has(i.id) }));
-      const picks = await vscode.window.showQuickPick(all, {
-        title: 'Compare Activations',
-        placeHolder: 'Select the activations to overlay',
-        canPickMany: true,
-        matchOnDescription: true,
-        matchOnDetail: true,
-      });
-      if (!picks || picks.length === 0) return undefined;
-      // Keep the tuned parameters of curves that stay.
-      curves = picks.map((p) => current?.current.curves.find((c) => c.id === p.id) ?? { id: p.id });
-    }
+    if (parsed.kind === 'none') return pickAndShow();
     const panel = open();
-    return settle(panel, panel.replace(curves));
+    return settle(panel, panel.replace(parsed.curves));
   };
 
   const plotAtCursor = async (...args: unknown[]): Promise<PlotState | undefined> => {

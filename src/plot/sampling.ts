@@ -102,6 +102,11 @@ export function intervalsWhere(
 export const VANISH_BELOW = 0.01;
 /** Gradients can grow through many layers above this |f′|. */
 export const EXPLODE_ABOVE = 1;
+/**
+ * How far past 1 |f′| must go to be shaded: GELU's f′ exceeds 1 by less than 1e-6 from x ≈ 4 on,
+ * and shading that would paint its whole positive half for nothing.
+ */
+export const EXPLODE_TOLERANCE = 0.01;
 
 export function shadeIntervals(s: CurveSamples): {
   vanish: Array<[number, number]>;
@@ -109,7 +114,7 @@ export function shadeIntervals(s: CurveSamples): {
 } {
   return {
     vanish: intervalsWhere(s.xs, s.df, (d) => Math.abs(d) < VANISH_BELOW),
-    explode: intervalsWhere(s.xs, s.df, (d) => Math.abs(d) > EXPLODE_ABOVE),
+    explode: intervalsWhere(s.xs, s.df, (d) => Math.abs(d) > EXPLODE_ABOVE + EXPLODE_TOLERANCE),
   };
 }
 
@@ -127,13 +132,4 @@ export function readout(
 ): Readout {
   const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
   return { f: fin(a.f(x, params)), df: fin(a.df(x, params)), d2f: fin(a.d2f(x, params)) };
-}
-
-/** Short, stable number text for read-outs and labels (no `-0`, no 17-digit floats). */
-export function formatNumber(v: number | null, digits = 4): string {
-  if (v === null || !Number.isFinite(v)) return '—';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-4) return v.toExponential(digits - 1).replace('e+', 'e');
-  return String(Number(v.toPrecision(digits)));
 }

@@ -13,13 +13,16 @@ import {
   type CurveState,
   type PlotState,
   type SeriesName,
-} from '../protocol';
+} from './protocol';
 import { clampParam, normalizeParams } from './params';
 
 /** What the reducer needs from the kernel; `getActivation` satisfies it. */
 export type Lookup = (
   id: string,
-) => Pick<ActivationNumerics, 'id' | 'name' | 'paramSpecs'> | undefined;
+) =>
+  | (Pick<ActivationNumerics, 'id' | 'name' | 'paramSpecs'> &
+      Partial<Pick<ActivationNumerics, 'kinks'>>)
+  | undefined;
 
 export type PlotAction =
   | { type: 'add'; curves: readonly CurveRequest[] }
@@ -52,7 +55,8 @@ export function initialState(): PlotState {
     yMin: null,
     yMax: null,
     series: { f: true, df: true, d2f: false },
-    shade: { vanish: true, explode: true },
+    // Off until asked for: shading paints half a chart for most activations.
+    shade: { vanish: false, explode: false },
     hidden: [],
     focus: null,
   };
@@ -117,6 +121,54 @@ function withCurves(state: PlotState, curves: CurveState[]): PlotState {
   };
 }
 
+/**
+ * The x range that shows every curve's features: [−5, 5], widened so that each kink lies well
+ * inside (ReLU6's clip at 6 → [−8, 8]; hardtanh with max_val = 10 → [−13, 13]).
+ */
+export function defaultRange(curves: readonly CurveState[], lookup: Lookup): [number, number] {
+  let half: number = DEFAULT_X_RANGE[1];
+  for (const c of curves) {
+    let kinks: number[] = [];
+    try {
+      kinks = lookup(c.id)?.kinks?.(c.params) ?? [];
+    } catch {
+      kinks = [];
+    }
+    for (const k of kinks)
+      if (Number.isFinite(k)) half = Math.max(half, Math.ceil(Math.abs(k) * 1.25 + 0.5));
+  }
+  half = Math.min(half, X_LIMIT);
+  return [-half, half];
+}
+
+/** The view follows the curves while the user has not moved it away from their default range. */
+function followRange(
+  before: PlotState,
+  after: PlotState,
+  lookup: Lookup,
+): Pick<PlotState, 'xMin' | 'xMax' | 'yMin' | 'yMax'> {
+  const [lo, hi] = defaultRange(before.curves, lookup);
+  const untouched =
+    before.yMin === null && before.yMax === null && before.xMin === lo && before.xMax === hi;
+  if (!untouched) return { xMin: after.xMin, xMax: after.xMax, yMin: after.yMin, yMax: after.yMax };
+  const [xMin, xMax] = defaultRange(after.curves, lookup);
+  return { xMin, xMax, yMin: null, yMax: null };
+}
+
+/**
+ * A range from a gesture, rounded to about three significant digits of its span, so the range
+ * boxes read −4.83 … 4.83 and not −4.8329101…
+ */
+export function roundRange(xMin: number, xMax: number): [number, number] {
+  const span = xMax - xMin;
+  if (!(span > 0) || !Number.isFinite(span)) return [xMin, xMax];
+  const step = Math.pow(10, Math.floor(Math.log10(span)) - 2);
+  const r = (v: number): number => Number((Math.round(v / step) * step).toPrecision(12));
+  const lo = r(xMin);
+  const hi = r(xMax);
+  return lo < hi ? [lo, hi] : [xMin, xMax];
+}
+
 /** A valid x range, or a note saying why the request was refused. */
 export function checkRange(xMin: number, xMax: number): string | undefined {
   if (!Number.isFinite(xMin) || !Number.isFinite(xMax))
@@ -143,22 +195,24 @@ export function reduce(state: PlotState, action: PlotAction, lookup: Lookup): Re
     case 'add': {
       const curves = resolve(action.curves, state.curves, lookup, notes);
       const added = curves.find((c) => !state.curves.some((o) => o.key === c.key));
-      return done({
+      const next = {
         ...withCurves(state, curves),
         focus: added?.key ?? withCurves(state, curves).focus,
-      });
+      };
+      return done({ ...next, ...followRange(state, next, lookup) });
     }
     case 'replace': {
       const curves = resolve(action.curves, [], lookup, notes);
-      return done(withCurves({ ...state, focus: null, hidden: [] }, curves));
+      const next = withCurves({ ...state, focus: null, hidden: [] }, curves);
+      return done({ ...next, ...followRange(state, next, lookup) });
     }
-    case 'remove':
-      return done(
-        withCurves(
-          state,
-          state.curves.filter((c) => c.key !== action.key),
-        ),
+    case 'remove': {
+      const next = withCurves(
+        state,
+        state.curves.filter((c) => c.key !== action.key),
       );
+      return done({ ...next, ...followRange(state, next, lookup) });
+    }
     case 'setParam': {
       const curve = state.curves.find((c) => c.key === action.key);
       const spec = curve && lookup(curve.id)?.paramSpecs.find((s) => s.name === action.name);
@@ -171,7 +225,8 @@ export function reduce(state: PlotState, action: PlotAction, lookup: Lookup): Re
       const curves = state.curves.map((x) =>
         x === curve ? { ...x, params: { ...x.params, [spec.name]: c.value } } : x,
       );
-      return done({ ...state, curves });
+      const next = { ...state, curves };
+      return done({ ...next, ...followRange(state, next, lookup) });
     }
     case 'resetParams': {
       const curves = state.curves.map((x) => {
@@ -191,7 +246,7 @@ export function reduce(state: PlotState, action: PlotAction, lookup: Lookup): Re
     }
     case 'setView': {
       // From zoom/pan gestures, which may overshoot the limits: bound rather than refuse.
-      const [xMin, xMax] = boundedRange(action.xMin, action.xMax);
+      const [xMin, xMax] = roundRange(...boundedRange(action.xMin, action.xMax));
       const yOk =
         action.yMin !== null &&
         action.yMax !== null &&
@@ -219,14 +274,10 @@ export function reduce(state: PlotState, action: PlotAction, lookup: Lookup): Re
       const [xMin, xMax] = boundedRange(state.xMin + d, state.xMax + d);
       return done({ ...state, xMin, xMax });
     }
-    case 'resetView':
-      return done({
-        ...state,
-        xMin: DEFAULT_X_RANGE[0],
-        xMax: DEFAULT_X_RANGE[1],
-        yMin: null,
-        yMax: null,
-      });
+    case 'resetView': {
+      const [xMin, xMax] = defaultRange(state.curves, lookup);
+      return done({ ...state, xMin, xMax, yMin: null, yMax: null });
+    }
     case 'toggleSeries':
       return done({
         ...state,

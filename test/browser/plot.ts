@@ -12,7 +12,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { plotHtml } from '../../src/plot/html';
 import { activations } from '../../src/kernel/registry';
-import { MAX_CURVES, type PlotState } from '../../src/protocol';
+import { MAX_CURVES, type PlotState } from '../../src/plot/protocol';
 
 const root = resolve(process.cwd());
 const dist = join(root, 'dist', 'webview');

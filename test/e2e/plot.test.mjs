@@ -42,6 +42,24 @@ async function pick(page, items, { many = false } = {}) {
   }
 }
 
+/** The plot panel's inner frame (the one with the chart's shading toggles). */
+async function panelFrame(page) {
+  for (let i = 0; i < 40; i++) {
+    for (const f of page.frames()) {
+      if (f === page.mainFrame()) continue;
+      if (
+        (await f
+          .locator('#shade-vanish')
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return f;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error('no plot panel frame with #shade-vanish');
+}
+
 for (const theme of ['dark', 'light']) {
   describe(`plot panel in a real workbench (${theme} theme)`, function () {
     this.timeout(120_000);
@@ -58,8 +76,10 @@ for (const theme of ['dark', 'light']) {
     });
 
     it('plots one activation picked from the command palette', async () => {
-      await runCommand(wb.page, 'Activation Lens: Plot Activation');
-      await pick(wb.page, [{ label: 'GELU (tanh approximation)', id: 'gelu_tanh' }]);
+      await runCommand(wb.page, 'Activation Lens: Plot Activations');
+      await pick(wb.page, [{ label: 'GELU (tanh approximation)', id: 'gelu_tanh' }], {
+        many: true,
+      });
       const canvases = await waitForDrawnCanvas(wb.page);
       await wb.page.waitForTimeout(1000);
       await screenshot(wb.page, `plot-1-${theme}`);
@@ -70,10 +90,10 @@ for (const theme of ['dark', 'light']) {
       assert.match(await webviewTexts(wb.page), /gelu/i, 'the panel names the activation');
     });
 
-    it('overlays four activations from Compare Activations', async () => {
+    it('overlays four activations ticked in Plot Activations, in pick order', async () => {
       // A fresh panel, so the comparison holds exactly the four picked curves.
       await runCommand(wb.page, 'View: Close All Editors');
-      await runCommand(wb.page, 'Activation Lens: Compare Activations');
+      await runCommand(wb.page, 'Activation Lens: Plot Activations');
       await pick(
         wb.page,
         [
@@ -90,6 +110,21 @@ for (const theme of ['dark', 'light']) {
       await screenshot(wb.page, `plot-4-${theme}`);
       for (const id of ['sigmoid', 'tanh', 'relu6', 'silu'])
         assert.match(text, new RegExp(id, 'i'), `${id} in the panel`);
+      // The cards follow the order of the ticks, not the list's.
+      const frame = await panelFrame(wb.page);
+      const ids = await frame.locator('.card header code').allInnerTexts();
+      assert.deepEqual(ids, ['sigmoid', 'tanh', 'relu6', 'silu']);
+    });
+
+    it('shades near-zero and growing gradients only when asked', async () => {
+      const frame = await panelFrame(wb.page);
+      const vanish = frame.locator('#shade-vanish');
+      assert.equal(await vanish.isChecked(), false, 'shading is off by default');
+      await vanish.check();
+      await frame.locator('#shade-explode').check();
+      await wb.page.waitForTimeout(500);
+      await screenshot(wb.page, `plot-shading-${theme}`);
+      assert.match(await frame.locator('body').innerText(), /near-zero gradient/);
     });
 
     it('causes no Content-Security-Policy violation in any frame', async () => {

@@ -2,7 +2,7 @@
 // Used by the *.e2e.mjs files; the runner (scripts/code-server.mjs e2e) installs the packaged .vsix
 // into `extensionsDir` before mocha starts.
 /* global window, document, NodeFilter -- used inside page.evaluate callbacks, which run in the browser */
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
   launchBrowser,
@@ -13,6 +13,15 @@ import {
 
 export const samplesDir = path.join(repoRoot, 'samples');
 export const screenshotsDir = path.join(repoRoot, 'screenshots');
+/** The screenshots README and the walkthrough show, committed under media/screenshots/. */
+export const publishedDir = path.join(repoRoot, 'media', 'screenshots');
+const PUBLISHED = new Set([
+  'hover-dark',
+  'plot-4-dark',
+  'plot-shading-dark',
+  'model-diagnostics',
+  'walkthrough-dark',
+]);
 
 export const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' };
 
@@ -231,10 +240,19 @@ export function slug(title) {
     .slice(0, 80);
 }
 
+/**
+ * Every run writes to screenshots/ (ignored by git, for looking at a failure); with
+ * UPDATE_SCREENSHOTS=1 the published ones are also copied to media/screenshots/, so the committed
+ * pictures change only when someone asks for it.
+ */
 export async function screenshot(page, name) {
   mkdirSync(screenshotsDir, { recursive: true });
   const file = path.join(screenshotsDir, `${name}.png`);
   await page.screenshot({ path: file });
+  if (process.env.UPDATE_SCREENSHOTS === '1' && PUBLISHED.has(name)) {
+    mkdirSync(publishedDir, { recursive: true });
+    copyFileSync(file, path.join(publishedDir, `${name}.png`));
+  }
   return file;
 }
 

@@ -11,7 +11,7 @@ import {
   type Plugin,
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import type { SeriesName } from '../../src/protocol';
+import type { SeriesName } from '../../src/plot/protocol';
 import type { Point } from '../../src/plot/sampling';
 import type { Palette } from '../shared/theme';
 

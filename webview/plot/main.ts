@@ -11,8 +11,8 @@ import { buildCsv, curveLabel } from '../../src/plot/csv';
 import {
   DEFAULT_POINTS,
   EXPLODE_ABOVE,
+  EXPLODE_TOLERANCE,
   VANISH_BELOW,
-  formatNumber,
   readout,
   sampleCurve,
   shadeIntervals,
@@ -22,6 +22,8 @@ import {
 } from '../../src/plot/sampling';
 import { normalizeState, reduce, initialState, type PlotAction } from '../../src/plot/state';
 import { substituteParams } from '../../src/plot/tex';
+import { formatNumber, inputNumber, intervalText, rangeText } from '../../src/format';
+import { keyNumbers } from '../../src/hover/keyNumbers';
 import {
   parsePlotState,
   parseToWebview,
@@ -31,7 +33,7 @@ import {
   type Notice,
   type PlotState,
   type SeriesName,
-} from '../../src/protocol';
+} from '../../src/plot/protocol';
 import { currentPalette, observeTheme, type Palette } from '../shared/theme';
 import { vscodeApi } from '../shared/vscodeApi';
 import {
@@ -80,19 +82,20 @@ const [xMinLabel, xMinInput] = num('x-min', 'x from');
 const [xMaxLabel, xMaxInput] = num('x-max', 'to');
 const zoomIn = button('+', 'Zoom in (+)', 'zoom-in');
 const zoomOut = button('−', 'Zoom out (−)', 'zoom-out');
-const resetView = button('Reset', 'Reset the view to x ∈ [−5, 5] (0)', 'reset-view');
+const resetView = button('Reset', "Reset the view to fit the curves' features (0)", 'reset-view');
+const addCurves = button('Add…', 'Add or remove activations (Plot Activations…)', 'add-curves');
 const seriesChecks = Object.fromEntries(
   seriesNames.map((s) => [s, check(`series-${s}`, { f: 'f', df: 'f′', d2f: 'f″' }[s])]),
 ) as Record<SeriesName, [HTMLInputElement, HTMLLabelElement]>;
-const vanishCheck = check('shade-vanish', `|f′| < ${VANISH_BELOW}`);
-const explodeCheck = check('shade-explode', `|f′| > ${EXPLODE_ABOVE}`);
+const vanishCheck = check('shade-vanish', 'near-zero gradient');
+const explodeCheck = check('shade-explode', 'growing gradient');
 // The shading's colours, beside its toggles: the chart has no legend entry for them.
 const vanishSwatch = h('span', { class: 'swatch shade', 'aria-hidden': 'true' });
 const explodeSwatch = h('span', { class: 'swatch shade', 'aria-hidden': 'true' });
 vanishCheck[1].prepend(vanishSwatch);
 explodeCheck[1].prepend(explodeSwatch);
-vanishCheck[1].title = 'Shade where gradients vanish (|f′| < 0.01)';
-explodeCheck[1].title = 'Shade where gradients can grow through layers (|f′| > 1)';
+vanishCheck[1].title = `Shade where the gradient is near zero (|f′| < ${VANISH_BELOW}): it vanishes through layers`;
+explodeCheck[1].title = `Shade where |f′| > ${EXPLODE_ABOVE} by more than ${EXPLODE_TOLERANCE} (a gradient can grow through layers)`;
 const focusSelect = h('select', { id: 'shade-focus' });
 const exportPng = button('PNG', 'Export the chart as PNG', 'export-png');
 const exportCsv = button('CSV', 'Export the curves as CSV', 'export-csv');
@@ -100,6 +103,7 @@ const exportCsv = button('CSV', 'Export the curves as CSV', 'export-csv');
 const toolbar = h(
   'header',
   { class: 'toolbar' },
+  h('fieldset', {}, h('legend', {}, 'Curves'), addCurves),
   h(
     'fieldset',
     {},
@@ -136,7 +140,7 @@ const readoutEl = h('table', { class: 'readout', 'aria-label': 'Values at the po
 const empty = h(
   'p',
   { class: 'empty' },
-  'No activation plotted yet: run “Activation Lens: Plot Activation…”.',
+  'No activation plotted yet: Add… one, or run “Activation Lens: Plot Activations…”.',
 );
 const cards = h('section', { class: 'cards', 'aria-label': 'Curves' });
 app.append(toolbar, notices, chartWrap, readoutEl, empty, cards);
@@ -282,6 +286,8 @@ interface Card {
   el: HTMLElement;
   formulaF: HTMLElement;
   formulaDf: HTMLElement;
+  /** Holds the properties table, rebuilt when the parameters move. */
+  props: HTMLElement;
   inputs: Map<string, [HTMLInputElement, HTMLInputElement]>;
 }
 const cardByKey = new Map<string, Card>();
@@ -332,7 +338,8 @@ const idle: (cb: (d: IdleDeadline) => void) => number =
 
 function scheduleTypeset(key?: string): void {
   if (key) typesetQueue.add(key);
-  if (!katex || typesetHandle || typesetQueue.size === 0) return;
+  // Without KaTeX yet the pass still fills in the properties; KaTeX's arrival queues every card again.
+  if (typesetHandle || typesetQueue.size === 0) return;
   typesetHandle = idle((deadline) => {
     typesetHandle = 0;
     // One card at least per slice, more while the frame has idle time left.
@@ -364,7 +371,8 @@ function renderTex(el: HTMLElement, tex: string, plain: string): void {
   katex.render(tex, el, { throwOnError: false, displayMode: true, output: 'html' });
 }
 
-function renderFormulas(c: CurveState): void {
+/** The card's formulas (typeset, or plain text until KaTeX is in) and, unless `quick`, its properties. */
+function renderFormulas(c: CurveState, quick = false): void {
   const card = cardByKey.get(c.key);
   const a = lookup(c.id);
   if (!card || !a) return;
@@ -372,32 +380,51 @@ function renderFormulas(c: CurveState): void {
     tex ? substituteParams(tex, a.paramSpecs, c.params) : '';
   const f = sub(a.formulas.f?.tex);
   const df = sub(a.formulas.df?.tex);
+  if (!quick) card.props.replaceChildren(propertiesTable(a, c.params));
   renderTex(card.formulaF, f && `f(x) = ${f}`, `f(x) = ${a.formulas.f.unicode}`);
   renderTex(card.formulaDf, df && `f'(x) = ${df}`, `f′(x) = ${a.formulas.df.unicode}`);
 }
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
-const bound = (v: number): string =>
-  v === Infinity ? '∞' : v === -Infinity ? '−∞' : formatNumber(v);
 
-function propertiesTable(a: ActivationDescriptor): HTMLTableElement {
-  const p = a.properties;
+/**
+ * The card's properties at the curve's current parameters, in the hover's notation (the same
+ * key numbers, so the card and the hover never disagree).
+ */
+function propertiesTable(a: ActivationDescriptor, params: CurveState['params']): HTMLTableElement {
+  const k = keyNumbers(a, params);
+  let kinks: number[] = [];
+  try {
+    kinks = a.kinks(params);
+  } catch {
+    kinks = [];
+  }
+  const near = k.saturation.map((r) => intervalText(r.lo, r.hi));
   const rows: Array<[string, string]> = [
-    ['Range', `[${bound(p.range[0])}, ${bound(p.range[1])}]`],
-    ['Bounded above / below', `${yesNo(p.boundedAbove)} / ${yesNo(p.boundedBelow)}`],
-    ['Monotonic', yesNo(p.monotonic)],
-    ['Smooth (C¹)', yesNo(p.smooth)],
-    ['Zero-centred', yesNo(p.zeroCentred)],
-    ['Self-normalising', yesNo(p.selfNormalising)],
+    ['Range', rangeText(k.range)],
+    [`Near-zero gradient (|f′| < ${VANISH_BELOW})`, near.length ? near.join(', ') : 'nowhere'],
+    ...k.stationary.map((st): [string, string] => [
+      st.smooth ? 'f′ = 0' : 'Kink, f′ changes sign',
+      `x = ${formatNumber(st.x)}, the ${st.kind}`,
+    ]),
+    ['Monotonic', yesNo(k.stationary.length === 0)],
+    [
+      'Smooth (C¹)',
+      kinks.length
+        ? `no: kinks at ${kinks.map((x) => `x = ${formatNumber(x)}`).join(', ')}`
+        : 'yes',
+    ],
+    ['Zero-centred', yesNo(k.f0 === 0 && k.range.lo < 0 && k.range.hi > 0)],
+    ['Self-normalising', yesNo(a.properties.selfNormalising)],
   ];
   return h(
     'table',
     { class: 'props' },
-    h('caption', {}, 'Properties (default parameters)'),
+    h('caption', {}, a.paramSpecs.length ? 'Properties at these parameters' : 'Properties'),
     h(
       'tbody',
       {},
-      ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v))),
+      ...rows.map(([key, v]) => h('tr', {}, h('th', { scope: 'row' }, key), h('td', {}, v))),
     ),
   );
 }
@@ -414,6 +441,7 @@ function buildCard(c: CurveState, index: number): Card | undefined {
   reset.disabled = a.paramSpecs.length === 0;
   const formulaF = h('div', { class: 'formula' });
   const formulaDf = h('div', { class: 'formula' });
+  const props = h('div', { class: 'props-wrap' });
   const inputs = new Map<string, [HTMLInputElement, HTMLInputElement]>();
   const params = h('div', { class: 'params' });
   for (const spec of a.paramSpecs) {
@@ -470,10 +498,10 @@ function buildCard(c: CurveState, index: number): Card | undefined {
     formulaF,
     formulaDf,
     params.childElementCount ? params : h('p', { class: 'muted' }, 'No parameters.'),
-    propertiesTable(a),
+    props,
     a.lesson ? h('p', { class: 'lesson' }, a.lesson) : null,
   );
-  return { el, formulaF, formulaDf, inputs };
+  return { el, formulaF, formulaDf, props, inputs };
 }
 
 function rebuildCards(): void {
@@ -484,8 +512,11 @@ function rebuildCards(): void {
     if (!card) return;
     cardByKey.set(c.key, card);
     els.push(card.el);
-    renderFormulas(c); // plain text now, or typeset at once when KaTeX is already in
+    // Plain text now (no KaTeX, no key numbers before the first paint), the rest in idle time.
+    renderFormulas(c, !katex);
+    if (!katex) typesetQueue.add(c.key);
   });
+  scheduleTypeset();
   cards.replaceChildren(...els);
   empty.hidden = state.curves.length > 0;
   focusSelect.replaceChildren(
@@ -500,6 +531,15 @@ function rebuildCards(): void {
   focusSelect.disabled = state.curves.length === 0;
 }
 
+/** The "of …" selector names each curve with its current parameters (a slider renames it). */
+function syncFocusLabel(c: CurveState): void {
+  for (const o of focusSelect.options) {
+    if (o.value !== c.key) continue;
+    const label = curveLabel(lookup(c.id)?.name ?? c.id, c.params);
+    if (o.textContent !== label) o.textContent = label;
+  }
+}
+
 function syncInputs(c: CurveState): void {
   const card = cardByKey.get(c.key);
   if (!card) return;
@@ -511,8 +551,8 @@ function syncInputs(c: CurveState): void {
 }
 
 function syncToolbar(): void {
-  if (document.activeElement !== xMinInput) xMinInput.value = formatNumber(state.xMin, 6);
-  if (document.activeElement !== xMaxInput) xMaxInput.value = formatNumber(state.xMax, 6);
+  if (document.activeElement !== xMinInput) xMinInput.value = inputNumber(state.xMin);
+  if (document.activeElement !== xMaxInput) xMaxInput.value = inputNumber(state.xMax);
   for (const s of seriesNames) seriesChecks[s][0].checked = state.series[s];
   vanishCheck[0].checked = state.shade.vanish;
   explodeCheck[0].checked = state.shade.explode;
@@ -610,6 +650,7 @@ function render(change: Change): void {
     if (c) {
       resample(c);
       syncInputs(c);
+      syncFocusLabel(c);
       scheduleTypeset(c.key);
     }
   }
@@ -680,6 +721,7 @@ xMaxInput.addEventListener('change', () =>
 zoomIn.addEventListener('click', () => dispatch({ type: 'zoom', factor: 0.8 }));
 zoomOut.addEventListener('click', () => dispatch({ type: 'zoom', factor: 1.25 }));
 resetView.addEventListener('click', () => dispatch({ type: 'resetView' }));
+addCurves.addEventListener('click', () => post({ type: 'pickActivations' }));
 for (const s of seriesNames)
   seriesChecks[s][0].addEventListener('change', () =>
     dispatch({ type: 'toggleSeries', series: s }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nonceFrom, plotCsp, plotHtml } from '../../../src/plot/html';
-import { parsePlotState } from '../../../src/protocol';
+import { parsePlotState } from '../../../src/plot/protocol';
 import { initialState } from '../../../src/plot/state';
 
 const html = plotHtml({

@@ -5,7 +5,7 @@ import {
   parsePlotState,
   parseToWebview,
   type PlotState,
-} from '../../../src/protocol';
+} from '../../../src/plot/protocol';
 import { initialState, normalizeState } from '../../../src/plot/state';
 import { sampleCurve, toPoints } from '../../../src/plot/sampling';
 import { lookup } from './fixtures';

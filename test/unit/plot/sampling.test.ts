@@ -1,6 +1,6 @@
+import { getActivation } from '../../../src/kernel/registry';
 import { describe, expect, it } from 'vitest';
 import {
-  formatNumber,
   intervalsWhere,
   readout,
   sampleCurve,
@@ -88,11 +88,12 @@ describe('plot sampling', () => {
     expect(readout(blowup, {}, 100)).toEqual({ f: null, df: null, d2f: null });
   });
 
-  it('formats numbers short and stable', () => {
-    expect(formatNumber(0.1 + 0.2)).toBe('0.3');
-    expect(formatNumber(-0)).toBe('0');
-    expect(formatNumber(1.23456e-7)).toBe('1.235e-7');
-    expect(formatNumber(123456)).toBe('1.235e5');
-    expect(formatNumber(null)).toBe('—');
+  it("shades |f′| > 1 only past a tolerance: GELU's far tail (1 + 1e-7) is not painted", () => {
+    const gelu = getActivation('gelu')!;
+    const { explode } = shadeIntervals(sampleCurve(gelu, {}, -10, 10, 2001));
+    expect(explode).toHaveLength(1);
+    const [lo, hi] = explode[0]!;
+    expect(lo).toBeGreaterThan(0.7);
+    expect(hi).toBeLessThan(3.5); // f′(3.1) ≈ 1.01; without the tolerance the shading ran to x = 10
   });
 });

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MAX_CURVES, X_LIMIT, plotStateSchema } from '../../../src/protocol';
+import { MAX_CURVES, X_LIMIT, plotStateSchema } from '../../../src/plot/protocol';
 import {
   checkRange,
+  defaultRange,
+  roundRange,
   initialState,
   normalizeState,
   reduce,
   type PlotAction,
 } from '../../../src/plot/state';
 import { lookup } from './fixtures';
+import { getActivation } from '../../../src/kernel/registry';
 
 const add = (
   curves: PlotAction extends infer A
@@ -137,10 +140,43 @@ describe('plot state reducer', () => {
   it('toggles series, shading and focus (focus only onto existing curves)', () => {
     let s = add([{ id: 'test_leaky' }]).state;
     s = reduce(s, { type: 'toggleSeries', series: 'd2f' }, lookup).state;
+    expect(s.shade).toEqual({ vanish: false, explode: false }); // off until asked for
     s = reduce(s, { type: 'toggleShade', which: 'vanish' }, lookup).state;
     expect(s.series.d2f).toBe(true);
-    expect(s.shade.vanish).toBe(false);
+    expect(s.shade.vanish).toBe(true);
     expect(reduce(s, { type: 'focus', key: 'c9' }, lookup).state.focus).toBe('c1');
+  });
+
+  it('widens the default x range to show every kink, and follows the curves until the view is moved', () => {
+    const real = getActivation;
+    expect(defaultRange([{ key: 'c1', id: 'relu', params: {} }], real)).toEqual([-5, 5]);
+    expect(defaultRange([{ key: 'c1', id: 'relu6', params: {} }], real)).toEqual([-8, 8]);
+    let s = reduce(initialState(), { type: 'add', curves: [{ id: 'relu6' }] }, real).state;
+    expect([s.xMin, s.xMax]).toEqual([-8, 8]);
+    s = reduce(
+      s,
+      { type: 'add', curves: [{ id: 'hardtanh', params: { max_val: 10 } }] },
+      real,
+    ).state;
+    expect([s.xMin, s.xMax]).toEqual([-13, 13]);
+    // Once the user has zoomed, adding or removing curves leaves the view alone.
+    s = reduce(s, { type: 'zoom', factor: 0.5 }, real).state;
+    const zoomed = [s.xMin, s.xMax];
+    s = reduce(s, { type: 'remove', key: 'c2' }, real).state;
+    expect([s.xMin, s.xMax]).toEqual(zoomed);
+    expect(reduce(s, { type: 'resetView' }, real).state).toMatchObject({ xMin: -8, xMax: 8 });
+  });
+
+  it('rounds a gesture range to three significant digits of its span', () => {
+    expect(roundRange(-4.832910123, 4.8329101)).toEqual([-4.83, 4.83]);
+    expect(roundRange(0.123456, 0.129999)).toEqual([0.12346, 0.13]);
+    expect(roundRange(1000.2, 1000.2000001)).toEqual([1000.2, 1000.2000001]);
+    const s = reduce(
+      initialState(),
+      { type: 'setView', xMin: -7.7777777, xMax: 2.2222222, yMin: null, yMax: null },
+      lookup,
+    ).state;
+    expect([s.xMin, s.xMax]).toEqual([-7.78, 2.22]);
   });
 
   it('normalizeState drops unknown ids and duplicate keys, re-clamps params and repairs the range', () => {
