@@ -851,8 +851,11 @@ def main(argv=None):
         _emit(_error("usage", str(e)))
         return 2
     except UserCodeError as e:
-        kind = "memory" if "alloc" in str(e) or "MemoryError" in str(e) else "raised"
-        _emit(_error(kind, str(e), e.file, e.line))
+        if "can't allocate memory" in str(e) or str(e).startswith("MemoryError"):
+            message = "over the check's memory limit (%d MB beyond torch itself): %s" % (args.memory_mb, e)
+            _emit(_error("memory", message, e.file, e.line))
+        else:
+            _emit(_error("raised", str(e), e.file, e.line))
         return 1
     except MemoryError:
         _emit(_error("memory", "out of memory: the model needs more than %d MB" % args.memory_mb))

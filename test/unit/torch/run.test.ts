@@ -255,6 +255,50 @@ describe('errors', () => {
   });
 });
 
+describe('bounds', () => {
+  const big = () =>
+    tmp({
+      'big.py': [
+        'import torch.nn as nn',
+        'class Big(nn.Module):',
+        '    def __init__(self, n=30000):',
+        '        super().__init__()',
+        '        self.fc = nn.Linear(n, n)',
+        '    def forward(self, x):',
+        '        return self.fc(x)',
+        '',
+      ].join('\n'),
+    });
+
+  it(
+    'stops a model over the memory limit with a one-line reason at its line',
+    { timeout: 30_000 },
+    async () => {
+      const dir = big();
+      const e = await failure(
+        runTorchCheck(
+          { file: join(dir, 'big.py'), model: 'Big()', memoryMb: 512 },
+          { python: PYTHON, script: SCRIPT },
+        ),
+      );
+      expect([e.kind, e.line]).toEqual(['memory', 5]);
+      expect(e.message).toMatch(
+        /^over the check's memory limit \(512 MB beyond torch itself\): .*can't allocate memory/,
+      );
+    },
+  );
+
+  it('caps the batch and says so', { timeout: 30_000 }, async () => {
+    const dir = big();
+    const r = await runTorchCheck(
+      { file: join(dir, 'big.py'), model: 'Big(16)', inputShape: [1000, 16], maxBatch: 32 },
+      { python: PYTHON, script: SCRIPT },
+    );
+    expect(r.inputShape).toEqual([32, 16]);
+    expect(r.notes).toContain('batch capped from 1000 to 32');
+  });
+});
+
 describe('time limit and cancellation', () => {
   // The forward starts a grandchild (`sleep 60`) and then sleeps: both must be gone afterwards.
   const slow = () => {
