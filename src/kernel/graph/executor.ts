@@ -209,7 +209,8 @@ function bytesPer(dtype: Dtype): number {
 /**
  * Peak bytes of a run, from the shapes alone: parameters and their gradients throughout, every
  * output and workspace until its node's backward has run, and each gradient buffer from its first
- * contribution until its producer's backward. Counted in the run's element size.
+ * contribution until its producer's backward, plus the largest scratch one node needs while it
+ * runs (scratchBytes: reused between nodes, so counted once). Counted in the run's element size.
  */
 export function estimateGraphBytes(g: CompiledGraph, dtype: Dtype): number {
   const b = bytesPer(dtype);
@@ -241,7 +242,10 @@ export function estimateGraphBytes(g: CompiledGraph, dtype: Dtype): number {
     live -= numel(n.outShape) * b + work[i]!;
     if (gradLive[i]) live -= numel(n.outShape) * b;
   }
-  return peak + params * b;
+  let scratch = 0;
+  for (const n of g.nodes)
+    scratch = Math.max(scratch, n.impl.scratchBytes?.(n.node.op, n.inShapes, n.outShape, b) ?? 0);
+  return peak + params * b + scratch;
 }
 
 /** Runs an op's forward or backward; an OpError (bad data such as a token id) names the node. */

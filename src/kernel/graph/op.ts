@@ -16,7 +16,8 @@
  *
  * Division of work between the executor and an op:
  * - The executor validates the graph, calls `outputShape` (prefixing the node id to any error),
- *   counts memory (outputs, parameters, their gradients, `workspaceBytes`) before allocating
+ *   counts memory (outputs, parameters, their gradients, `workspaceBytes`, the largest
+ *   `scratchBytes`) before allocating
  *   anything, allocates and initialises parameters from `params` (honouring `tiedTo`), allocates
  *   each node's output (zero-filled) and, in backward, zero-filled gradient buffers for the inputs
  *   and parameters that need one.
@@ -126,6 +127,11 @@ export interface OpImpl<O extends Op, S = unknown> {
    * kept for backward), for the memory estimate made before anything is allocated.
    */
   workspaceBytes?(op: O, inputs: readonly Shape[], output: Shape, bytesPerElement: number): number;
+  /**
+   * Bytes needed only while the op runs and reused by the next node (conv's im2col chunks and
+   * gemm's linear memory): the estimate adds the largest over the graph once, not per node.
+   */
+  scratchBytes?(op: O, inputs: readonly Shape[], output: Shape, bytesPerElement: number): number;
   /**
    * For rows with an activation: per unit (feature, or channel for (N, C, …) outputs), whether
    * the derivative was zero at every position of every sample. Returns the dead share in [0, 1].

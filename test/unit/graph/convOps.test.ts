@@ -5,7 +5,8 @@ import { createRng } from '../../../src/kernel/random';
 import { getOp, OpError, zeros, type Tensor } from '../../../src/kernel/graph/op';
 import { COL_BUDGET_BYTES } from '../../../src/kernel/graph/ops/conv';
 import '../../../src/kernel/graph/ops/pool';
-import type { Dtype, Op, Shape } from '../../../src/kernel/graph/types';
+import { compileGraph, estimateGraphBytes } from '../../../src/kernel/graph/executor';
+import type { Dtype, Graph, Op, Shape } from '../../../src/kernel/graph/types';
 
 /** scripts/fixtures/conv_ops.py: PyTorch float64 forward and backward per case. */
 interface Case {
@@ -197,7 +198,7 @@ describe('conv workspace in the memory estimate', () => {
   const conv = convOp({ inChannels: 64, outChannels: 64 });
   const bytes = (x: Shape, es: number): number => {
     const impl = getOp('conv')!;
-    return impl.workspaceBytes!(conv, [x], impl.outputShape(conv, [x]), es);
+    return impl.scratchBytes!(conv, [x], impl.outputShape(conv, [x]), es);
   };
 
   it('counts the unfolded chunk and gemm’s copies of it, bounded by the chunk budget', () => {
@@ -209,5 +210,26 @@ describe('conv workspace in the memory estimate', () => {
     expect(big).toBe(bytes([128, 64, 64, 64], 4));
     expect(big).toBeLessThan(8 * COL_BUDGET_BYTES);
     expect(bytes([2, 64, 16, 16], 8)).toBe(2 * small);
+  });
+
+  it('the graph estimate adds the largest scratch once, not once per conv', () => {
+    const x = [2, 64, 16, 16];
+    const graph = (convs: number): Graph => ({
+      nodes: [
+        { id: 'x', inputs: [], op: { op: 'input', shape: x } },
+        ...Array.from({ length: convs }, (_, i) => ({
+          id: `c${i}`,
+          inputs: [i === 0 ? 'x' : `c${i - 1}`],
+          op: conv,
+        })),
+      ],
+      output: `c${convs - 1}`,
+    });
+    const est = (convs: number): number =>
+      estimateGraphBytes(compileGraph(graph(convs)), 'float32');
+    const one = est(1);
+    expect(one).toBeGreaterThan(bytes(x, 4));
+    // A second conv adds its output, gradient and parameters, but no second scratch.
+    expect(est(2) - one).toBeLessThan(bytes(x, 4));
   });
 });

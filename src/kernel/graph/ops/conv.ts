@@ -348,7 +348,7 @@ registerOp('conv', {
     return outShape(x!, op.outChannels, op.dims, p.out);
   },
   params: (op) => weightParams(kernelShape(op, op.outChannels, op.inChannels / op.groups), op),
-  workspaceBytes(op, [x], _out, es) {
+  scratchBytes(op, [x], _out, es) {
     const { geo } = convPlan(op, x!);
     const KK = geo.h.k * geo.w.k;
     const rows = chunkRows(
@@ -545,7 +545,7 @@ registerOp('conv_transpose', {
     return outShape(x!, op.outChannels, op.dims, transposePlan(op, x!).out);
   },
   params: (op) => weightParams(kernelShape(op, op.inChannels, op.outChannels / op.groups), op),
-  workspaceBytes(op, [x], _out, es) {
+  scratchBytes(op, [x], _out, es) {
     const p = transposePlan(op, x!);
     const KK = p.geo.h.k * p.geo.w.k;
     const rows = chunkRows(
