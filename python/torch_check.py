@@ -758,6 +758,8 @@ def run_protocol(torch, user, expression, input_shape, seed=0, dtype="float32", 
         "outputShape": list(out.shape),
         "parameters": sum(p.numel() for p in model.parameters()),
         "notes": notes,
+        # Leaves that ran more than once per forward (a shared ReLU): no row, by the protocol.
+        "repeated": repeated,
     }
     return rows, info
 

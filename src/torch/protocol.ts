@@ -42,6 +42,8 @@ const okSchema = z.object({
   outputShape: shape,
   parameters: z.int(),
   notes: z.array(z.string()),
+  /** Leaf modules that ran more than once per forward: the protocol gives them no row. */
+  repeated: z.optional(z.array(z.string())),
   // totalMs: wall time seen by the caller (interpreter start and torch import included).
   timing: z.object({ importMs: z.number(), runMs: z.number(), totalMs: z.optional(z.number()) }),
 });

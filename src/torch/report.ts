@@ -47,7 +47,9 @@ export function sideBySideReport(
   measured: TorchCheckResult,
   simulated: { readonly rows: readonly RowStats[] } | { readonly declined: string },
 ): SideBySideReport {
-  const simRows = 'rows' in simulated ? simulated.rows : null;
+  // A module PyTorch ran more than once has no row on either side of the protocol.
+  const repeated = new Set(measured.repeated ?? []);
+  const simRows = 'rows' in simulated ? simulated.rows.filter((r) => !repeated.has(r.row)) : null;
   const comparison = simRows ? compareRows(simRows, measured.layers) : null;
   const byModule = new Map(simRows?.map((r) => [r.row, r]) ?? []);
   const cmp = new Map(comparison?.rows.map((r) => [r.module, r]) ?? []);

@@ -7,6 +7,7 @@ import { resultHeader } from './sample';
 const measured: TorchCheckResult = {
   ...resultHeader,
   notes: ['batch capped from 100 to 64'],
+  repeated: ['shared_act'],
   timing: { importMs: 1000, runMs: 50, totalMs: 1200 },
   layers: [
     {
@@ -65,6 +66,8 @@ describe('sideBySideReport', () => {
         row({ row: 'fc1', postStd: 6, weightGradNorm: 130 }),
         row({ row: 'act', kind: 'ReLU', postStd: 3.8 }),
         row({ row: 'fc2', outputShape: [8, 4], postStd: 0.2, weightGradNorm: 19 }),
+        // Ran twice in PyTorch: no row there, so none compared here.
+        row({ row: 'shared_act', kind: 'ReLU' }),
       ],
     });
     expect(r.layers.map((l) => [l.module, l.postStd, l.measured.postStd])).toEqual([
