@@ -10,7 +10,7 @@ import { printTable, torchPython } from './bench-lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const only = process.argv[2]; // optional: kernels | hover | plot | gradflow | graph | torch
+const only = process.argv[2]; // optional: kernels | hover | plot | gradflow | graph | torch | reader
 
 const N = Number(process.env.BENCH_POINTS ?? 1_000_000);
 const REPS = Number(process.env.BENCH_REPS ?? 5);
@@ -104,5 +104,6 @@ const sections = {
   graph: () =>
     runScript('Graph engine: ResNet-18 and nanoGPT beside PyTorch float32', 'bench-graph.mjs'),
   torch: () => runScript('Check with PyTorch (check --engine torch, wall time)', 'bench-torch.mjs'),
+  reader: () => runScript('Model reader: parse + read + graph of real files', 'bench-reader.mjs'),
 };
 for (const [name, run] of Object.entries(sections)) if (!only || only === name) run();

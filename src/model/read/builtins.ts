@@ -116,6 +116,29 @@ export function callPython(
     return NONE;
   }
   if (name === '$namedtuple') return tuple(pos);
+  if (name === 'helpers._log_api_usage_once') return NONE;
+  if (name === 'helpers._make_divisible') {
+    // torchvision.models._utils._make_divisible
+    const v = numOf(pos[0], line, name);
+    const divisor = numOf(pos[1], line, name);
+    const m = pos[2] ?? kw.get('min_value');
+    const minValue = m && m.t !== 'none' ? numOf(m, line, name) : divisor;
+    let nv = Math.max(minValue, Math.floor(Math.trunc(v + divisor / 2) / divisor) * divisor);
+    if (nv < 0.9 * v) nv += divisor;
+    return int(nv);
+  }
+  if (name === 'helpers._ovewrite_named_param') {
+    // torchvision.models._utils._ovewrite_named_param(kwargs, param, new_value)
+    const [d, k, v] = pos;
+    if (d?.t !== 'dict' || k?.t !== 'str' || !v)
+      throw new Decline(line, `${name} with unexpected arguments`);
+    const key = `s:${k.v}`;
+    const cur = d.entries.get(key);
+    if (cur && !equal(cur[1], v))
+      throw new Decline(line, `${k.v} given as ${show(cur[1])}, the weights need ${show(v)}`);
+    d.entries.set(key, [k, v]);
+    return NONE;
+  }
   if (self !== undefined) return callMethod(ip, name, self, pos, kw, line);
   const a0 = pos[0];
   switch (name) {

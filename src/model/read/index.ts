@@ -33,7 +33,7 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Graph } from '../../kernel/graph/types';
-import { pythonImports, qualifiedNames } from '../../language/pythonImports';
+import { pythonImports, qualifiedNames, type Imports } from '../../language/pythonImports';
 import { pythonParser } from '../../language/treeSitter';
 import { GraphBuilder } from './graph';
 import { Interp, lineOf, named, type Budget } from './interp';
@@ -539,17 +539,22 @@ export function findTorchModels(
   // How each block class was first built inside a model, as a literal call (`BasicBlock(64, 64, 1)`).
   const used = new Map<string, string>();
   const observe = (ip: Interp): void => {
-    for (const [cls, call] of ip.firstCalls) {
-      if (used.has(cls.name) || !classes.has(cls.name) || call.pos.length + call.kw.size === 0)
-        continue;
-      const args = [
-        ...call.pos.map((v) => literalText(v)),
-        ...[...call.kw].map(([k, v]) => {
-          const t = literalText(v);
-          return t === undefined ? undefined : `${k}=${t}`;
-        }),
-      ];
-      if (args.every((a) => a !== undefined)) used.set(cls.name, `${cls.name}(${args.join(', ')})`);
+    for (const [cls, calls] of ip.firstCalls) {
+      if (used.has(cls.name) || !classes.has(cls.name)) continue;
+      for (const call of calls) {
+        if (call.pos.length + call.kw.size === 0) continue;
+        const args = [
+          ...call.pos.map((v) => literalText(v, 0, imports)),
+          ...[...call.kw].map(([k, v]) => {
+            const t = literalText(v, 0, imports);
+            return t === undefined ? undefined : `${k}=${t}`;
+          }),
+        ];
+        if (args.every((a) => a !== undefined)) {
+          used.set(cls.name, `${cls.name}(${args.join(', ')})`);
+          break;
+        }
+      }
     }
   };
   const tryBuild = (exprs: string[]): { expr?: string; reason?: string } => {
@@ -587,19 +592,45 @@ export function findTorchModels(
       instantiations: inst.get(name) ?? [],
     });
   }
+  const functions = new Map<string, Node>();
+  for (const st of topLevel(root)) {
+    const n = st.type === 'function_definition' ? st.childForFieldName('name')?.text : undefined;
+    if (n) functions.set(n, st);
+  }
+  /** Whether a function returns a model: a class of the file, nn.Sequential, or (through
+   * torchvision's `_resnet(BasicBlock, …)` helpers) a function of the file that does. */
+  const returnsModule = (fn: Node, depth: number): boolean =>
+    depth < 4 &&
+    fn.descendantsOfType('return_statement').some((r) => {
+      let v = r?.firstNamedChild;
+      if (v?.type === 'identifier') {
+        // `model = ResNet(block, layers); …; return model`
+        const name = v.text;
+        const asg = fn
+          .descendantsOfType('assignment')
+          .find(
+            (a) =>
+              a?.childForFieldName('left')?.text === name &&
+              a.childForFieldName('right')?.type === 'call',
+          );
+        v = asg?.childForFieldName('right') ?? v;
+      }
+      const callee = v?.type === 'call' ? v.childForFieldName('function') : null;
+      if (!callee) return false;
+      if (callee.type === 'identifier' && classes.has(callee.text)) return true;
+      const helper = callee.type === 'identifier' ? functions.get(callee.text) : undefined;
+      if (helper && helper !== fn && returnsModule(helper, depth + 1)) return true;
+      return qualifiedNames(callee.text, imports)[0]?.name === 'torch.nn.Sequential';
+    });
   for (const st of topLevel(root)) {
     if (st.type === 'function_definition') {
       const name = st.childForFieldName('name')?.text ?? '';
       const params = named(st.childForFieldName('parameters'));
-      if (params.some((p) => p.type === 'identifier' || p.type === 'typed_parameter')) continue;
-      const returns = st.descendantsOfType('return_statement').filter((r): r is Node => r !== null);
-      const returnsModel = returns.some((r) => {
-        const v = r.firstNamedChild;
-        const fn = v?.type === 'call' ? v.childForFieldName('function') : null;
-        if (!fn) return false;
-        if (fn.type === 'identifier' && classes.has(fn.text)) return true;
-        return qualifiedNames(fn.text, imports)[0]?.name === 'torch.nn.Sequential';
-      });
+      const required = (p: Node): boolean =>
+        p.type === 'identifier' ||
+        (p.type === 'typed_parameter' && p.firstNamedChild?.type === 'identifier');
+      if (params.some(required)) continue;
+      const returnsModel = returnsModule(st, 0);
       if (!returnsModel) continue;
       const r = tryBuild([`${name}()`]);
       out.push({
@@ -648,7 +679,7 @@ export function findTorchModels(
 }
 
 /** A value as Python source, when it is a literal or a config object of this file. */
-function literalText(v: Value, depth = 0): string | undefined {
+function literalText(v: Value, depth = 0, imp?: Imports): string | undefined {
   if (depth > 6) return undefined;
   switch (v.t) {
     case 'none':
@@ -662,17 +693,33 @@ function literalText(v: Value, depth = 0): string | undefined {
       return `'${v.v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
     case 'tuple':
     case 'list': {
-      const items = v.items.map((x) => literalText(x, depth + 1));
+      const items = v.items.map((x) => literalText(x, depth + 1, imp));
       if (items.some((x) => x === undefined)) return undefined;
       if (v.t === 'list') return `[${items.join(', ')}]`;
       return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
     }
     case 'class':
       return v.name;
+    case 'builtin': {
+      // A library class passed as an argument (norm_layer=nn.BatchNorm2d), written as this file
+      // imports it.
+      if (v.self !== undefined || !imp) return undefined;
+      let best: string | undefined;
+      let bestLen = -1;
+      for (const [local, modules] of imp.aliases) {
+        const m = modules[0];
+        if (m === undefined || m.length <= bestLen) continue;
+        if (m === v.name || v.name.startsWith(`${m}.`)) {
+          best = `${local}${v.name.slice(m.length)}`;
+          bestLen = m.length;
+        }
+      }
+      return best;
+    }
     case 'dict': {
       const items = [...v.entries.values()].map(([k, x]) => {
-        const kt = literalText(k, depth + 1);
-        const xt = literalText(x, depth + 1);
+        const kt = literalText(k, depth + 1, imp);
+        const xt = literalText(x, depth + 1, imp);
         return kt === undefined || xt === undefined ? undefined : `${kt}: ${xt}`;
       });
       return items.every((x) => x !== undefined) ? `{${items.join(', ')}}` : undefined;
@@ -680,7 +727,7 @@ function literalText(v: Value, depth = 0): string | undefined {
     case 'obj': {
       if (!v.cls.dataclass) return undefined;
       const fields = v.cls.fields.map((f) => {
-        const t = literalText(v.attrs.get(f.name) ?? { t: 'none' }, depth + 1);
+        const t = literalText(v.attrs.get(f.name) ?? { t: 'none' }, depth + 1, imp);
         return t === undefined ? undefined : `${f.name}=${t}`;
       });
       return fields.every((f) => f !== undefined)

@@ -88,7 +88,7 @@ export class Interp {
   /** The graph being built while forward() runs; undefined while constructing. */
   g: GraphBuilder | undefined;
   /** The arguments each module class was first constructed with (blocks built inside a model). */
-  readonly firstCalls = new Map<ClassVal, { pos: Value[]; kw: Map<string, Value> }>();
+  readonly firstCalls = new Map<ClassVal, { pos: Value[]; kw: Map<string, Value> }[]>();
   /** The separately parsed model expression (`GPT(GPTConfig(n_layer=4))`). */
   exprTree: Tree | undefined;
   /** Module-level `X.add_argument(...)` calls, for argparse defaults. */
@@ -210,13 +210,13 @@ export class Interp {
     }
     const imported = this.imports.aliases.get(name)?.[0];
     if (imported !== undefined) {
-      if (imported.startsWith('.') && !/log_api_usage/.test(name)) {
+      if (imported.startsWith('.') && !KNOWN_HELPERS.has(name)) {
         throw new Decline(
           line,
           `\`${name}\` comes from ${imported.slice(0, imported.length - name.length - 1) || '.'} (another file of the package), which is not read`,
         );
       }
-      return { t: 'builtin', name: imported };
+      return { t: 'builtin', name: imported.startsWith('.') ? `helpers.${name}` : imported };
     }
     for (const m of this.imports.star) {
       if (isKnownLibraryName(`${m}.${name}`)) return { t: 'builtin', name: `${m}.${name}` };
@@ -1181,7 +1181,9 @@ export class Interp {
 
   private instantiate(cls: ClassVal, pos: Value[], kw: Map<string, Value>, line: number): Value {
     if (cls.isModule) {
-      if (!this.firstCalls.has(cls)) this.firstCalls.set(cls, { pos: [...pos], kw: new Map(kw) });
+      const calls = this.firstCalls.get(cls) ?? [];
+      if (calls.length < 4) calls.push({ pos: [...pos], kw: new Map(kw) });
+      this.firstCalls.set(cls, calls);
       const m: ModuleObj = {
         t: 'module',
         kind: cls.name,
@@ -1422,6 +1424,9 @@ export class Interp {
     return { t: 'list', items };
   }
 }
+
+/** torchvision's private helpers (models/_utils.py, utils.py): small, stable, read as written there. */
+const KNOWN_HELPERS = new Set(['_log_api_usage_once', '_make_divisible', '_ovewrite_named_param']);
 
 const PY_BUILTINS = new Set([
   'len',
