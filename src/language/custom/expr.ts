@@ -1,4 +1,5 @@
 import { getActivation } from '../../kernel';
+import { superscript } from '../../kernel/gradientFlow/magnitude';
 import type { Params } from '../../kernel/types';
 
 /**
@@ -70,6 +71,25 @@ export const bin = (k: 'add' | 'sub' | 'mul' | 'div' | 'pow', a: Expr, b: Expr):
 const isNum = (e: Expr): e is Extract<Expr, { k: 'num' }> => e.k === 'num';
 /** Not a type guard: `isVal(a, 0)` being false says nothing about a's kind. */
 const isVal = (e: Expr, v: number): boolean => e.k === 'num' && e.v === v;
+
+/** The direct sub-expressions of `e` (for walks that treat every node kind alike). */
+export function children(e: Expr): readonly Expr[] {
+  switch (e.k) {
+    case 'num':
+    case 'x':
+    case 'sym':
+      return [];
+    case 'neg':
+    case 'act':
+      return [e.a];
+    case 'fn':
+      return e.args;
+    case 'where':
+      return [e.l, e.r, e.a, e.b];
+    default:
+      return [e.a, e.b];
+  }
+}
 
 /** Whether `e` depends on x. */
 export function hasX(e: Expr): boolean {
@@ -456,21 +476,10 @@ interface Piece {
   readonly p: number;
 }
 
-const SUP: Readonly<Record<string, string>> = {
-  '0': '⁰',
-  '1': '¹',
-  '2': '²',
-  '3': '³',
-  '4': '⁴',
-  '5': '⁵',
-  '6': '⁶',
-  '7': '⁷',
-  '8': '⁸',
-  '9': '⁹',
-  '-': '⁻',
-  '.': '·',
-  x: 'ˣ',
-};
+/** `s` in superscript when every character has one (exponents: `x²`, `e⁻ˣ`), else undefined. */
+function sup(s: string): string | undefined {
+  return /^[-\d.x]+$/.test(s) ? superscript(s).replace(/x/g, 'ˣ') : undefined;
+}
 
 /** A number as people write it: up to 6 significant digits, exponent form when tiny or huge. */
 export function numberText(v: number, target: Target): string {
@@ -480,9 +489,7 @@ export function numberText(v: number, target: Target): string {
     const [m, ex] = v.toExponential(3).split('e');
     const mant = String(Number(m));
     const exp = String(Number(ex));
-    return target === 'tex'
-      ? `${mant} \\times 10^{${exp}}`
-      : `${mant}×10${[...exp].map((c) => SUP[c] ?? c).join('')}`;
+    return target === 'tex' ? `${mant} \\times 10^{${exp}}` : `${mant}×10${superscript(exp)}`;
   }
   return String(Number(v.toPrecision(6)));
 }
@@ -575,8 +582,8 @@ function render(e: Expr, t: Target): Piece {
       const a = render(e.a, t);
       const b = render(e.b, t);
       if (tex) return { s: `{${wrap(a, PREC.atom, t)}}^{${b.s}}`, p: PREC.pow };
-      const sup = [...b.s].every((c) => SUP[c]) ? [...b.s].map((c) => SUP[c]).join('') : undefined;
-      return { s: `${wrap(a, PREC.atom, t)}${sup ?? `^${wrap(b, PREC.atom, t)}`}`, p: PREC.pow };
+      const up = sup(b.s);
+      return { s: `${wrap(a, PREC.atom, t)}${up ?? `^${wrap(b, PREC.atom, t)}`}`, p: PREC.pow };
     }
     case 'fn': {
       const args = e.args.map((a) => render(a, t).s);
@@ -584,10 +591,8 @@ function render(e: Expr, t: Target): Piece {
       if (e.f === 'exp' && e.args[0]) {
         const a = render(e.args[0], t);
         if (tex) return { s: `e^{${a.s}}`, p: PREC.pow };
-        const sup = [...a.s].every((c) => SUP[c])
-          ? [...a.s].map((c) => SUP[c]).join('')
-          : undefined;
-        return { s: sup ? `e${sup}` : `exp(${a.s})`, p: sup ? PREC.pow : PREC.atom };
+        const up = sup(a.s.replace(/−/g, '-'));
+        return { s: up ? `e${up}` : `exp(${a.s})`, p: up ? PREC.pow : PREC.atom };
       }
       if (e.f === 'sqrt' && e.args[0]) {
         if (tex) return { s: `\\sqrt{${args[0]}}`, p: PREC.atom };

@@ -1,5 +1,5 @@
 import { activations, type ActivationDescriptor } from '../../kernel';
-import { compile, type Expr } from './expr';
+import { children, compile, type Expr } from './expr';
 
 /** A built-in activation that a custom definition computes (or comes closest to). */
 export interface KernelMatch {
@@ -52,27 +52,8 @@ function candidates(
 }
 
 function literalsOf(e: Expr, out: number[] = []): number[] {
-  switch (e.k) {
-    case 'num':
-      out.push(e.v, -e.v);
-      break;
-    case 'x':
-    case 'sym':
-      break;
-    case 'neg':
-    case 'act':
-      literalsOf(e.a, out);
-      break;
-    case 'fn':
-      for (const a of e.args) literalsOf(a, out);
-      break;
-    case 'where':
-      for (const a of [e.l, e.r, e.a, e.b]) literalsOf(a, out);
-      break;
-    default:
-      literalsOf(e.a, out);
-      literalsOf(e.b, out);
-  }
+  if (e.k === 'num') out.push(e.v, -e.v);
+  for (const c of children(e)) literalsOf(c, out);
   return out;
 }
 

@@ -7,6 +7,7 @@ import { resolveCall, resolveString } from '../resolve';
 import type { CallArgs, Literal } from '../types';
 import {
   bin,
+  children,
   compile,
   fn,
   hasX,
@@ -667,27 +668,8 @@ class Translator {
 }
 
 function symbols(e: Expr, out = new Set<string>()): Set<string> {
-  switch (e.k) {
-    case 'sym':
-      out.add(e.name);
-      break;
-    case 'num':
-    case 'x':
-      break;
-    case 'neg':
-    case 'act':
-      symbols(e.a, out);
-      break;
-    case 'fn':
-      for (const a of e.args) symbols(a, out);
-      break;
-    case 'where':
-      for (const a of [e.l, e.r, e.a, e.b]) symbols(a, out);
-      break;
-    default:
-      symbols(e.a, out);
-      symbols(e.b, out);
-  }
+  if (e.k === 'sym') out.add(e.name);
+  for (const c of children(e)) symbols(c, out);
   return out;
 }
 
