@@ -116,5 +116,9 @@ describe('custom definitions in the hover', () => {
     // f′ = 1 + sin(2x)/(α+ε) touches 0 without changing sign: no extremum to name.
     expect(md).toContain('(near-zero gradient): ');
     expect(md).not.toContain('the minimum');
+    // Typeset: f and f′ as images (MathJax accepts what the grammar prints), then the plot.
+    const typeset = buildHover(r!, { theme: 'dark', showPlot: true, typeset: true }) ?? '';
+    expect(typeset.match(/data:image\/svg\+xml;base64,/g)?.length).toBe(3);
+    expect(typeset).toContain('![f(x) = x + 1/(α + 1×10⁻⁹)·sin(x·α)²](data:image/svg+xml;base64,');
   });
 });
