@@ -5,7 +5,6 @@
  * "Re-run with the suggestion" runs the advice as a new run. HTML and messages are pure (html.ts,
  * view.ts).
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import {
   reportToJson,
@@ -13,6 +12,7 @@ import {
   stringifyJson,
   type GradientFlowReport,
 } from '../kernel/gradientFlow';
+import { newNonce } from '../webviewHtml';
 import { reportHtml } from './html';
 import { suggestionFor, type Suggestion } from './suggest';
 import {
@@ -48,7 +48,7 @@ export class ReportPanel implements vscode.Disposable {
   ) {
     const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     panel.webview.options = { enableScripts: true, localResourceRoots: [root] };
-    const nonce = randomBytes(16).toString('base64url');
+    const nonce = newNonce();
     panel.webview.html = reportHtml({
       cspSource: panel.webview.cspSource,
       nonce,
@@ -61,6 +61,11 @@ export class ReportPanel implements vscode.Disposable {
     });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)),
+      // Hidden, the webview is discarded (no retainContextWhenHidden): hold messages until it
+      // says 'ready' again, so a run added meanwhile is still scrolled to.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
       panel.onDidDispose(() => this.dispose()),
     );
   }
