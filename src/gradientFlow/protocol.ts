@@ -16,7 +16,7 @@ import {
 } from '../kernel/gradientFlow/config';
 import { BIAS_INITS, INITS } from '../kernel/gradientFlow/init';
 import { MAX_DEPTH, NORMS } from '../kernel/gradientFlow/simulate';
-import type { GradientFlowReport } from '../kernel/gradientFlow';
+import type { GradientFlowReport, GraphCheck } from '../kernel/gradientFlow';
 import type { SelfCheckResult } from '../kernel/selfCheck';
 import type { PreparedCheck } from '../model/check';
 
@@ -105,10 +105,11 @@ export function parseCommandArg(arg: unknown): ParsedCommandArg {
 
 // ── host ↔ worker ───────────────────────────────────────────────────────────────────────────
 
-/** One worker entry for every check: plain checks, a model's prepared network, the self-check. */
+/** One worker entry for every check: plain checks, a model's prepared layer list or layer graph, the self-check. */
 export type ToWorker =
   | { type: 'check'; configs: CheckConfigArg[] }
   | { type: 'network'; check: PreparedCheck }
+  | { type: 'graph'; check: GraphCheck }
   | { type: 'selfcheck' };
 
 /** Reports and self-check results travel by structured clone (NaN and ±Infinity survive). */

@@ -3,7 +3,7 @@
  * AbortSignal fires — termination stops the simulation mid-matmul, well within 100 ms.
  */
 import { Worker } from 'node:worker_threads';
-import type { GradientFlowReport } from '../kernel/gradientFlow';
+import type { GradientFlowReport, GraphCheck } from '../kernel/gradientFlow';
 import type { SelfCheckResult } from '../kernel/selfCheck';
 import type { PreparedCheck } from '../model/check';
 import type { CheckConfigArg, FromWorker, ToWorker } from './protocol';
@@ -99,6 +99,21 @@ export function networkInWorker(
   return runWorker(
     workerPath,
     { type: 'network', check },
+    (m) => (m.type === 'report' ? m.report : undefined),
+    opts.signal,
+    opts.onProgress,
+  );
+}
+
+/** A layer graph (the model check of a model read from source) in the same worker. */
+export function graphInWorker(
+  workerPath: string,
+  check: GraphCheck,
+  opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {},
+): Promise<GradientFlowReport> {
+  return runWorker(
+    workerPath,
+    { type: 'graph', check },
     (m) => (m.type === 'report' ? m.report : undefined),
     opts.signal,
     opts.onProgress,

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { enableGemmThreads } from '../gemmPool';
-import { checkNetwork, GradientFlowInputError, runCheck } from '../kernel/gradientFlow';
+import { checkGraph, checkNetwork, GradientFlowInputError, runCheck } from '../kernel/gradientFlow';
 import { runSelfCheck } from '../kernel/selfCheck';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -28,6 +28,16 @@ port.on('message', (m: ToWorker) => {
       post({
         type: 'report',
         report: checkNetwork(p.layers, { ...p.options, onProgress }, p.config, p.title),
+      });
+      return;
+    }
+    if (m.type === 'graph') {
+      const p = m.check;
+      const onProgress = (step: number, total: number): void =>
+        post({ type: 'progress', run: 0, runs: 1, step, total });
+      post({
+        type: 'report',
+        report: checkGraph(p.graph, { ...p.options, onProgress }, p.config, p.title),
       });
       return;
     }

@@ -231,6 +231,14 @@ export function checkNetwork(
   );
 }
 
+/** A graph check as plain data, so it can cross to the worker thread (see checkGraph). */
+export interface GraphCheck {
+  readonly graph: Graph;
+  readonly options: Omit<SimulationOptions, 'layers' | 'batch' | 'shouldCancel' | 'onProgress'>;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly title: string;
+}
+
 /**
  * Runs any layer graph (the model check of a model read from source) and reads the result: the
  * rows with a weight become `layers` (numbered in order, kind as activation when the row has one),

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  graphInWorker,
   checkInWorker,
   selfCheckInWorker,
   WorkerCancelled,
@@ -52,6 +53,48 @@ describe('gradient-flow worker', () => {
       step: 2 * nodes,
       total: 2 * nodes,
     });
+  });
+
+  it('runs a layer graph (the model check of a read model), with progress', async () => {
+    const seen: Progress[] = [];
+    const report = await graphInWorker(
+      workerPath,
+      {
+        graph: {
+          nodes: [
+            { id: 'x', inputs: [], op: { op: 'input', shape: [8, 3, 6, 6] } },
+            {
+              id: 'conv',
+              inputs: ['x'],
+              row: 'conv1',
+              op: {
+                op: 'conv',
+                dims: 2,
+                inChannels: 3,
+                outChannels: 4,
+                kernel: [3, 3],
+                stride: [1, 1],
+                padding: [1, 1],
+                paddingMode: 'zeros',
+                dilation: [1, 1],
+                groups: 1,
+                weight: { init: { kind: 'kaiming_uniform', a: Math.sqrt(5) } },
+                bias: { init: { kind: 'torch_bias' } },
+              },
+            },
+            { id: 'relu', inputs: ['conv'], row: 'conv1', op: { op: 'activation', id: 'relu' } },
+          ],
+          output: 'relu',
+        },
+        options: { seed: 0, dtype: 'float32' },
+        config: { model: 'tiny' },
+        title: 'tiny',
+      },
+      { onProgress: (p) => seen.push(p) },
+    );
+    expect(report.rows!.map((r) => r.row)).toEqual(['conv1']);
+    expect(report.layers[0]).toMatchObject({ inFeatures: 3, outFeatures: 4, activation: 'relu' });
+    expect(seen).toHaveLength(6);
   });
 
   it('stops within 100 ms of cancellation, mid-run', async () => {
