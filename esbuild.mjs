@@ -54,6 +54,7 @@ const copies = [
     from: 'node_modules/tree-sitter-python/tree-sitter-python.wasm',
     to: 'dist/wasm/tree-sitter-python.wasm',
   },
+  { from: 'webview/shared/base.css', to: 'dist/webview/base.css' },
   { from: 'webview/plot/plot.css', to: 'dist/webview/plot.css' },
   { from: 'webview/gradientFlow/gradientFlow.css', to: 'dist/webview/gradientFlow.css' },
   { from: 'node_modules/katex/dist/katex.min.css', to: 'dist/webview/katex/katex.min.css' },

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * The HTML shell every webview of ours uses (plot panel, gradient-flow report): pure, so the browser
  * tests serve exactly what VS Code shows. Strict CSP: nothing by default, our scripts by nonce,
@@ -18,6 +20,11 @@ export interface WebviewHtmlOptions {
   readonly preludeScriptUris?: readonly string[];
   /** `data-*` attributes of `<main id="app">`: what the script needs before the host answers. */
   readonly appData?: Readonly<Record<string, string>>;
+}
+
+/** The one nonce maker for our webviews: 128 random bits, base64url. */
+export function newNonce(): string {
+  return randomBytes(16).toString('base64url');
 }
 
 export function attr(s: string): string {

@@ -1,4 +1,4 @@
-import { webviewCsp, webviewHtml } from '../webviewHtml';
+import { webviewHtml } from '../webviewHtml';
 
 /** The report panel's HTML shell: pure, so the browser screenshot page serves exactly what VS Code shows. */
 export interface ReportHtmlOptions {
@@ -9,11 +9,6 @@ export interface ReportHtmlOptions {
   readonly styleUri: string;
   /** Extra nonce'd scripts before the bundle (the browser page's stub host). */
   readonly preludeScriptUris?: readonly string[];
-}
-
-/** Nothing by default, our scripts by nonce, styles only from our origin. */
-export function reportCsp(cspSource: string, nonce: string): string {
-  return webviewCsp(cspSource, nonce);
 }
 
 export function reportHtml(o: ReportHtmlOptions): string {

@@ -1,7 +1,14 @@
 /**
  * Special functions and float64 error-free tricks the activations are built on. Every function here
- * is accurate to a few ulp over all finite inputs and returns the limit at ±∞ and NaN for NaN; see
- * /work/shared/docs/numerics.md for why each one is written the way it is.
+ * is accurate to a few ulp over all finite inputs and returns the limit at ±∞ and NaN for NaN.
+ *
+ * Why they are written this way: the textbook forms cancel or overflow. ½x(1 + erf(x/√2)) loses
+ * everything for x < 0, so GELU goes through erfc(−x/√2), and since erfc's relative sensitivity is
+ * about 2t², the rounding of t = −x/√2 is carried (Dekker split) and corrected:
+ * erfc(t + t_lo) ≈ erfc(t) − t_lo·(2/√π)·e^{−t²}. In e^{−x²/2} the rounding of x² is multiplied by
+ * x²/2, so x² is split exactly into hi + lo. σ(1 − σ) and 1 − tanh² cancel in the tails
+ * (σ(x)σ(−x) and 4e^{−2|x|}/(1 + e^{−2|x|})² do not), e^x − 1 and log(1 + e^x) need expm1 and
+ * log1p, and x − tanh x needs a series near 0.
  */
 import stdlibErf from '@stdlib/math-base-special-erf';
 import {

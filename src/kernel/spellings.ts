@@ -515,8 +515,3 @@ export function spellingsNamed(qualifiedName: string): readonly IndexedSpelling[
 export function stringSpellings(framework: Framework, key: string): readonly IndexedSpelling[] {
   return byKey.get(`${framework}:${key}`) ?? [];
 }
-
-/** Every qualified name we know, for completion-free prefix checks in the recogniser. */
-export function knownQualifiedNames(): IterableIterator<string> {
-  return byName.keys();
-}

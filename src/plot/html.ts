@@ -23,13 +23,6 @@ export function plotCsp(cspSource: string, nonce: string): string {
   return webviewCsp(cspSource, nonce, true);
 }
 
-/** A 128-bit nonce in base64url from caller-supplied random bytes (crypto in the adapter). */
-export function nonceFrom(bytes: Uint8Array): string {
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 export function plotHtml(o: PlotHtmlOptions): string {
   return webviewHtml({
     ...o,

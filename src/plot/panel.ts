@@ -2,7 +2,6 @@
  * The plot panel's host side (vscode adapter): one webview panel, its state mirror, messages and
  * the save dialog for exports. Everything it decides is in the pure modules (state, protocol).
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { getActivation } from '../kernel';
 import {
@@ -12,7 +11,8 @@ import {
   type PlotState,
   type ToWebviewMessage,
 } from './protocol';
-import { nonceFrom, plotHtml } from './html';
+import { newNonce } from '../webviewHtml';
+import { plotHtml } from './html';
 import { initialState, normalizeState, reduce, type PlotAction } from './state';
 
 export const PLOT_VIEW_TYPE = 'activationLens.plot';
@@ -202,7 +202,7 @@ export class PlotPanel implements vscode.Disposable {
       webview.asWebviewUri(vscode.Uri.joinPath(root, ...p)).toString();
     return plotHtml({
       cspSource: webview.cspSource,
-      nonce: nonceFrom(randomBytes(16)),
+      nonce: newNonce(),
       scriptUri: uri('plot.js'),
       styleUri: uri('plot.css'),
       katexStyleUri: uri('katex', 'katex.min.css'),

@@ -30,6 +30,7 @@ import {
   type ViewReport,
 } from '../../src/gradientFlow/view';
 import { currentPalette, observeTheme, type Palette } from '../shared/theme';
+import { el } from '../shared/dom';
 import { vscodeApi } from '../shared/vscodeApi';
 
 Chart.register(
@@ -53,17 +54,6 @@ const charts: Chart[] = [];
 const runOf = new WeakMap<object, ViewReport>();
 /** Tables the user opened or closed, by run id (kept across redraws). */
 const tableOpen = new Map<string, boolean>();
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  cls?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 const fmt = (x: number | null): string => (x === null ? 'non-finite' : scientific(x, 3));
 

@@ -59,6 +59,8 @@ const server = createServer((req, res) => {
       readFileSync(path.join(root, 'dist/webview/gradientFlow.css')),
       'text/css',
     ],
+    // Imported by gradientFlow.css: the theme rules both webviews share.
+    '/base.css': [readFileSync(path.join(root, 'dist/webview/base.css')), 'text/css'],
   };
   const f = files[req.url ?? '/'];
   if (!f) return res.writeHead(404).end();

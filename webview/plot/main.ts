@@ -45,7 +45,7 @@ import {
   type Overlay,
   type PlotDataset,
 } from './chart';
-import { h } from './dom';
+import { h } from '../shared/dom';
 
 /** Since navigation start: this script starts running (download, parse and compile done). */
 const scriptStartMs = performance.now();

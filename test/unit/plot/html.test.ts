@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nonceFrom, plotCsp, plotHtml } from '../../../src/plot/html';
+import { plotCsp, plotHtml } from '../../../src/plot/html';
+import { newNonce } from '../../../src/webviewHtml';
 import { parsePlotState } from '../../../src/plot/protocol';
 import { initialState } from '../../../src/plot/state';
 
@@ -59,8 +60,9 @@ describe('plot panel HTML and CSP', () => {
     expect(html).not.toMatch(/<link[^>]*katex/);
   });
 
-  it('makes base64url nonces from random bytes', () => {
-    expect(nonceFrom(new Uint8Array([251, 255, 191]))).toBe('-_-_');
-    expect(nonceFrom(new Uint8Array(16))).toHaveLength(22);
+  it('makes base64url nonces of 128 random bits, a new one each time', () => {
+    const a = newNonce();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(newNonce()).not.toBe(a);
   });
 });
