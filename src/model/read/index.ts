@@ -38,7 +38,7 @@ import { pythonParser } from '../../language/treeSitter';
 import { GraphBuilder } from './graph';
 import { Interp, lineOf, named, type Budget } from './interp';
 import { assignPaths, callModule, namedModules } from './torch';
-import { Decline, int, type ModuleObj, type TensorVal, type Value } from './values';
+import { Decline, declined, int, type ModuleObj, type TensorVal, type Value } from './values';
 
 export type ModelKind = 'class' | 'sequential' | 'factory' | 'instance';
 
@@ -74,19 +74,6 @@ export type BuildResult =
       readonly expr: string;
     }
   | { readonly ok: false; readonly reason: string; readonly line: number | null };
-
-const decline = (e: unknown): { ok: false; reason: string; line: number | null } => {
-  if (e instanceof Decline)
-    return { ok: false, reason: e.message, line: e.line > 0 ? e.line : null };
-  if (e instanceof RangeError)
-    return { ok: false, reason: 'the file is nested too deeply to read', line: null };
-  // A reader bug must not take the extension host down: it reads as a decline with its message.
-  return {
-    ok: false,
-    reason: `could not read this model (${e instanceof Error ? e.message : String(e)})`,
-    line: null,
-  };
-};
 
 /** The model expression evaluated in a fresh interpreter over the file: its root module. */
 function evaluate(ip: Interp, exprTree: Tree, expr: string): ModuleObj {
@@ -356,7 +343,7 @@ export function buildGraphInTree(
     }
     throw last ?? new Decline(root.line, 'no input fits');
   } catch (e) {
-    return decline(e);
+    return declined(e);
   } finally {
     ip.g = undefined;
     observe?.(ip);
@@ -494,7 +481,7 @@ export function findTorchModels(
       const bases = def.childForFieldName('superclasses')?.text ?? '';
       if (/\b(nn\.)?Module\b/.test(bases)) {
         isModule = true;
-        reason = decline(e).reason;
+        reason = declined(e).reason;
       }
     }
     if (!isModule) continue;

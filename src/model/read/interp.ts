@@ -25,6 +25,7 @@ import {
 import {
   Decline,
   FALSE,
+  newModule,
   NONE,
   TRUE,
   bool,
@@ -38,7 +39,6 @@ import {
   tuple,
   type ClassVal,
   type FuncVal,
-  type ModuleObj,
   type ObjVal,
   type Scope,
   type Value,
@@ -1184,18 +1184,11 @@ export class Interp {
       const calls = this.firstCalls.get(cls) ?? [];
       if (calls.length < 4) calls.push({ pos: [...pos], kw: new Map(kw) });
       this.firstCalls.set(cls, calls);
-      const m: ModuleObj = {
-        t: 'module',
-        kind: cls.name,
+      const m = newModule(cls.name, line, {
         cls,
         ...(cls.torchBase ? { layer: cls.torchBase } : {}),
-        cfg: new Map(),
-        children: new Map(),
-        params: new Map(),
-        buffers: new Map(),
-        attrs: new Map(),
-        line,
-      };
+      });
+
       const init = this.classAttr(cls, '__init__');
       if (init?.t === 'func') this.callFunc({ ...init, self: m }, pos, kw, line);
       else if (cls.torchBase)

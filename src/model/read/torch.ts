@@ -24,6 +24,7 @@ import { numeric, sliceBounds, type Interp } from './interp';
 import {
   Decline,
   FALSE,
+  newModule,
   NONE,
   TRUE,
   bool,
@@ -321,20 +322,6 @@ function cfgBool(m: ModuleObj, name: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Layers: construction.
 
-function newModule(kind: string, layer: string, line: number): ModuleObj {
-  return {
-    t: 'module',
-    kind,
-    layer,
-    cfg: new Map(),
-    children: new Map(),
-    params: new Map(),
-    buffers: new Map(),
-    attrs: new Map(),
-    line,
-  };
-}
-
 /** Fills a module (new, or a user subclass's `self`) as torch.nn.<layer>.__init__ does. */
 function initLayer(
   ip: Interp,
@@ -464,7 +451,7 @@ function initLayer(
       const bias = cfgBool(m, 'bias');
       m.params.set('in_proj_weight', w([3 * e, e], { kind: 'xavier_uniform' }));
       m.params.set('in_proj_bias', bias ? w([3 * e], ZEROS) : null);
-      const out = newModule('NonDynamicallyQuantizableLinear', 'Linear', line);
+      const out = newModule('NonDynamicallyQuantizableLinear', line, { layer: 'Linear' });
       out.cfg.set('in_features', I(e)).set('out_features', I(e)).set('bias', bool(bias));
       out.params.set('weight', w([e, e]));
       out.params.set('bias', bias ? w([e], ZEROS) : null);
@@ -514,7 +501,7 @@ export function makeLayer(
   kw: Kw,
   line: number,
 ): ModuleObj {
-  const m = newModule(layer, layer, line);
+  const m = newModule(layer, line, { layer });
   initLayer(ip, m, layer, pos, kw, line);
   return m;
 }

@@ -248,3 +248,37 @@ export function dictKey(v: Value): string | undefined {
 export function isSeq(v: Value): v is Extract<Value, { t: 'tuple' | 'list' }> {
   return v.t === 'tuple' || v.t === 'list';
 }
+
+/** An empty module value: a built-in layer (`layer`) or an instance of a user class (`cls`). */
+export function newModule(
+  kind: string,
+  line: number,
+  extra: { layer?: string; cls?: ClassVal } = {},
+): ModuleObj {
+  return {
+    t: 'module',
+    kind,
+    ...(extra.layer !== undefined ? { layer: extra.layer } : {}),
+    ...(extra.cls ? { cls: extra.cls } : {}),
+    cfg: new Map(),
+    children: new Map(),
+    params: new Map(),
+    buffers: new Map(),
+    attrs: new Map(),
+    line,
+  };
+}
+
+/** A decline, or a reader bug, as a failed build: one line; no line when it is not in the file. */
+export function declined(e: unknown): { ok: false; reason: string; line: number | null } {
+  if (e instanceof Decline)
+    return { ok: false, reason: e.message, line: e.line > 0 ? e.line : null };
+  if (e instanceof RangeError)
+    return { ok: false, reason: 'the file is nested too deeply to read', line: null };
+  // A reader bug must not take the extension host down: it reads as a decline with its message.
+  return {
+    ok: false,
+    reason: `could not read this model (${e instanceof Error ? e.message : String(e)})`,
+    line: null,
+  };
+}
