@@ -108,6 +108,17 @@ function gradientText(k: KeyNumbers): string {
   return parts.join(' · ');
 }
 
+/**
+ * Notes are markdown with code spans; any `<` or `>` outside those (a string literal quoted from
+ * the document) is escaped so that, with HTML allowed for the compact table, it stays text.
+ */
+function safeNote(note: string): string {
+  return note
+    .split(/(`+[^`]*`+)/)
+    .map((part, i) => (i % 2 ? part : part.replace(/[<>]/g, (c) => `\\${c}`)))
+    .join('');
+}
+
 /** Markdown-safe text outside code spans. */
 const md = (s: string) => s.replace(/([\\`*_{}[\]<>|#])/g, '\\$1');
 const code = (s: string) => (s.includes('`') ? `\`\` ${s} \`\`` : `\`${s}\``);
@@ -235,6 +246,17 @@ function formulaLine(
   return code(text);
 }
 
+/**
+ * The plot beside the text (an HTML table whose cells hold markdown: blank lines around it make
+ * the renderer parse it), so a default-size hover shows formulas, numbers and plot together.
+ */
+function beside(body: readonly string[], plot: string | undefined): string[] {
+  const text = [...body];
+  while (text[text.length - 1] === '') text.pop();
+  if (!plot) return [...text, ''];
+  return ['<table><tr><td>', '', ...text, '', '</td><td>', '', plot, '', '</td></tr></table>', ''];
+}
+
 const F = { tex: 'f(x)', unicode: 'f(x)' };
 const DF = { tex: "f'(x)", unicode: 'f′(x)' };
 
@@ -271,22 +293,22 @@ export function buildHover(r: Recognition, options: HoverOptions): string | unde
     );
   }
   lines.push('');
+  const body: string[] = [];
   const f = a.formulas.f;
   const df = a.formulas.df;
-  if (f.unicode) lines.push(`${formulaLine(F, f.tex, f.unicode, options)}  `);
-  if (df.unicode) lines.push(formulaLine(DF, df.tex, df.unicode, options));
-  lines.push('');
+  if (f.unicode) body.push(`${formulaLine(F, f.tex, f.unicode, options)}  `);
+  if (df.unicode) body.push(formulaLine(DF, df.tex, df.unicode, options));
+  body.push('');
 
   const rows = paramLines(a, r, params, compact);
-  if (rows.length) lines.push(...rows, '');
+  if (rows.length) body.push(...rows, '');
 
-  lines.push(
+  body.push(
     [`f(0) = ${fmt(k.f0)}`, `f′(0) = ${fmt(k.df0)}`, maxDfText(k), `range ${rangeText(k)}`].join(
       ' · ',
     ) + '  ',
   );
-  lines.push(gradientText(k));
-  lines.push('');
+  body.push(gradientText(k));
 
   const pkey = `${a.id}|${JSON.stringify(params)}`;
   const lessonLines: string[] = [];
@@ -294,14 +316,14 @@ export function buildHover(r: Recognition, options: HoverOptions): string | unde
   const facts = factsMemo.get(pkey, () => computedFacts(a, params, k));
   if (lesson || facts.length)
     lessonLines.push(`> ${md([lesson, ...facts].filter(Boolean).join(' '))}`, '');
-  if (!compact) lines.push(...lessonLines);
 
-  if (options.showPlot) {
-    const uri = plotMemo.get(`${pkey}|${options.theme}`, () =>
-      svgDataUri(plotSvg(a, params, options.theme)),
-    );
-    lines.push(`![f and f′ of ${md(a.name)} on [−5, 5]](${uri})`, '');
-  }
+  const plot = options.showPlot
+    ? `![f and f′ of ${md(a.name)} on [−5, 5]](${plotMemo.get(`${pkey}|${options.theme}`, () =>
+        svgDataUri(plotSvg(a, params, options.theme)),
+      )})`
+    : undefined;
+  if (compact) lines.push(...beside(body, plot));
+  else lines.push(...body, '', ...lessonLines, ...(plot ? [plot, ''] : []));
 
   const plotArg = encodeURIComponent(JSON.stringify([{ id: a.id, params }]));
   const links = `[Plot](command:activationLens.plot?${plotArg}) · ${flowLink(a.id, params)}`;
@@ -309,7 +331,7 @@ export function buildHover(r: Recognition, options: HoverOptions): string | unde
   if (compact) lines.push(...lessonLines);
 
   // Notes come from our spelling table and resolver (markdown with code spans), not from the document.
-  for (const n of r.notes) lines.push(`- ${n}`);
+  for (const n of r.notes) lines.push(`- ${safeNote(n)}`);
   for (const u of r.unknown) {
     if (!r.spelling.args.some((x) => x.name === u.arg && x.param))
       lines.push(`- ${code(`${u.arg}=${u.text}`)} is not a literal.`);
@@ -390,16 +412,18 @@ function buildCustomHover(r: Recognition, c: CustomActivation, options: HoverOpt
     `**${md(c.name)}** — a ${what} defined in this file (line ${c.line}) · computes no built-in activation`,
     '',
   ];
-  lines.push(`${formulaLine(F, print(c.expr, 'tex'), print(c.expr, 'unicode'), options)}  `);
-  lines.push(
+  const body: string[] = [
+    `${formulaLine(F, print(c.expr, 'tex'), print(c.expr, 'unicode'), options)}  `,
+  ];
+  body.push(
     df
       ? formulaLine(DF, print(df, 'tex'), print(df, 'unicode'), options)
       : 'f′(x): computed numerically (central differences); the grammar has no closed form for it',
   );
-  lines.push('');
+  body.push('');
   const names = Object.keys(c.params);
   if (names.length) {
-    lines.push(
+    body.push(
       names
         .map((n) =>
           c.assumed.includes(n)
@@ -410,17 +434,20 @@ function buildCustomHover(r: Recognition, c: CustomActivation, options: HoverOpt
       '',
     );
   }
-  lines.push(
+  body.push(
     [`f(0) = ${fmt(k.f0)}`, `f′(0) = ${fmt(k.df0)}`, maxDfText(k), `range ${rangeText(k)}`].join(
       ' · ',
     ) + '  ',
   );
-  lines.push(gradientText(k), '');
+  body.push(gradientText(k));
+  let plot: string | undefined;
   if (options.showPlot) {
     const key = `custom|${JSON.stringify(c.expr)}|${JSON.stringify(c.params)}|${options.theme}`;
     const uri = plotMemo.get(key, () => svgDataUri(plotSvg(curve, {}, options.theme)));
-    lines.push(`![f and f′ of ${md(c.name)} on [−5, 5]](${uri})`, '');
+    plot = `![f and f′ of ${md(c.name)} on [−5, 5]](${uri})`;
   }
+  if (options.compact ?? true) lines.push(...beside(body, plot));
+  else lines.push(...body, '', ...(plot ? [plot, ''] : []));
   const near = nearestText(c.nearest);
   if (near) lines.push(near, '');
   const nearest = c.nearest && getActivation(c.nearest.id);
@@ -430,7 +457,7 @@ function buildCustomHover(r: Recognition, c: CustomActivation, options: HoverOpt
     );
     lines.push(`[Plot the closest built-in](command:activationLens.plot?${plotArg})`, '');
   }
-  for (const n of r.notes) lines.push(`- ${n}`);
+  for (const n of r.notes) lines.push(`- ${safeNote(n)}`);
   while (lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n');
 }

@@ -49,6 +49,9 @@ export function registerHover(context: vscode.ExtensionContext): void {
         if (!markdown) return undefined;
         const md = new vscode.MarkdownString(markdown);
         md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
+        // The compact layout puts the plot beside the text in a table; everything from the
+        // document in the markdown is escaped or inside code spans.
+        md.supportHtml = config.compact;
         return new vscode.Hover(
           md,
           new vscode.Range(document.positionAt(r.start), document.positionAt(r.end)),

@@ -122,3 +122,23 @@ describe('custom definitions in the hover', () => {
     expect(typeset).toContain('![f(x) = x + 1/(α + 1×10⁻⁹)·sin(x·α)²](data:image/svg+xml;base64,');
   });
 });
+
+describe('hover markdown with HTML allowed (compact table)', () => {
+  it('keeps document text that reaches a note as text', async () => {
+    const r = await at(
+      'from torch import nn\ndef f(s="<img src=x onerror=alert(1)>"):\n    nn.ReLU(True, s)\n',
+      'ReLU',
+    );
+    const md = buildHover(r!, { theme: 'dark', showPlot: false }) ?? '';
+    expect(md).not.toMatch(/(^|[^\\`])<img/m);
+  });
+
+  it('puts the plot beside the text in compact mode only', async () => {
+    const r = await at('from torch import nn\nnn.ELU(alpha=0.5)', 'ELU');
+    const compact = buildHover(r!, { theme: 'dark', showPlot: true }) ?? '';
+    expect(compact).toMatch(/<table><tr><td>\n\n[\s\S]*\n\n<\/td><td>\n\n!\[f and f′/);
+    const plain = buildHover(r!, { theme: 'dark', showPlot: true, compact: false }) ?? '';
+    expect(plain).not.toContain('<table>');
+    expect(plain).toContain('| alpha | 0.5 | given (PyTorch default 1) |');
+  });
+});
