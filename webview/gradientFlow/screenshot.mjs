@@ -98,8 +98,19 @@ try {
     els.map((e) => e.querySelector('.badge')?.textContent),
   );
   await tab.screenshot({ path: out, fullPage: true });
+  // Export PNG composes the charts into one image and hands it to the host.
+  await tab.click('text=Export PNG…');
+  const png = await tab.evaluate(() => {
+    const m = globalThis.__posted.find((x) => x.type === 'exportPng');
+    return m
+      ? { prefix: m.dataUrl.slice(0, 22), bytes: Math.round((m.dataUrl.length * 3) / 4) }
+      : null;
+  });
+  if (!png || png.prefix !== 'data:image/png;base64,') throw new Error('Export PNG posted no PNG');
   const posted = await tab.evaluate(() => globalThis.__posted.map((m) => m.type));
-  console.log(JSON.stringify({ screenshot: out, cards, posted, cspViolations: violations.length }));
+  console.log(
+    JSON.stringify({ screenshot: out, cards, posted, png, cspViolations: violations.length }),
+  );
   if (violations.length) console.error(violations.join('\n'));
 } finally {
   await browser.close();
