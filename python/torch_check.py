@@ -360,7 +360,13 @@ def _package_of(path):
             spec = None
         if spec is not None and spec.submodule_search_locations is not None:
             return candidate, directory
-    return None, directory
+    # Neither: the file's own folder as a package, so `from .modules import X` reads the sibling
+    # file (through the same filter).
+    package = "__activation_lens_pkg__"
+    pkg = types.ModuleType(package)
+    pkg.__path__ = [directory]
+    sys.modules[package] = pkg
+    return package, directory
 
 
 class UserFile:
