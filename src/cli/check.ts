@@ -12,7 +12,7 @@ import {
   VERDICTS,
   formatTable,
   reportToJson,
-  isInitName,
+  resolveCheckConfig,
   runCheck,
   type CheckConfig,
   type Dtype,
@@ -92,12 +92,6 @@ export function parsePositiveInt(text: string, flag: string): number {
   return n;
 }
 
-export function parseRate(text: string, flag: string): number {
-  const p = parseNumber(text, flag);
-  if (!(p >= 0 && p < 1)) throw new UsageError(`${flag} must be in [0, 1), got '${text}'`);
-  return p;
-}
-
 function parsePositive(text: string, flag: string): number {
   const v = parseNumber(text, flag);
   if (!(v > 0 && Number.isFinite(v)))
@@ -143,7 +137,33 @@ export function parseCommon(raw: RawCheckOptions): CommonRunOptions {
   return out;
 }
 
-/** Turns the typed options into a CheckConfig (UsageError on anything wrong). */
+/**
+ * resolveCheckConfig's names for the options, as the CLI spells them: its one-line refusals are
+ * shown with the flag ("--dropout must be in [0, 1), got 1").
+ */
+const FLAG_OF: readonly (readonly [string, string])[] = [
+  ['alpha dropout', '--alpha-dropout'],
+  ['clip norm', '--clip-norm'],
+  ['dropout', '--dropout'],
+  ['depth', '--depth'],
+  ['width', '--width'],
+  ['batch', '--batch'],
+  ['steps', '--steps'],
+  ['seed', '--seed'],
+  ['gain', '--gain'],
+  ['residual', '--residual'],
+];
+
+function withFlag(message: string): string {
+  for (const [label, flag] of FLAG_OF)
+    if (message.startsWith(`${label} `)) return flag + message.slice(label.length);
+  return message;
+}
+
+/**
+ * Turns the typed options into a CheckConfig. The CLI only reads text (numbers, names);
+ * resolveCheckConfig, the one validator of a check configuration, judges the values.
+ */
 export function toCheckConfig(raw: RawCheckOptions): CheckConfig {
   // LSTM and GRU have their own nonlinearities; the activation only matters for the stack and nn.RNN.
   const activation =
@@ -151,35 +171,42 @@ export function toCheckConfig(raw: RawCheckOptions): CheckConfig {
   if (activation === undefined)
     throw new UsageError("--activation is required (see 'activation-lens list')");
   const a = lookupActivation(activation);
-  const params = parseParams(a, raw.param);
-  if (raw.init !== undefined && !isInitName(raw.init)) {
-    throw new UsageError(`unknown init '${raw.init}' (one of ${INITS.join(', ')})`);
-  }
-  if (raw.bias !== undefined && !['none', 'zeros', 'pytorch_default'].includes(raw.bias)) {
-    throw new UsageError(`--bias must be none, zeros or pytorch_default, got '${raw.bias}'`);
-  }
-  const dropout = raw.dropout !== undefined ? parseRate(raw.dropout, '--dropout') : undefined;
-  const alphaDropout =
-    raw.alphaDropout !== undefined ? parseRate(raw.alphaDropout, '--alpha-dropout') : undefined;
-  if ((dropout ?? 0) > 0 && (alphaDropout ?? 0) > 0)
-    throw new UsageError('use either --dropout or --alpha-dropout, not both');
-  return {
-    activation: a.id,
-    params,
-    ...(raw.init !== undefined ? { init: raw.init as CheckConfig['init'] } : {}),
-    ...(raw.gain !== undefined ? { gain: parsePositive(raw.gain, '--gain') } : {}),
-    ...(raw.bias !== undefined ? { bias: raw.bias as CheckConfig['bias'] } : {}),
-    ...(raw.depth !== undefined ? { depth: parsePositiveInt(raw.depth, '--depth') } : {}),
-    ...(raw.width !== undefined ? { width: parsePositiveInt(raw.width, '--width') } : {}),
-    ...(dropout !== undefined ? { dropout } : {}),
-    ...(alphaDropout !== undefined ? { alphaDropout } : {}),
-    // Names are checked by resolveCheckConfig, the one validator of a check configuration.
-    ...(raw.norm !== undefined ? { norm: raw.norm as CheckConfig['norm'] } : {}),
-    ...(raw.residual ? { residual: true } : {}),
-    ...(raw.arch !== undefined ? { arch: raw.arch as CheckConfig['arch'] } : {}),
-    ...(raw.steps !== undefined ? { steps: parsePositiveInt(raw.steps, '--steps') } : {}),
-    ...parseCommon(raw),
+  const num = (text: string | undefined, flag: string): number | undefined =>
+    text === undefined ? undefined : parseNumber(text, flag);
+  const numbers = {
+    gain: num(raw.gain, '--gain'),
+    depth: num(raw.depth, '--depth'),
+    width: num(raw.width, '--width'),
+    batch: num(raw.batch, '--batch'),
+    seed: num(raw.seed, '--seed'),
+    dropout: num(raw.dropout, '--dropout'),
+    alphaDropout: num(raw.alphaDropout, '--alpha-dropout'),
+    clipNorm: num(raw.clipNorm, '--clip-norm'),
+    steps: num(raw.steps, '--steps'),
   };
+  // Names pass through as typed; a wrong one is refused below with the list of right ones.
+  const names = {
+    init: raw.init as CheckConfig['init'],
+    bias: raw.bias as CheckConfig['bias'],
+    dtype: raw.dtype as CheckConfig['dtype'],
+    norm: raw.norm as CheckConfig['norm'],
+    arch: raw.arch as CheckConfig['arch'],
+  };
+  const config: CheckConfig = {
+    activation: a.id,
+    params: parseParams(a, raw.param),
+    ...Object.fromEntries(
+      Object.entries({ ...numbers, ...names }).filter(([, v]) => v !== undefined),
+    ),
+    ...(raw.residual ? { residual: true } : {}),
+  };
+  try {
+    resolveCheckConfig(config);
+  } catch (e) {
+    if (e instanceof GradientFlowInputError) throw new UsageError(withFlag(e.message));
+    throw e;
+  }
+  return config;
 }
 
 export function registerCheck(
@@ -250,7 +277,7 @@ export function registerCheck(
       }
       report = result;
     } catch (e) {
-      if (e instanceof GradientFlowInputError) throw new UsageError(e.message);
+      if (e instanceof GradientFlowInputError) throw new UsageError(withFlag(e.message));
       throw e;
     }
     print(raw.json ? toJson(reportToJson(report)) : formatTable(report));

@@ -107,15 +107,15 @@ describe('activation-lens check', () => {
   });
 
   it.each([
-    [['--depth', '0'], /--depth must be a positive integer, got '0'/],
+    [['--depth', '0'], /--depth must be a positive integer, got 0/],
     [['--depth', '-3'], /--depth must be a positive integer/],
-    [['--width', '2.5'], /--width must be a positive integer, got '2.5'/],
-    [['--width', 'wide'], /--width must be a positive integer/],
+    [['--width', '2.5'], /--width must be a positive integer, got 2.5/],
+    [['--width', 'wide'], /--width: 'wide' is not a number/],
     [['--init', 'glorot'], /unknown init 'glorot'/],
-    [['--dropout', '1'], /--dropout must be in \[0, 1\), got '1'/],
+    [['--dropout', '1'], /--dropout must be in \[0, 1\), got 1/],
     [['--alpha-dropout', '-0.1'], /--alpha-dropout must be in \[0, 1\)/],
-    [['--clip-norm', '0'], /--clip-norm must be a positive number/],
-    [['--dtype', 'float16'], /--dtype must be float64 or float32/],
+    [['--clip-norm', '0'], /--clip-norm must be a positive finite number/],
+    [['--dtype', 'float16'], /unknown dtype 'float16' \(one of float64, float32\)/],
     [['--seed', '1.5'], /--seed must be an integer/],
     [['--fail-on', 'slow'], /--fail-on: 'slow' is not a verdict/],
     [['--param', 'slope=2'], /relu has no parameter 'slope'/],
@@ -125,7 +125,9 @@ describe('activation-lens check', () => {
     [['--steps', '8'], /steps applies to recurrent archs/],
     [['--arch', 'lstm', '--norm', 'batch'], /norm does not apply to --arch lstm/],
     [['--arch', 'rnn', '--steps', '0'], /--steps must be a positive integer/],
-    [['--depth', '10001'], /depth must be at most 10000/],
+    [['--depth', '10001'], /--depth must be at most 10000/],
+    [['--dropout', '0.1', '--alpha-dropout', '0.1'], /use either dropout or alpha dropout/],
+    [['--bias', 'ones'], /unknown bias init 'ones'/],
   ])('refuses %j with one clear line and exit 2', async (args, msg) => {
     expect(await run('check', '-a', 'relu', ...args)).toBe(2);
     expect(io.err).toMatch(msg);
