@@ -267,7 +267,7 @@ def filter_module(tree):
 
 
 def kept_lines(source):
-    """First lines of the top-level statements the filter keeps (tests and notes use it)."""
+    """First lines of the top-level statements the filter keeps (the unit tests read it)."""
     return [s.lineno for s in filter_module(ast.parse(source)).body]
 
 

@@ -3,6 +3,7 @@
  * by scripts/setup.sh; ACTIVATION_LENS_TEST_PYTHON overrides). Nothing here is skipped: without
  * torch these tests fail, as the suite's rule says.
  */
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -116,6 +117,48 @@ describe('--engine torch agrees with the 20-seed fixtures of real models (4 sd +
 });
 
 describe('what runs of the user file', () => {
+  it('keeps imports, definitions and literal constants; drops every other statement', () => {
+    const source = [
+      'import torch', // 1 kept
+      'from torch import nn', // 2 kept
+      'N = 16', // 3 kept
+      'H = N * 2 + 1', // 4 kept: arithmetic over kept constants
+      "CFG = {'width': H, 'act': 'relu'}", // 5 kept
+      'act = lambda x: x', // 6 kept
+      'from functools import partial', // 7 kept
+      'Norm = partial(nn.LayerNorm, eps=1e-6)', // 8 kept: builds a value
+      'data = torch.load("weights.pt")', // 9 dropped: a call
+      'W = len(data)', // 10 dropped
+      'for epoch in range(10):', // 11 dropped
+      '    pass',
+      'class Net(nn.Module):', // 13 kept
+      '    pass',
+      'def make():', // 15 kept
+      '    return Net()',
+      'try:', // 17 kept: optional import
+      '    import wandb',
+      'except ImportError:',
+      '    wandb = None',
+      "if __name__ == '__main__':", // 21 dropped
+      '    make()',
+      'model = make()', // 23 dropped
+      'X = undefined_name + 1', // 24 dropped: not a known value
+      '',
+    ].join('\n');
+    const dir = tmp({ 'src.py': source });
+    const out = execFileSync(
+      PYTHON,
+      [
+        '-c',
+        'import json, sys; sys.path.insert(0, sys.argv[1]); import torch_check; print(json.dumps(torch_check.kept_lines(open(sys.argv[2]).read())))',
+        join(ROOT, 'python'),
+        join(dir, 'src.py'),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(JSON.parse(out)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 13, 15, 17]);
+  });
+
   it(
     'runs none of the module-level code, in the file or in a sibling it imports',
     { timeout: 60_000 },
