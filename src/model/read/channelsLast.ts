@@ -12,7 +12,8 @@ import { Decline, type ParamObj, type TensorVal } from './values';
 
 /** Where emitted nodes belong: their row key, display kind and source line. */
 export interface At {
-  readonly row: string;
+  /** Undefined for functional ops outside a layer (rows are per layer, as PyTorch's are per module). */
+  readonly row: string | undefined;
   readonly kind: string;
   readonly line: number;
 }

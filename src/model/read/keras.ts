@@ -621,8 +621,9 @@ export class KerasInterp extends Interp {
       throw new Decline(line, `${st.cls} with data_format='channels_first' is not read`);
   }
 
-  at(line: number, row?: string, kind?: string): At {
-    return { row: row ?? `line ${line}`, kind: kind ?? 'op', line };
+  /** Functional ops (keras.activations.relu(x)) belong to no row, as torch.nn.functional's. */
+  at(line: number): At {
+    return { row: undefined, kind: 'op', line };
   }
 
   private tensors(v: Value, line: number, what: string): TensorVal[] {
