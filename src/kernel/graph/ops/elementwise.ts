@@ -5,7 +5,7 @@
 import { getActivation } from '../../registry';
 import type { Batch, Params } from '../../types';
 import { numel, OpError, registerOp, type Buf, type Tensor } from '../op';
-import type { Shape } from '../types';
+import type { Dtype, Shape } from '../types';
 import { around, normDimOp, positiveInt, rate } from './util';
 
 registerOp('input', {
@@ -153,30 +153,45 @@ export function deadShare(gate: Buf, shape: Shape): number {
   return dead / units;
 }
 
+/**
+ * The three ops whose ∂y/∂x is one saved factor per element (act′, a dropout mask): ∂x += ∂y ⊙ s.
+ * Their forward also keeps that factor at the output's size, counted as workspace.
+ */
+function scaleBackward(ctx: {
+  readonly saved: Buf;
+  readonly gradOutput: Tensor;
+  readonly gradInputs: readonly (Tensor | null)[];
+}): void {
+  const gx = ctx.gradInputs[0];
+  if (!gx) return;
+  const g = ctx.gradOutput.data;
+  const s = ctx.saved;
+  const d = gx.data;
+  for (let i = 0; i < d.length; i++) d[i] = d[i]! + g[i]! * s[i]!;
+}
+const scaleWorkspace = (_op: unknown, _in: unknown, out: Shape, b: number): number =>
+  numel(out) * b;
+const factors = (n: number, dtype: Dtype): Buf =>
+  dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+
 registerOp('activation', {
   arity: 1,
   outputShape(op, [x]) {
     activationParams(op);
     return x!;
   },
-  workspaceBytes: (_op, _in, out, b) => numel(out) * b,
+  workspaceBytes: scaleWorkspace,
   forward({ op, inputs, output, dtype }) {
     const { f, df, params } = activationParams(op);
     const x = inputs[0]!.data;
     // act′ is kept from forward (as the old simulation did): backward then needs no input.
-    const gate = dtype === 'float32' ? new Float32Array(x.length) : new Float64Array(x.length);
+    const gate = factors(x.length, dtype);
     applyBatch(df, params, x, gate);
     applyBatch(f, params, x, output.data);
     return gate;
   },
   deadFraction: (ctx, gate) => deadShare(gate, ctx.output.shape),
-  backward({ saved, gradOutput, gradInputs }) {
-    const gx = gradInputs[0];
-    if (!gx) return;
-    const g = gradOutput.data;
-    const d = gx.data;
-    for (let i = 0; i < d.length; i++) d[i] = d[i]! + g[i]! * saved[i]!;
-  },
+  backward: scaleBackward,
 });
 
 /** Mask multipliers kept from forward; 0 where dropped. */
@@ -186,13 +201,13 @@ registerOp('dropout', {
     rate(op.p, 'dropout p');
     return x!;
   },
-  workspaceBytes: (_op, _in, out, b) => numel(out) * b,
+  workspaceBytes: scaleWorkspace,
   forward({ op, inputs, output, rng, dtype }) {
     const x = inputs[0]!.data;
     const y = output.data;
     const keep = 1 - op.p;
     const scale = 1 / keep;
-    const m = dtype === 'float32' ? new Float32Array(x.length) : new Float64Array(x.length);
+    const m = factors(x.length, dtype);
     for (let i = 0; i < x.length; i++) {
       const k = rng.uniform() < keep ? scale : 0;
       m[i] = k;
@@ -200,13 +215,7 @@ registerOp('dropout', {
     }
     return m;
   },
-  backward({ saved, gradOutput, gradInputs }) {
-    const gx = gradInputs[0];
-    if (!gx) return;
-    const g = gradOutput.data;
-    const d = gx.data;
-    for (let i = 0; i < d.length; i++) d[i] = d[i]! + g[i]! * saved[i]!;
-  },
+  backward: scaleBackward,
 });
 
 /**
@@ -219,7 +228,7 @@ registerOp('alpha_dropout', {
     rate(op.p, 'alpha dropout p');
     return x!;
   },
-  workspaceBytes: (_op, _in, out, b) => numel(out) * b,
+  workspaceBytes: scaleWorkspace,
   forward({ op, inputs, output, rng, dtype }) {
     const x = inputs[0]!.data;
     const y = output.data;
@@ -228,7 +237,7 @@ registerOp('alpha_dropout', {
     const a = 1 / Math.sqrt((al * al * p + 1) * (1 - p));
     const kept = al * a * p;
     const dropped = -al * a + al * a * p;
-    const m = dtype === 'float32' ? new Float32Array(x.length) : new Float64Array(x.length);
+    const m = factors(x.length, dtype);
     for (let i = 0; i < x.length; i++) {
       if (rng.uniform() < 1 - p) {
         m[i] = a;
@@ -240,13 +249,7 @@ registerOp('alpha_dropout', {
     }
     return m;
   },
-  backward({ saved, gradOutput, gradInputs }) {
-    const gx = gradInputs[0];
-    if (!gx) return;
-    const g = gradOutput.data;
-    const d = gx.data;
-    for (let i = 0; i < d.length; i++) d[i] = d[i]! + g[i]! * saved[i]!;
-  },
+  backward: scaleBackward,
 });
 
 registerOp('softmax', {
