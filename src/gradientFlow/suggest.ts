@@ -25,7 +25,7 @@ export interface Suggestion {
 
 type Echo = Readonly<Record<string, unknown>>;
 
-const OPTIONAL_KEYS = ['depth', 'width', 'batch', 'seed', 'dtype', 'clipNorm'] as const;
+const OPTIONAL_KEYS = ['depth', 'width', 'batch', 'seed', 'dtype', 'clipNorm', 'steps'] as const;
 
 /** The echoed config's sizes and seed, so the suggestion runs the same experiment. */
 function keep(c: Echo): Partial<CheckConfigArg> {
@@ -48,6 +48,16 @@ export function suggestionFor(r: SummaryInput & { config: Echo }): Suggestion | 
   const gain = typeof c['gain'] === 'number' ? c['gain'] : 1;
   const dropout = typeof c['dropout'] === 'number' ? c['dropout'] : 0;
   const base = keep(c);
+  const arch = typeof c['arch'] === 'string' ? c['arch'] : 'mlp';
+  if (arch !== 'mlp') {
+    // Recurrent: the advice is the gated cell (an LSTM keeps an additive path through time).
+    return arch === 'rnn' && s.tone === 'error'
+      ? {
+          label: 'an LSTM over the same steps',
+          config: { ...base, arch: 'lstm', activation: 'tanh' } as CheckConfigArg,
+        }
+      : undefined;
+  }
   if (s.label === 'vanishing' || s.label === 'exploding') {
     if (SATURATING.has(act)) {
       return {

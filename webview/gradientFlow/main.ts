@@ -190,7 +190,8 @@ function dataset(
     borderColor: colour(i),
     backgroundColor: colour(i),
     borderWidth: palette.lineWidth,
-    pointRadius: 0,
+    // A line needs two points: one layer (a recurrent run) shows as a dot.
+    pointRadius: data.length <= 2 ? 4 : 0,
     ...style,
   };
   runOf.set(d, r);

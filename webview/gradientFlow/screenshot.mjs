@@ -24,11 +24,18 @@ await build({
       import { suggestionFor } from './src/gradientFlow/suggest';
       import { reportHtml } from './src/gradientFlow/html';
       export function make(origin) {
-        const reports = [
-          runCheck({ activation: 'sigmoid', init: 'xavier_normal' }),
-          runCheck({ activation: 'relu', init: 'he_normal' }),
-          runCheck({ activation: 'selu', init: 'lecun_normal', alphaDropout: 0.1 }),
-        ].map((r, i) => {
+        // RECURRENT=1: a tanh RNN beside an LSTM over 64 steps (the gradient-through-time chart).
+        const configs = ${process.env.RECURRENT === '1'}
+          ? [
+              { activation: 'tanh', arch: 'rnn', steps: 64, width: 64, batch: 64 },
+              { activation: 'tanh', arch: 'lstm', steps: 64, width: 64, batch: 64 },
+            ]
+          : [
+              { activation: 'sigmoid', init: 'xavier_normal' },
+              { activation: 'relu', init: 'he_normal' },
+              { activation: 'selu', init: 'lecun_normal', alphaDropout: 0.1 },
+            ];
+        const reports = configs.map((c) => runCheck(c)).map((r, i) => {
           const s = suggestionFor(r);
           return toViewReport(r, { id: 'run-' + (i + 1), ...(s ? { suggestion: s.label } : {}) });
         });

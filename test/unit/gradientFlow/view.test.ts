@@ -167,3 +167,16 @@ describe('re-run with the suggestion', () => {
     expect(suggestionFor({ ...r, config: { ...r.config, model: 'm' } })).toBeUndefined();
   });
 });
+
+describe('re-run with the suggestion, recurrent', () => {
+  it('suggests an LSTM over the same steps for a vanishing tanh RNN, nothing for the LSTM', () => {
+    const rnn = runCheck({ activation: 'tanh', arch: 'rnn', steps: 24, width: 16, batch: 16 });
+    expect(rnn.verdict).toBe('vanishing');
+    expect(suggestionFor(rnn)).toEqual({
+      label: 'an LSTM over the same steps',
+      config: expect.objectContaining({ arch: 'lstm', activation: 'tanh', steps: 24, width: 16 }),
+    });
+    const lstm = runCheck({ activation: 'tanh', arch: 'lstm', steps: 24, width: 16, batch: 16 });
+    expect(suggestionFor(lstm)).toBeUndefined();
+  });
+});
