@@ -725,7 +725,13 @@ def run_protocol(torch, user, expression, input_shape, seed=0, dtype="float32", 
         except (UsageError, UserCodeError):
             raise
         except BaseException as e:  # noqa: BLE001
-            user._raise_user(e)
+            try:
+                user._raise_user(e)
+            except UserCodeError as err:
+                if extra:
+                    # The likely cause: forward() needs more than one input.
+                    err.args = ("%s (forward() was given None for %s)" % (err.args[0], ", ".join(extra)),)
+                raise
     finally:
         for h in handles:
             h.remove()
