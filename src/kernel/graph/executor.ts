@@ -433,27 +433,28 @@ export function runGraph(graph: Graph, opts: RunOptions): GraphRunResult {
   if (G.data instanceof Float64Array) rng.fillNormal(G.data, 0, 1);
   else G.data.set(rng.fillNormal(new Float64Array(G.data.length), 0, 1));
   grads[g.output] = G;
-  // Which rows read the total gradient of which tensor (the first node's first input).
+  // Which rows read the total gradient of which tensor: the row's first node's first input, and
+  // for recurrent rows, per step, the recurrent node's own input.
   const rowInputOf: number[][] = Array.from({ length: N }, () => []);
+  const stepInputOf: number[][] = Array.from({ length: N }, () => []);
   rows.forEach((r, ri) => {
-    const first = g.nodes[r.nodes[0]!]!;
-    const src = first.inputs[0];
+    const src = g.nodes[r.nodes[0]!]!.inputs[0];
     if (src !== undefined) rowInputOf[src]!.push(ri);
+    const rec = rowRecurrent[ri];
+    if (rec !== null && rec !== undefined) stepInputOf[g.nodes[rec]!.inputs[0]!]!.push(ri);
   });
   const rowInRms: number[] = rows.map(() => 0);
   const rowInSteps: (number[] | null)[] = rows.map(() => null);
   const recordInputGrad = (i: number): void => {
-    for (const ri of rowInputOf[i]!) {
-      const gr = grads[i];
-      const shape = g.nodes[i]!.outShape;
+    const gr = grads[i];
+    for (const ri of rowInputOf[i]!)
       rowInRms[ri] = gr ? Math.sqrt(sumSq(gr.data) / gr.data.length) : 0;
-      const rec = rowRecurrent[ri];
-      if (rec !== null && rec !== undefined) {
-        const axis = timeAxis(g.nodes[rec]!.node.op);
-        rowInSteps[ri] = gr
-          ? perStep(gr.data, shape, axis, 'rms')
-          : new Array<number>(shape[axis]!).fill(0);
-      }
+    for (const ri of stepInputOf[i]!) {
+      const shape = g.nodes[i]!.outShape;
+      const axis = timeAxis(g.nodes[rowRecurrent[ri]!]!.node.op);
+      rowInSteps[ri] = gr
+        ? perStep(gr.data, shape, axis, 'rms')
+        : new Array<number>(shape[axis]!).fill(0);
     }
   };
   done = 0;

@@ -325,6 +325,47 @@ describe('a run', () => {
     expect(row.weightGradNorm).toBeGreaterThan(0);
   });
 
+  it('takes per-step gradients at the recurrent node even when the row starts earlier', () => {
+    const g: Graph = {
+      nodes: [
+        node('ids', [], { op: 'input', shape: [2, 6], tokens: { vocab: 10 } }),
+        node(
+          'emb',
+          ['ids'],
+          {
+            op: 'embedding',
+            numEmbeddings: 10,
+            embeddingDim: 4,
+            weight: { init: { kind: 'normal', std: 1 } },
+          },
+          'rnn',
+        ),
+        node(
+          'gru',
+          ['emb'],
+          {
+            op: 'rnn',
+            mode: 'gru',
+            inputSize: 4,
+            hiddenSize: 3,
+            numLayers: 1,
+            bias: true,
+            batchFirst: true,
+            init: { kind: 'uniform', low: -0.5, high: 0.5 },
+          },
+          'rnn',
+        ),
+      ],
+      output: 'gru',
+    };
+    const row = runGraph(g, opts).rows[0]!;
+    // Token ids take no gradient; the steps read the GRU's own input (the embeddings).
+    expect(row.inputGradRms).toBe(0);
+    expect(row.steps).toHaveLength(6);
+    expect(row.steps!.every((s) => s.inputGradRms > 0)).toBe(true);
+    expect(row.weightGradNorm).toBeGreaterThan(0);
+  });
+
   it('draws dropout masks: kept entries scaled by 1/(1−p), the rest 0', () => {
     const g = (op: Op): Graph => ({
       nodes: [node('x', [], { op: 'input', shape: [200, 100] }), node('d', ['x'], op, 'd')],
