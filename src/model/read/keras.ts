@@ -1421,6 +1421,22 @@ export function findKerasModels(
     const fn = n?.type === 'call' ? n.childForFieldName('function') : null;
     return !!fn && MODEL_CALL.test(fn.text);
   };
+  const functions = new Map<string, Node>();
+  for (const st of named(root)) {
+    const n = st.type === 'function_definition' ? st.childForFieldName('name')?.text : undefined;
+    if (n) functions.set(n, st);
+  }
+  /** Builds a model itself, or returns what another function of the file builds (`DenseNet121` → `DenseNet`). */
+  const returnsModel = (fn: Node, depth: number): boolean =>
+    depth < 4 &&
+    fn.descendantsOfType('return_statement').length > 0 &&
+    (fn.descendantsOfType('call').some((c) => isModelCall(c)) ||
+      fn.descendantsOfType('return_statement').some((r) => {
+        const v = r?.firstNamedChild;
+        const callee = v?.type === 'call' ? v.childForFieldName('function') : null;
+        const helper = callee?.type === 'identifier' ? functions.get(callee.text) : undefined;
+        return !!helper && helper !== fn && returnsModel(helper, depth + 1);
+      }));
   for (const st0 of named(root)) {
     const st =
       st0.type === 'decorated_definition' ? (st0.childForFieldName('definition') ?? st0) : st0;
@@ -1448,10 +1464,7 @@ export function findKerasModels(
     } else if (st.type === 'function_definition') {
       const name = st.childForFieldName('name')?.text ?? '';
       if (name.startsWith('_')) continue;
-      const returnsModel =
-        st.descendantsOfType('call').some((c) => isModelCall(c)) &&
-        st.descendantsOfType('return_statement').length > 0;
-      if (!returnsModel) continue;
+      if (!returnsModel(st, 0)) continue;
       const params = named(st.childForFieldName('parameters'));
       const required = params.filter(
         (p) => p.type === 'identifier' || p.type === 'typed_parameter',
