@@ -36,7 +36,7 @@ import type { Graph } from '../../kernel/graph/types';
 import { pythonImports, qualifiedNames, type Imports } from '../../language/pythonImports';
 import { pythonParser } from '../../language/treeSitter';
 import { GraphBuilder } from './graph';
-import { Interp, lineOf, named, type Budget } from './interp';
+import { Interp, lineOf, named, type Budget, type ModuleResolver } from './interp';
 import { assignPaths, callModule, namedModules } from './torch';
 import { Decline, declined, int, type ModuleObj, type TensorVal, type Value } from './values';
 
@@ -55,7 +55,17 @@ export interface FoundModel {
   readonly instantiations: readonly string[];
 }
 
-export interface BuildOptions extends Budget {
+/** Where the file is and how to read the package's other files (`from ..ops.misc import X`). */
+export interface FileOptions {
+  /** The file's path, for resolving its relative imports. */
+  readonly path?: string;
+  /** Another module's source; without it, names from other files decline naming the file. */
+  readonly resolveModule?: ModuleResolver;
+  /** Parses another file's text (set by the async entry points from the shared parser). */
+  readonly parse?: (text: string) => Tree | null;
+}
+
+export interface BuildOptions extends Budget, FileOptions {
   /** The input shape; inferred from the first layer when absent. */
   readonly inputShape?: readonly number[];
   /** Batch size for inferred inputs (default 8). */
@@ -250,8 +260,10 @@ export function buildGraphInTree(
   options: BuildOptions = {},
   observe?: (ip: Interp) => void,
 ): BuildResult {
-  const ip = new Interp(tree.rootNode, pythonImports(tree), options);
+  const ip = new Interp(tree.rootNode, pythonImports(tree), options, options.path);
   ip.exprTree = exprTree;
+  ip.resolveModule = options.resolveModule;
+  ip.parseModule = options.parse;
   try {
     const root = evaluate(ip, exprTree, expr);
     assignPaths(root);
@@ -347,6 +359,7 @@ export function buildGraphInTree(
   } finally {
     ip.g = undefined;
     observe?.(ip);
+    for (const t of ip.trees) t.delete();
   }
 }
 
@@ -432,7 +445,7 @@ export async function buildGraph(
   try {
     if (!tree || !exprTree)
       return { ok: false, reason: 'tree-sitter returned no tree', line: null };
-    return buildGraphInTree(tree, exprTree, expr, options);
+    return buildGraphInTree(tree, exprTree, expr, { ...options, parse: (t) => parser.parse(t) });
   } finally {
     tree?.delete();
     exprTree?.delete();
@@ -455,11 +468,13 @@ function topLevel(root: Node): Node[] {
 export function findTorchModels(
   tree: Tree,
   parseExpr: (expr: string) => Tree | null,
-  budget: Budget = {},
+  budget: Budget & FileOptions = {},
 ): FoundModel[] {
   const root = tree.rootNode;
   const imports = pythonImports(tree);
-  const probe = new Interp(root, imports, budget);
+  const probe = new Interp(root, imports, budget, budget.path);
+  probe.resolveModule = budget.resolveModule;
+  probe.parseModule = budget.parse;
   const classes = new Map<
     string,
     { node: Node; isModule: boolean; required: string[]; configParam: boolean; reason?: string }
@@ -662,6 +677,7 @@ export function findTorchModels(
       delete (out[i] as { reason?: string }).reason;
     }
   });
+  for (const t of probe.trees) t.delete();
   return out.sort((a, b) => a.line - b.line);
 }
 
@@ -729,13 +745,18 @@ function literalText(v: Value, depth = 0, imp?: Imports): string | undefined {
 /** Every PyTorch model of a file (see the module comment). Never throws. */
 export async function readPythonModels(
   text: string,
-  budget: Budget = {},
+  budget: Budget & FileOptions = {},
 ): Promise<{ models: FoundModel[] }> {
   const parser = await pythonParser();
   const tree = parser.parse(text);
   if (!tree) return { models: [] };
   try {
-    return { models: findTorchModels(tree, (e) => parser.parse(e), budget) };
+    return {
+      models: findTorchModels(tree, (e) => parser.parse(e), {
+        ...budget,
+        parse: (t) => parser.parse(t),
+      }),
+    };
   } catch (e) {
     void e;
     return { models: [] };

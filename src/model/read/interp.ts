@@ -9,7 +9,7 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import { pythonBinaryOp } from '../../language/pythonArith';
-import type { Imports } from '../../language/pythonImports';
+import { readImports, type Imports } from '../../language/pythonImports';
 import { GraphBuilder } from './graph';
 import {
   callLibrary,
@@ -76,14 +76,48 @@ interface Lazy {
   busy?: boolean;
 }
 
+/** Another file's source for `from ..ops.misc import X` (the package's own modules). */
+export type ModuleResolver = (
+  fromPath: string | undefined,
+  module: string,
+  /** The name imported from it: a package without its __init__.py may still define it. */
+  name?: string,
+) => { readonly path: string; readonly text: string } | undefined;
+
+/** Libraries whose names are read as library calls, never looked up as files of the package. */
+const LIBRARIES =
+  /^(torch|torchvision\.(transforms|datasets|io|utils)|numpy|math|typing|collections|functools|dataclasses|argparse|copy|itertools|os|sys|logging|warnings|einops|keras|tensorflow|tf_keras|jax|flax|optax|haiku|abc|enum|inspect|re|random|time|json|pathlib)(\.|$)/;
+
+/** One Python file: its imports and its top-level names, evaluated on first use. */
+export class ModuleEnv {
+  readonly lazy = new Map<string, Lazy>();
+  /** Module-level `X.add_argument(...)` calls, for argparse defaults. */
+  readonly addArgumentCalls: Node[] = [];
+  readonly scope: Scope;
+
+  constructor(
+    readonly root: Node,
+    readonly imports: Imports,
+    readonly path: string | undefined,
+  ) {
+    this.scope = { vars: new Map(), parent: undefined, env: this };
+  }
+}
+
 export class Interp {
   steps = 0;
   depth = 0;
   private exprDepth = 0;
   readonly maxSteps: number;
   readonly maxDepth: number;
-  readonly globals: Scope = { vars: new Map(), parent: undefined };
-  private readonly lazy = new Map<string, Lazy>();
+  /** The file being read. */
+  readonly main: ModuleEnv;
+  /** Other files of the package, by path (relative imports), when a resolver is given. */
+  private readonly envs = new Map<string, ModuleEnv | null>();
+  /** Parses another file (set with a resolver); the trees are the caller's to delete. */
+  parseModule: ((text: string) => Tree | null) | undefined;
+  resolveModule: ModuleResolver | undefined;
+  readonly trees: Tree[] = [];
   readonly notes: string[] = [];
   /** The graph being built while forward() runs; undefined while constructing. */
   g: GraphBuilder | undefined;
@@ -91,17 +125,45 @@ export class Interp {
   readonly firstCalls = new Map<ClassVal, { pos: Value[]; kw: Map<string, Value> }[]>();
   /** The separately parsed model expression (`GPT(GPTConfig(n_layer=4))`). */
   exprTree: Tree | undefined;
-  /** Module-level `X.add_argument(...)` calls, for argparse defaults. */
-  readonly addArgumentCalls: Node[] = [];
 
   constructor(
     readonly root: Node,
     readonly imports: Imports,
     budget: Budget = {},
+    path?: string,
   ) {
     this.maxSteps = budget.maxSteps ?? 2_000_000;
     this.maxDepth = budget.maxDepth ?? 48;
-    this.indexModule(root);
+    this.main = new ModuleEnv(root, imports, path);
+    this.indexModule(this.main);
+  }
+
+  /** The main file's module scope. */
+  get globals(): Scope {
+    return this.main.scope;
+  }
+
+  get addArgumentCalls(): readonly Node[] {
+    return this.main.addArgumentCalls;
+  }
+
+  /** Another file of the package, read once per build; null when the resolver has none. */
+  private moduleEnv(from: ModuleEnv, module: string, name: string): ModuleEnv | null {
+    if (!this.resolveModule || !this.parseModule) return null;
+    const found = this.resolveModule(from.path, module, name);
+    if (!found) return null;
+    const hit = this.envs.get(found.path);
+    if (hit !== undefined) return hit;
+    const tree = this.parseModule(found.text);
+    if (!tree) {
+      this.envs.set(found.path, null);
+      return null;
+    }
+    this.trees.push(tree);
+    const env = new ModuleEnv(tree.rootNode, readImports(tree.rootNode), found.path);
+    this.indexModule(env);
+    this.envs.set(found.path, env);
+    return env;
   }
 
   note(line: number, message: string): void {
@@ -122,7 +184,8 @@ export class Interp {
   // Module scope: top-level names are evaluated on first use (the last top-level binding wins),
   // so a file's training code, data loading and `if __name__ == '__main__'` never run.
 
-  private indexModule(root: Node): void {
+  private indexModule(env: ModuleEnv): void {
+    const root = env.root;
     const visit = (block: Node): void => {
       for (const st of named(block)) {
         if (st.type === 'if_statement') {
@@ -145,7 +208,7 @@ export class Interp {
         if (def?.type === 'function_definition' || def?.type === 'class_definition') {
           const name = def.childForFieldName('name')?.text;
           if (name)
-            this.lazy.set(name, {
+            env.lazy.set(name, {
               node: st,
               kind: def.type === 'class_definition' ? 'class' : 'def',
             });
@@ -154,15 +217,14 @@ export class Interp {
         if (st.type === 'expression_statement') {
           const e = st.firstNamedChild;
           if (e?.type === 'assignment') {
-            for (const name of this.targetNames(e))
-              this.lazy.set(name, { node: e, kind: 'assign' });
+            for (const name of this.targetNames(e)) env.lazy.set(name, { node: e, kind: 'assign' });
           } else if (e?.type === 'call') {
             const fn = e.childForFieldName('function');
             if (
               fn?.type === 'attribute' &&
               fn.childForFieldName('attribute')?.text === 'add_argument'
             ) {
-              this.addArgumentCalls.push(e);
+              env.addArgumentCalls.push(e);
             }
           }
         }
@@ -190,25 +252,44 @@ export class Interp {
   }
 
   lookup(name: string, scope: Scope, line: number): Value {
+    let env = this.main;
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       const v = s.vars.get(name);
       if (v !== undefined) return v;
+      if (!s.parent && s.env) env = s.env as ModuleEnv;
     }
-    const g = this.globals.vars.get(name);
+    return this.lookupGlobal(env, name, line);
+  }
+
+  /** A name at the top level of a file: its own definitions, then its imports, then builtins. */
+  private lookupGlobal(env: ModuleEnv, name: string, line: number): Value {
+    const g = env.scope.vars.get(name);
     if (g !== undefined) return g;
-    const lz = this.lazy.get(name);
+    const lz = env.lazy.get(name);
     if (lz) {
       if (lz.value) return lz.value;
       if (lz.busy) throw new Decline(line, `\`${name}\` is defined in terms of itself`);
       lz.busy = true;
       try {
-        lz.value = this.evalTopLevel(name, lz);
+        lz.value = this.evalTopLevel(name, lz, env);
       } finally {
         lz.busy = false;
       }
       return lz.value;
     }
-    const imported = this.imports.aliases.get(name)?.[0];
+    const imported = env.imports.aliases.get(name)?.[0];
+    if (imported !== undefined && !KNOWN_HELPERS.has(name)) {
+      // The package's own files, when the caller can read them.
+      const dot = imported.lastIndexOf('.');
+      const module = imported.slice(0, dot);
+      const attr = imported.slice(dot + 1);
+      if ((imported.startsWith('.') || !LIBRARIES.test(imported)) && module && module !== '.') {
+        const other = this.moduleEnv(env, module, attr);
+        if (other && (other.lazy.has(attr) || other.imports.aliases.has(attr))) {
+          return this.lookupGlobal(other, attr, line);
+        }
+      }
+    }
     if (imported !== undefined) {
       if (imported.startsWith('.') && !KNOWN_HELPERS.has(name)) {
         throw new Decline(
@@ -218,7 +299,7 @@ export class Interp {
       }
       return { t: 'builtin', name: imported.startsWith('.') ? `helpers.${name}` : imported };
     }
-    for (const m of this.imports.star) {
+    for (const m of env.imports.star) {
       if (isKnownLibraryName(`${m}.${name}`)) return { t: 'builtin', name: `${m}.${name}` };
     }
     const b = PY_BUILTINS.has(name) ? `builtins.${name}` : undefined;
@@ -238,15 +319,15 @@ export class Interp {
     throw new Decline(line, `\`${name}\` is not defined in this file`);
   }
 
-  private evalTopLevel(name: string, lz: Lazy): Value {
+  private evalTopLevel(name: string, lz: Lazy, env: ModuleEnv): Value {
     if (lz.kind === 'def' || lz.kind === 'class') {
-      const scope = { vars: new Map<string, Value>(), parent: undefined } satisfies Scope;
+      const scope: Scope = { vars: new Map<string, Value>(), parent: undefined, env };
       this.execStmt(lz.node, scope);
       const v = scope.vars.get(name);
       if (!v) throw new Decline(lineOf(lz.node), `\`${name}\` could not be read`);
       return v;
     }
-    const scope: Scope = { vars: new Map(), parent: undefined };
+    const scope: Scope = { vars: new Map(), parent: undefined, env };
     this.execAssign(lz.node, scope);
     const v = scope.vars.get(name);
     if (!v) throw new Decline(lineOf(lz.node), `\`${name}\` could not be read`);
@@ -449,6 +530,7 @@ export class Interp {
       isModule,
       ...(torchBase ? { torchBase } : {}),
       line,
+      scope,
     };
     // The class body runs once, in its own scope whose names become class attributes.
     const body: Scope = { vars: attrs, parent: scope };
@@ -1241,7 +1323,7 @@ export class Interp {
   }
 
   private fieldDefault(def: Node, cls: ClassVal, line: number): Value {
-    const scope: Scope = { vars: new Map(cls.attrs), parent: undefined };
+    const scope: Scope = { vars: new Map(cls.attrs), parent: cls.scope };
     if (
       def.type === 'call' &&
       /^(dataclasses\.)?field$/.test(def.childForFieldName('function')?.text ?? '')

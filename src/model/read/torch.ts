@@ -650,15 +650,19 @@ export function moduleAttr(
   if (MODULE_METHODS.has(name)) return { t: 'builtin', name: `module.${name}`, self: m };
   if (m.layer && CONTAINERS.has(m.layer) && CONTAINER_METHODS.has(name))
     return { t: 'builtin', name: `module.${name}`, self: m };
-  const cfg = m.cfg.get(name);
-  if (cfg) return cfg;
+
   if (m.layer === 'Linear' || m.layer?.startsWith('Conv') || m.layer === 'Embedding') {
     // Attributes torch sets from the arguments under other names.
-    if (name === 'kernel_size' || name === 'stride' || name === 'padding' || name === 'dilation') {
+    if (
+      ['kernel_size', 'stride', 'padding', 'dilation', 'output_padding'].includes(name) &&
+      m.cfg.get(name)?.t !== 'str'
+    ) {
       const dims = m.layer.endsWith('1d') ? 1 : 2;
       return tuple(cfgInts(m, name, dims, line).map(I));
     }
   }
+  const cfg = m.cfg.get(name);
+  if (cfg) return cfg;
   throw new Decline(line, `${m.kind} has no attribute \`${name}\` this reader knows`);
 }
 
@@ -906,6 +910,7 @@ function runLayerAt(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number
   }
   if (layer === 'ModuleList' || layer === 'ModuleDict')
     throw new Decline(line, `nn.${layer} is not callable`);
+  if (layer === 'MultiheadAttention') return mha(ip, m, pos, kw, line);
   if (pos.length === 0) throw new Decline(line, `${kind} called without input`);
   const x0 = pos[0]!;
   if (layer === 'Embedding') return embed(ip, m, x0, line);

@@ -24,6 +24,8 @@ export class Decline extends Error {
 export interface Scope {
   readonly vars: Map<string, Value>;
   readonly parent: Scope | undefined;
+  /** At a file's top level: that file (its imports and top-level names). */
+  readonly env?: unknown;
   /** Names declared `global`/`nonlocal` in this function (assignments go up). */
   readonly outer?: Set<string>;
 }
@@ -56,6 +58,8 @@ export interface ClassVal {
   /** A torch container it extends (`class Stage(nn.Sequential)`), if any. */
   readonly torchBase?: string;
   readonly line: number;
+  /** Where the class statement ran (its field defaults see that file's names). */
+  readonly scope?: Scope;
 }
 
 export interface ObjVal {
