@@ -117,6 +117,8 @@ export function registerTorchCheck(context: vscode.ExtensionContext): void {
         false
       )
         return [];
+      // The interpreter runs a file on disk: notebook cells and untitled editors have none yet.
+      if (doc.uri.scheme !== 'file') return [];
       const models = await modelsOf(doc);
       const trusted = vscode.workspace.isTrusted;
       return models.map((m) => {
