@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Graph, GraphNode } from '../../../src/kernel/graph/types';
+import { fileModuleResolver } from '../../../src/model/read/files';
 import { buildGraph, readPythonModels, type BuildResult } from '../../../src/model/read/index';
 
-const corpus = (path: string): string =>
-  readFileSync(join(__dirname, '..', '..', 'corpus', 'models', 'pytorch', path), 'utf8');
+const corpusPath = (path: string): string =>
+  join(__dirname, '..', '..', 'corpus', 'models', 'pytorch', path);
+const corpus = (path: string): string => readFileSync(corpusPath(path), 'utf8');
 
 function ok(r: BuildResult): Extract<BuildResult, { ok: true }> {
   if (!r.ok) throw new Error(`declined: ${r.reason}`);
@@ -383,5 +385,34 @@ head = nn.Sequential(nn.Flatten(), nn.Linear(12, 3), nn.Softmax(dim=1))
     expect(rows(g)).toContain('blocks.0.shortcut.1');
     const empty = ok(await buildGraph(src, 'Block(8, 8)')).graph;
     expect(byRow(empty, 'shortcut').map((n) => n.op.op)).toEqual(['identity']);
+  });
+
+  it("reads the package's other files through a resolver (torchvision ViT: ops/misc.py's MLP)", async () => {
+    const path = corpusPath('torchvision/models/vision_transformer.py');
+    const expr =
+      'VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=4, hidden_dim=64, mlp_dim=128, num_classes=10)';
+    const alone = await buildGraph(readFileSync(path, 'utf8'), expr);
+    expect(!alone.ok && alone.reason).toMatch(
+      /`MLP` comes from \.\.ops\.misc \(another file of the package\), which is not read/,
+    );
+    const r = ok(
+      await buildGraph(readFileSync(path, 'utf8'), expr, {
+        path,
+        resolveModule: fileModuleResolver,
+      }),
+    );
+    const names = rows(r.graph);
+    expect(names.slice(0, 3)).toEqual([
+      'conv_proj',
+      'encoder.dropout',
+      'encoder.layers.encoder_layer_0.ln_1',
+    ]);
+    expect(names).toContain('encoder.layers.encoder_layer_1.mlp.0');
+    expect(byRow(r.graph, 'encoder.layers.encoder_layer_0.mlp.0')[0]!.op).toMatchObject({
+      op: 'linear',
+      weight: { init: { kind: 'xavier_uniform' } },
+      bias: { init: { kind: 'normal', std: 1e-6 } },
+    });
+    expect(out(r.graph)).toMatchObject({ row: 'heads.head' });
   });
 });
