@@ -207,6 +207,16 @@ function figureCell(x: number | null, percent = false): HTMLTableCellElement {
   return td;
 }
 
+const NUMERIC_HEADS = new Set([
+  '#',
+  'line',
+  'dead %',
+  'std h',
+  '‖∂L/∂W‖',
+  'rms ∂L/∂h_in',
+  'rms ∂L/∂h_in (PyTorch)',
+]);
+
 /** Which optional columns a run's table has (a plain check has no names or source lines). */
 interface Columns {
   readonly name: boolean;
@@ -272,7 +282,7 @@ function table(r: ViewReport, open: boolean): HTMLElement {
     'rms ∂L/∂h_in',
     ...(cols.measured ? ['rms ∂L/∂h_in (PyTorch)'] : []),
   ])
-    head.append(el('th', undefined, h));
+    head.append(el('th', NUMERIC_HEADS.has(h) ? 'num' : undefined, h));
   const ncols = head.childElementCount;
   const thead = el('thead');
   thead.append(head);
