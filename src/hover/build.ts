@@ -221,7 +221,7 @@ function computedFacts(a: ActivationDescriptor, params: Params, k: KeyNumbers): 
 const oneLine = (s: string) => s.split(/\n/)[0]?.trim() ?? '';
 
 /** Largest formula image the hover shows at full size (VS Code's hover is about 500 px wide). */
-const MAX_FORMULA_WIDTH = 440;
+const MAX_FORMULA_WIDTH = 420;
 
 /**
  * A formula line: a typeset image (alt text = the Unicode formula, for screen readers and when
@@ -235,13 +235,9 @@ function formulaLine(
 ): string {
   const text = `${lhs.unicode} = ${unicode}`;
   if (options.typeset && tex) {
-    const img = formulaImage(`${lhs.tex} = ${tex}`, options.theme);
-    if (img) {
-      const scale = Math.min(1, MAX_FORMULA_WIDTH / img.width);
-      const w = Math.round(img.width * scale);
-      const h = Math.round(img.height * scale);
-      return `![${md(text)}](${img.uri}|width=${w},height=${h})`;
-    }
+    const img = formulaImage(`${lhs.tex} = ${tex}`, options.theme, MAX_FORMULA_WIDTH);
+    // Alt text is shown raw where an image cannot be: no markdown escapes in it, only no brackets.
+    if (img) return `![${text.replace(/[[\]]/g, '')}](${img.uri})`;
   }
   return code(text);
 }

@@ -60,9 +60,13 @@ const PX_PER_EX = 6.2;
  * The formula as an SVG `data:` URI in the theme's ink, cached per (TeX, theme). `undefined`
  * when MathJax cannot typeset it (the hover then keeps the Unicode text).
  */
-export function formulaImage(tex: string, theme: ThemeKind): FormulaImage | undefined {
+export function formulaImage(
+  tex: string,
+  theme: ThemeKind,
+  maxWidth = Infinity,
+): FormulaImage | undefined {
   return (
-    cache.get(`${theme}|${tex}`, () => {
+    cache.get(`${theme}|${maxWidth}|${tex}`, () => {
       try {
         engine ??= setup();
         let svg = engine.toSvg(tex);
@@ -70,18 +74,18 @@ export function formulaImage(tex: string, theme: ThemeKind): FormulaImage | unde
           return null;
         const w = /width="([\d.]+)ex"/.exec(svg);
         const h = /height="([\d.]+)ex"/.exec(svg);
-        const width = Math.round(Number(w?.[1] ?? 0) * PX_PER_EX);
-        const height = Math.round(Number(h?.[1] ?? 0) * PX_PER_EX);
-        // Absolute sizes (an <img> has no font to resolve ex against) and the theme's ink.
+        // A long formula is scaled down to fit rather than cut off by the hover's width.
+        const scale = Math.min(1, maxWidth / (Number(w?.[1] ?? 0) * PX_PER_EX));
+        const width = Math.round(Number(w?.[1] ?? 0) * PX_PER_EX * scale);
+        const height = Math.round(Number(h?.[1] ?? 0) * PX_PER_EX * scale);
+        // Absolute sizes in the SVG itself (an <img> has no font to resolve ex against, and a
+        // `|width=` suffix on a data: URI is not understood by every VS Code) and the theme's ink.
         svg = svg
           .replace(/width="[\d.]+ex"/, `width="${width}px"`)
           .replace(/height="[\d.]+ex"/, `height="${height}px"`)
           .replace(/currentColor/g, INK[theme])
-          .replace('<svg ', '<svg xmlns="http://www.w3.org/2000/svg" ')
-          .replace(
-            /xmlns="http:\/\/www\.w3\.org\/2000\/svg" xmlns="http:\/\/www\.w3\.org\/2000\/svg"/,
-            'xmlns="http://www.w3.org/2000/svg"',
-          );
+          // As a standalone image it needs its namespace once (a second xmlns breaks the XML).
+          .replace(/^<svg (?![^>]*\sxmlns="http)/, '<svg xmlns="http://www.w3.org/2000/svg" ');
         if (!width || !height) return null;
         return {
           uri: `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`,
