@@ -24,7 +24,7 @@ export interface TextEdit {
 }
 
 export type FixId =
-  'init-he' | 'init-lecun' | 'init-xavier' | 'act-relu' | 'act-selu' | 'act-leaky';
+  'init-he' | 'init-lecun' | 'init-xavier' | 'act-relu' | 'act-selu' | 'act-leaky' | 'add-norm';
 
 export interface FixPlan {
   readonly id: FixId;
@@ -245,6 +245,30 @@ function kerasEdits(
   return edits.length > 0 ? edits : undefined;
 }
 
+/**
+ * `nn.BatchNorm1d(out)` after every hidden Linear of an `nn.Sequential` written one layer per line
+ * (plain or `OrderedDict` pairs); undefined for layouts it cannot edit safely (attributes in a class).
+ */
+function normEdits(
+  text: string,
+  starts: readonly number[],
+  model: ReadModel,
+  nn: string,
+): TextEdit[] | undefined {
+  const edits: TextEdit[] = [];
+  for (const row of model.rows.slice(0, -1)) {
+    const line = lineText(text, starts, row.line);
+    if (!/Linear\(/.test(line) || !/,\s*$/.test(line) || /^\s*self\./.test(line)) return undefined;
+    const indent = /^\s*/.exec(line)![0];
+    const pair = /^\s*\(\s*(["'])([^"']+)\1\s*,/.exec(line);
+    const layer = `${nn}.BatchNorm1d(${row.outFeatures})`;
+    const added = pair ? `(${pair[1]}${pair[2]}_bn${pair[1]}, ${layer}),` : `${layer},`;
+    const end = starts[row.line - 1]! + line.length;
+    edits.push({ start: end, end, text: `\n${indent}${added}` });
+  }
+  return edits.length > 0 ? edits : undefined;
+}
+
 /** The fixes worth trying for a finding of `kind` on `model` (not yet simulated). */
 export function planFixes(text: string, model: ReadModel, kind: FindingKind): FixPlan[] {
   if (model.status !== 'ok' || model.rows.length === 0) return [];
@@ -304,6 +328,14 @@ export function planFixes(text: string, model: ReadModel, kind: FindingKind): Fi
         ...alphaDropoutEdits(text, starts, model),
       ]);
   }
+  // Normalisation is offered whenever it can be written; the measurement decides whether it shows
+  // (a reader that skips BatchNorm simulates no change, and unchanged fixes are dropped).
+  if (!selu)
+    push(
+      'add-norm',
+      'Add BatchNorm1d after each hidden Linear',
+      normEdits(text, starts, model, nn),
+    );
   if (kind === 'dead' && acts.has('relu')) {
     const leaky = activationEdits(text, starts, model, { module: 'LeakyReLU', fn: 'leaky_relu' });
     push('act-leaky', 'Use LeakyReLU', leaky && he ? [...leaky, ...he] : leaky);

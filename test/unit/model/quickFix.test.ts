@@ -38,7 +38,9 @@ describe('quick fixes, measured before they are applied', () => {
     expect(fixes.filter((f) => f.preferred)).toHaveLength(1);
     expect(fixes[0]!.after.verdict).toBe('healthy');
     const relu = fixes.find((f) => f.id === 'act-relu')!;
-    expect(relu.title).toMatch(/^Use ReLU with He init → first-layer gradient 10⁻⁶·² → 10⁻⁰·[⁰¹²³⁴⁵⁶⁷⁸⁹] \(/);
+    expect(relu.title).toMatch(
+      /^Use ReLU with He init → first-layer gradient 10⁻⁶·² → 10⁻⁰·[⁰¹²³⁴⁵⁶⁷⁸⁹] \(/,
+    );
     // The edit itself: every Sigmoid became ReLU and an init loop follows the model.
     const fixed = applyEdits(text, relu.edits);
     expect(fixed).not.toMatch(/Sigmoid/);
@@ -90,5 +92,28 @@ describe('quick fixes, measured before they are applied', () => {
     const text = sample('conv_batchnorm.py');
     const declined = (await readModelsInText(text)).find((m) => m.status !== 'ok')!;
     expect(planFixes(text, declined, 'vanishing')).toEqual([]);
+  });
+});
+
+describe('normalisation fix', () => {
+  it('writes BatchNorm1d after each hidden Linear of a Sequential, named pairs in an OrderedDict', async () => {
+    const text = sample('deep_sigmoid_mlp.py');
+    const model = (await readModelsInText(text))[0]!;
+    const norm = planFixes(text, model, 'vanishing').find((p) => p.id === 'add-norm')!;
+    const fixed = applyEdits(text, norm.edits);
+    expect(fixed).toContain(
+      '("fc1", nn.Linear(28 * 28, WIDTH)),\n            ("fc1_bn", nn.BatchNorm1d(256)),\n',
+    );
+    expect(fixed.match(/BatchNorm1d/g)).toHaveLength(7);
+    expect(fixed).not.toContain('("out_bn"');
+    // Still a model the reader reads, with the same Linear layers.
+    const again = (await readModelsInText(fixed))[0]!;
+    expect(again.rows.map((r) => r.name)).toEqual(model.rows.map((r) => r.name));
+  });
+
+  it('is not offered for layers assigned to attributes in __init__', async () => {
+    const text = sample('relu_mlp.py');
+    const model = (await readModelsInText(text))[0]!;
+    expect(planFixes(text, model, 'vanishing').map((p) => p.id)).not.toContain('add-norm');
   });
 });
