@@ -31,7 +31,7 @@
  * the construct and its line; every run is budgeted (steps, call depth), so hostile files end in
  * a clean decline.
  */
-import type { Node, Tree } from 'web-tree-sitter';
+import { Parser, type Node, type Tree } from 'web-tree-sitter';
 import type { Graph } from '../../kernel/graph/types';
 import { pythonImports, qualifiedNames, type Imports } from '../../language/pythonImports';
 import { pythonParser } from '../../language/treeSitter';
@@ -95,6 +95,8 @@ function evaluate(ip: Interp, exprTree: Tree, expr: string): ModuleObj {
   let v: Value = ip.eval(e, ip.globals);
   if (v.t === 'class' || v.t === 'func' || (v.t === 'builtin' && v.self === undefined))
     v = ip.call(v, [], new Map(), 0);
+  // A factory of partials (skorch's make_classifier() returns partial(MLPModule, …)): call it.
+  if (v.t === 'builtin' && v.name === '$partial') v = ip.call(v, [], new Map(), 0);
   if (v.t !== 'module') throw new Decline(0, `\`${expr}\` is not a torch.nn.Module (it is ${v.t})`);
   return v;
 }
@@ -263,7 +265,8 @@ export function buildGraphInTree(
   const ip = new Interp(tree.rootNode, pythonImports(tree), options, options.path);
   ip.exprTree = exprTree;
   ip.resolveModule = options.resolveModule;
-  ip.parseModule = options.parse;
+  const own = options.resolveModule && !options.parse ? parserFor(tree) : undefined;
+  ip.parseModule = options.parse ?? (own ? (t) => own.parse(t) : undefined);
   try {
     const root = evaluate(ip, exprTree, expr);
     assignPaths(root);
@@ -360,7 +363,15 @@ export function buildGraphInTree(
     ip.g = undefined;
     observe?.(ip);
     for (const t of ip.trees) t.delete();
+    own?.delete();
   }
+}
+
+/** A parser for the package's other files, made from the tree's own language (already loaded). */
+function parserFor(tree: Tree): Parser {
+  const p = new Parser();
+  p.setLanguage(tree.language);
+  return p;
 }
 
 /**
@@ -474,7 +485,10 @@ export function findTorchModels(
   const imports = pythonImports(tree);
   const probe = new Interp(root, imports, budget, budget.path);
   probe.resolveModule = budget.resolveModule;
-  probe.parseModule = budget.parse;
+  const own = budget.resolveModule && !budget.parse ? parserFor(tree) : undefined;
+  const parse = budget.parse ?? (own ? (t: string) => own.parse(t) : undefined);
+  probe.parseModule = parse;
+  budget = { ...budget, ...(parse ? { parse } : {}) };
   const classes = new Map<
     string,
     { node: Node; isModule: boolean; required: string[]; configParam: boolean; reason?: string }
@@ -489,6 +503,19 @@ export function findTorchModels(
     try {
       const v = probe.lookup(name, probe.globals, lineOf(def));
       isModule = v.t === 'class' && v.isModule;
+      // A class over a base from another file (torchvision's Conv2dNormActivation) that has a
+      // forward or a torch-like __init__ is a model the reader cannot build without that file.
+      const opaque =
+        v.t === 'class'
+          ? probe
+              .mro(v)
+              .flatMap((c) => c.bases)
+              .find((b) => b.t === 'opaque')
+          : undefined;
+      if (opaque?.t === 'opaque' && !isModule) {
+        isModule = true;
+        reason = `${name} extends ${opaque.what}`;
+      }
       if (v.t === 'class' && !v.isModule && (v.dataclass || /Config$|Args$|Params$/.test(name)))
         configClasses.push(name);
     } catch (e) {
@@ -620,6 +647,11 @@ export function findTorchModels(
       const callee = v?.type === 'call' ? v.childForFieldName('function') : null;
       if (!callee) return false;
       if (callee.type === 'identifier' && classes.has(callee.text)) return true;
+      // `return partial(MLPModule, …)` (skorch's make_classifier): a factory of a model class.
+      if (/^(functools\.)?partial$/.test(callee.text)) {
+        const first = named(v!.childForFieldName('arguments'))[0];
+        if (first?.type === 'identifier' && classes.has(first.text)) return true;
+      }
       const helper = callee.type === 'identifier' ? functions.get(callee.text) : undefined;
       if (helper && helper !== fn && returnsModule(helper, depth + 1)) return true;
       return qualifiedNames(callee.text, imports)[0]?.name === 'torch.nn.Sequential';
@@ -631,10 +663,20 @@ export function findTorchModels(
       const required = (p: Node): boolean =>
         p.type === 'identifier' ||
         (p.type === 'typed_parameter' && p.firstNamedChild?.type === 'identifier');
-      if (params.some(required)) continue;
+      const needsArgs = params.some(required);
+      // Private helpers with arguments (torchvision's _resnet) are not offered as models.
+      if (needsArgs && name.startsWith('_')) continue;
       const returnsModel = returnsModule(st, 0);
       if (!returnsModel) continue;
-      const r = tryBuild([`${name}()`]);
+      // With arguments (`def conv_bn(cin, cout)`): built as the file calls it (`conv_bn(1, 16)`).
+      const calls = needsArgs
+        ? root
+            .descendantsOfType('call')
+            .filter((c): c is Node => c?.childForFieldName('function')?.text === name)
+            .map((c) => c.text.replace(/\s+/g, ' '))
+            .filter((t, i, all) => t.length < 200 && all.indexOf(t) === i)
+        : [];
+      const r = tryBuild([...calls.slice(0, 3), `${name}()`]);
       out.push({
         name,
         line: lineOf(st),
@@ -643,8 +685,8 @@ export function findTorchModels(
         kind: 'factory',
         checkable: r.reason === undefined,
         ...(r.reason !== undefined ? { reason: r.reason } : {}),
-        expr: `${name}()`,
-        instantiations: [],
+        expr: r.expr ?? `${name}()`,
+        instantiations: calls,
       });
     } else if (st.type === 'expression_statement') {
       const asg = st.firstNamedChild;
@@ -678,6 +720,7 @@ export function findTorchModels(
     }
   });
   for (const t of probe.trees) t.delete();
+  own?.delete();
   return out.sort((a, b) => a.line - b.line);
 }
 
