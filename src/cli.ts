@@ -3,7 +3,7 @@ import { registerCheck } from './cli/check';
 import { UsageError } from './cli/common';
 import { registerListEval } from './cli/listEval';
 import { enableGemmThreads } from './gemmPool';
-import { modelCheckSource } from './model/cli';
+import { modelCheckSource, registerModels } from './model/cli';
 import { torchCheckSource } from './torch/cli';
 
 /** Exit codes: 0 ok, 1 a check failed (--fail-on), 2 bad input. */
@@ -20,6 +20,7 @@ export async function main(
       writeOut: (s) => process.stdout.write(s),
     });
   registerListEval(program, print);
+  registerModels(program, print);
   registerCheck(program, print, [torchCheckSource(), modelCheckSource()]);
   for (const c of program.commands) c.exitOverride();
   // Commands report a failed check (exit 1) through process.exitCode; main() returns it and leaves

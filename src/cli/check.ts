@@ -77,6 +77,8 @@ export interface CheckSource {
 export interface SourceOutput {
   readonly json: unknown;
   readonly table: string;
+  /** For --fail-on, when the source judges one (the model check does). */
+  readonly verdict?: Verdict;
 }
 
 function isSourceOutput(r: GradientFlowReport | SourceOutput): r is SourceOutput {
@@ -273,6 +275,7 @@ export function registerCheck(
         : runCheck(toCheckConfig(raw));
       if (isSourceOutput(result)) {
         print(raw.json ? toJson(result.json) : result.table);
+        if (result.verdict && failOn.includes(result.verdict)) process.exitCode = 1;
         return;
       }
       report = result;
