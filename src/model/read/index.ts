@@ -394,10 +394,20 @@ function extraInputs(ip: Interp, root: ModuleObj, shape: readonly number[]): Val
     ip.note(lineOf(fwd.node), `forward()'s \`${required[0]!.text}\` is init_hidden(${batch})`);
     return [ip.callFunc({ ...init, self: root }, [int(batch)], new Map(), lineOf(fwd.node))];
   }
-  throw new Decline(
-    lineOf(fwd.node),
-    `forward() needs the argument \`${required[0]!.text}\` besides the input`,
-  );
+  // Arguments typed Optional[…] (a padding mask) are given None, as callers without one do.
+  const out: Value[] = [];
+  for (const p of required) {
+    const type = p.type === 'typed_parameter' ? (p.childForFieldName('type')?.text ?? '') : '';
+    if (!/^(typing\.)?Optional\[|\|\s*None$|^None\s*\|/.test(type)) {
+      throw new Decline(
+        lineOf(fwd.node),
+        `forward() needs the argument \`${p.text}\` besides the input`,
+      );
+    }
+    ip.note(lineOf(p), `forward()'s \`${p.text}\` is given None`);
+    out.push({ t: 'none' });
+  }
+  return out;
 }
 
 /**

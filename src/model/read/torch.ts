@@ -165,6 +165,7 @@ const LAYERS: Readonly<Record<string, Sig>> = {
   ],
   Unflatten: [['dim'], ['unflattened_size']],
   Identity: [],
+  GLU: [['dim', I(-1)]],
   Upsample: [
     ['size', NONE],
     ['scale_factor', NONE],
@@ -1132,6 +1133,8 @@ function runLayerAt(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number
     }
     case 'Identity':
       return add({ op: 'identity' }, s);
+    case 'GLU':
+      return glu(ip, x, cfgNum(m, 'dim', line), line, kind, row);
     case 'Upsample':
       return upsample(
         ip,
@@ -1758,6 +1761,40 @@ export function tensorBinary(ip: Interp, op: string, a: Value, b: Value, line: n
     default:
       throw new Decline(line, `\`${op}\` between two tensors is not read`);
   }
+}
+
+/** GLU: a ⊙ σ(b) with a, b the halves of x along `dim` (all its nodes share the module's row). */
+function glu(
+  ip: Interp,
+  x: TensorVal,
+  dim: number,
+  line: number,
+  kind: string,
+  row?: string,
+): TensorVal {
+  const d = normDim(dim, x.shape.length, line);
+  const n = x.shape[d]!;
+  if (n % 2 !== 0) throw new Decline(line, `GLU halves dim ${d} of size ${n}`, true);
+  const shape = x.shape.map((v, i) => (i === d ? n / 2 : v));
+  const gb = g(ip, line);
+  const a = gb.add(
+    { op: 'split', dim: d, sizes: [n / 2, n / 2], index: 0 },
+    [x],
+    shape,
+    line,
+    kind,
+    row,
+  );
+  const b = gb.add(
+    { op: 'split', dim: d, sizes: [n / 2, n / 2], index: 1 },
+    [x],
+    shape,
+    line,
+    kind,
+    row,
+  );
+  const s = gb.add({ op: 'activation', id: 'sigmoid' }, [b], shape, line, kind, row);
+  return gb.add({ op: 'mul' }, [a, s], shape, line, kind, row);
 }
 
 /** x ** k for small integer k, as products (the graph has no pow op). */
@@ -2441,6 +2478,8 @@ function functional(ip: Interp, f: string, pos: Value[], kw: Kw, line: number): 
         line,
         `F.${f}`,
       );
+    case 'glu':
+      return glu(ip, x(), a.int(1, 'dim', -1), line, 'F.glu');
     case 'pad':
       throw new Decline(line, 'F.pad is not read');
     default:
