@@ -111,6 +111,25 @@ export function applyBatch(fn: Batch, params: Params, x: Buf, out: Buf): void {
   }
 }
 
+/** f and f′ together: float32 input is widened once per chunk for both kernels. */
+function applyBatch2(f: Batch, df: Batch, params: Params, x: Buf, out: Buf, gate: Buf): void {
+  if (x instanceof Float64Array) {
+    applyBatch(df, params, x, gate);
+    applyBatch(f, params, x, out);
+    return;
+  }
+  for (let s = 0; s < x.length; s += CHUNK) {
+    const n = Math.min(CHUNK, x.length - s);
+    const xin = n === CHUNK ? scratchIn : scratchIn.subarray(0, n);
+    const xout = n === CHUNK ? scratchOut : scratchOut.subarray(0, n);
+    for (let i = 0; i < n; i++) xin[i] = x[s + i]!;
+    df(xin, params, xout);
+    gate.set(xout, s);
+    f(xin, params, xout);
+    out.set(xout, s);
+  }
+}
+
 function activationParams(op: { id: string; params?: Readonly<Record<string, number>> }): {
   f: Batch;
   df: Batch;
@@ -186,8 +205,7 @@ registerOp('activation', {
     const x = inputs[0]!.data;
     // act′ is kept from forward (as the old simulation did): backward then needs no input.
     const gate = factors(x.length, dtype);
-    applyBatch(df, params, x, gate);
-    applyBatch(f, params, x, output.data);
+    applyBatch2(f, df, params, x, output.data, gate);
     return gate;
   },
   deadFraction: (ctx, gate) => deadShare(gate, ctx.output.shape),

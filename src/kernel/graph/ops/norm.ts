@@ -3,64 +3,42 @@
  * batch and spatial dims, biased variance), layer_norm and rms_norm (over the trailing
  * normalizedShape), group_norm and instance_norm (per sample and group / channel).
  *
- * All five are one computation: every element belongs to a statistics group (`gid`) and to an
- * affine slot (`aid`); x̂ = (x − μ_g)·rstd_g (rms_norm: no μ), y = x̂·γ_a + β_a. Backward:
- * ĝ = gy·γ, ∂x = rstd·(ĝ − mean_g ĝ − x̂·mean_g(ĝ·x̂)) (rms_norm without the mean_g ĝ term).
+ * All five are one computation over contiguous blocks of S elements: (n, c) blocks of an
+ * (N, C, S…) input for the channel norms, rows of the trailing normalizedShape for layer/rms norm.
+ * Each block belongs to a statistics group g and either to one affine slot (its channel) or, for
+ * the trailing norms, has one slot per position. x̂ = (x − μ_g)·rstd_g (rms_norm: no μ),
+ * y = x̂·γ + β. Backward: ĝ = gy·γ, ∂x = rstd·(ĝ − mean_g ĝ − x̂·mean_g(ĝ·x̂)) (rms_norm without
+ * the mean_g ĝ term).
  */
 import { numel, OpError, registerOp, shapeStr, type OpImpl, type OpOf, type Tensor } from '../op';
 import type { Dtype, Op, ParamSpecG, Shape } from '../types';
 import { positiveInt, sameShape } from './util';
 
 interface Layout {
+  /** Blocks of S contiguous elements, in storage order. */
+  readonly blocks: number;
+  readonly S: number;
   readonly groups: number;
-  readonly gid: Int32Array;
-  readonly aid: Int32Array;
-  readonly affineShape: Shape;
+  /** Statistics group of block k. */
+  readonly group: (k: number) => number;
+  /** Affine slot of block k (its channel), or null: one slot per position within the block. */
+  readonly channel: ((k: number) => number) | null;
 }
 
 function channelLayout(
   x: Shape,
-  channels: number,
-  what: string,
+  C: number,
   group: (n: number, c: number) => number,
   groups: number,
 ): Layout {
-  if (x.length < 2 || x[1] !== channels)
-    throw new OpError(`${what} expects (N, ${channels}, …) input, got ${shapeStr(x)}`);
   const N = x[0]!;
-  const S = numel(x) / (N * channels);
-  const gid = new Int32Array(numel(x));
-  const aid = new Int32Array(numel(x));
-  let k = 0;
-  for (let n = 0; n < N; n++)
-    for (let c = 0; c < channels; c++) {
-      const g = group(n, c);
-      for (let s = 0; s < S; s++, k++) {
-        gid[k] = g;
-        aid[k] = c;
-      }
-    }
-  return { groups, gid, aid, affineShape: [channels] };
-}
-
-function trailingLayout(x: Shape, norm: Shape): Layout {
-  if (
-    !Array.isArray(norm) ||
-    norm.length === 0 ||
-    norm.length > x.length ||
-    !sameShape(x.slice(x.length - norm.length), norm)
-  )
-    throw new OpError(`normalized_shape ${shapeStr(norm)} does not end input ${shapeStr(x)}`);
-  const S = numel(norm);
-  const R = numel(x) / S;
-  const gid = new Int32Array(numel(x));
-  const aid = new Int32Array(numel(x));
-  for (let r = 0, k = 0; r < R; r++)
-    for (let s = 0; s < S; s++, k++) {
-      gid[k] = r;
-      aid[k] = s;
-    }
-  return { groups: R, gid, aid, affineShape: norm };
+  return {
+    blocks: N * C,
+    S: numel(x) / (N * C),
+    groups,
+    group: (k) => group(Math.floor(k / C), k % C),
+    channel: (k) => k % C,
+  };
 }
 
 type NormOp = Extract<
@@ -102,30 +80,32 @@ function affineShape(op: NormOp, x: Shape): Shape {
 }
 
 function layout(op: NormOp, x: Shape): Layout {
+  affineShape(op, x);
   switch (op.op) {
-    case 'batch_norm': {
-      const C = positiveInt(op.numFeatures, 'num_features');
-      return channelLayout(x, C, 'batch_norm', (_n, c) => c, C);
-    }
-    case 'instance_norm': {
-      const C = positiveInt(op.numFeatures, 'num_features');
-      return channelLayout(x, C, 'instance_norm', (n, c) => n * C + c, x[0]! * C);
-    }
-    case 'group_norm': {
-      const G = positiveInt(op.numGroups, 'num_groups');
-      const C = positiveInt(op.numChannels, 'num_channels');
-      if (C % G !== 0) throw new OpError(`num_channels ${C} is not divisible by num_groups ${G}`);
+    case 'batch_norm':
+      return channelLayout(x, op.numFeatures, (_n, c) => c, op.numFeatures);
+    case 'instance_norm':
       return channelLayout(
         x,
-        C,
-        'group_norm',
-        (n, c) => n * G + Math.floor(c / (C / G)),
-        x[0]! * G,
+        op.numFeatures,
+        (n, c) => n * op.numFeatures + c,
+        x[0]! * op.numFeatures,
+      );
+    case 'group_norm': {
+      const per = op.numChannels / op.numGroups;
+      return channelLayout(
+        x,
+        op.numChannels,
+        (n, c) => n * op.numGroups + Math.floor(c / per),
+        x[0]! * op.numGroups,
       );
     }
     case 'layer_norm':
-    case 'rms_norm':
-      return trailingLayout(x, op.normalizedShape);
+    case 'rms_norm': {
+      const S = numel(op.normalizedShape);
+      const R = numel(x) / S;
+      return { blocks: R, S, groups: R, group: (k) => k, channel: null };
+    }
   }
 }
 
@@ -162,23 +142,30 @@ function register<K extends NormOp['op']>(name: K): void {
       return x!;
     },
     params: (op, [x]) => normParams(op, affineShape(op, x!)),
-    workspaceBytes: (_op, [x], _out, b) => numel(x!) * (b + 8),
+    workspaceBytes: (_op, [x], _out, b) => numel(x!) * b,
     forward({ op, inputs, params, output, dtype }) {
       const x = inputs[0]!.data;
       const lay = layout(op, inputs[0]!.shape);
-      const { gid, aid, groups } = lay;
+      const { blocks, S, groups } = lay;
       const centred = op.op !== 'rms_norm';
       const count = new Float64Array(groups);
       const mean = new Float64Array(groups);
-      for (let i = 0; i < x.length; i++) {
-        count[gid[i]!] = count[gid[i]!]! + 1;
-        if (centred) mean[gid[i]!] = mean[gid[i]!]! + x[i]!;
+      for (let k = 0; k < blocks; k++) {
+        const g = lay.group(k);
+        count[g] = count[g]! + S;
+        if (!centred) continue;
+        let s = 0;
+        for (let i = k * S, e = i + S; i < e; i++) s += x[i]!;
+        mean[g] = mean[g]! + s;
       }
       for (let g = 0; g < groups; g++) mean[g] = mean[g]! / count[g]!;
       const v = new Float64Array(groups);
-      for (let i = 0; i < x.length; i++) {
-        const d = x[i]! - mean[gid[i]!]!;
-        v[gid[i]!] = v[gid[i]!]! + d * d;
+      for (let k = 0; k < blocks; k++) {
+        const g = lay.group(k);
+        const m = mean[g]!;
+        let s = 0;
+        for (let i = k * S, e = i + S; i < e; i++) s += (x[i]! - m) * (x[i]! - m);
+        v[g] = v[g]! + s;
       }
       const eps = epsOf(op, dtype);
       const rstd = new Float64Array(groups);
@@ -187,43 +174,78 @@ function register<K extends NormOp['op']>(name: K): void {
       const w = params.weight?.data;
       const b = params.bias?.data;
       const y = output.data;
-      for (let i = 0; i < x.length; i++) {
-        const g = gid[i]!;
-        const h = (x[i]! - mean[g]!) * rstd[g]!;
-        xhat[i] = h;
-        const a = aid[i]!;
-        y[i] = (w ? h * w[a]! : h) + (b ? b[a]! : 0);
+      for (let k = 0; k < blocks; k++) {
+        const g = lay.group(k);
+        const m = mean[g]!;
+        const r = rstd[g]!;
+        const c = lay.channel?.(k);
+        const wc = w && c !== undefined ? w[c]! : 1;
+        const bc = b && c !== undefined ? b[c]! : 0;
+        for (let s = 0, i = k * S; s < S; s++, i++) {
+          const h = (x[i]! - m) * r;
+          xhat[i] = h;
+          y[i] = c !== undefined ? h * wc + bc : (w ? h * w[s]! : h) + (b ? b[s]! : 0);
+        }
       }
       return { xhat, rstd, lay };
     },
     backward({ op, saved, params, gradOutput, gradInputs, gradParams }) {
       const { xhat, rstd, lay } = saved;
-      const { gid, aid, groups } = lay;
+      const { blocks, S, groups } = lay;
       const gy = gradOutput.data;
       const w = params.weight?.data;
       const gw = gradParams.weight?.data;
       const gb = gradParams.bias?.data;
-      const n = gy.length;
-      if (gw) for (let i = 0; i < n; i++) gw[aid[i]!] = gw[aid[i]!]! + gy[i]! * xhat[i]!;
-      if (gb) for (let i = 0; i < n; i++) gb[aid[i]!] = gb[aid[i]!]! + gy[i]!;
       const gx = gradInputs[0]?.data;
-      if (!gx) return;
       const centred = op.op !== 'rms_norm';
       const count = new Float64Array(groups);
       const sg = new Float64Array(groups);
       const sgx = new Float64Array(groups);
-      for (let i = 0; i < n; i++) {
-        const g = gid[i]!;
-        const gh = w ? gy[i]! * w[aid[i]!]! : gy[i]!;
-        count[g] = count[g]! + 1;
-        sg[g] = sg[g]! + gh;
-        sgx[g] = sgx[g]! + gh * xhat[i]!;
+      // ĝ = gy·γ, summed per group (and γ, β gradients) in one pass over the blocks.
+      for (let k = 0; k < blocks; k++) {
+        const g = lay.group(k);
+        const c = lay.channel?.(k);
+        const wc = w && c !== undefined ? w[c]! : 1;
+        let a = 0;
+        let ax = 0;
+        let pw = 0;
+        let pb = 0;
+        for (let s = 0, i = k * S; s < S; s++, i++) {
+          const gi = gy[i]!;
+          const h = xhat[i]!;
+          if (c === undefined) {
+            if (gw) gw[s] = gw[s]! + gi * h;
+            if (gb) gb[s] = gb[s]! + gi;
+          } else {
+            pw += gi * h;
+            pb += gi;
+          }
+          const gh = c !== undefined ? gi * wc : w ? gi * w[s]! : gi;
+          a += gh;
+          ax += gh * h;
+        }
+        if (c !== undefined) {
+          if (gw) gw[c] = gw[c]! + pw;
+          if (gb) gb[c] = gb[c]! + pb;
+        }
+        count[g] = count[g]! + S;
+        sg[g] = sg[g]! + a;
+        sgx[g] = sgx[g]! + ax;
       }
-      for (let i = 0; i < n; i++) {
-        const g = gid[i]!;
-        const gh = w ? gy[i]! * w[aid[i]!]! : gy[i]!;
-        const c = count[g]!;
-        gx[i] = gx[i]! + rstd[g]! * (gh - (centred ? sg[g]! / c : 0) - (xhat[i]! * sgx[g]!) / c);
+      if (!gx) return;
+      for (let k = 0; k < blocks; k++) {
+        const g = lay.group(k);
+        const c = lay.channel?.(k);
+        const wc = w && c !== undefined ? w[c]! : 1;
+        const n = count[g]!;
+        const r = rstd[g]!;
+        const mg = centred ? sg[g]! / n : 0;
+        const mgx = sgx[g]! / n;
+        for (let s = 0, i = k * S; s < S; s++, i++) {
+          const gi = gy[i]!;
+          const gh = c !== undefined ? gi * wc : w ? gi * w[s]! : gi;
+          gx[i] = gx[i]! + r * (gh - mg - xhat[i]! * mgx);
+        }
       }
     },
   };
