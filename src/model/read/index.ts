@@ -36,7 +36,7 @@ import type { Graph } from '../../kernel/graph/types';
 import { pythonImports, qualifiedNames, type Imports } from '../../language/pythonImports';
 import { pythonParser } from '../../language/treeSitter';
 import { GraphBuilder } from './graph';
-import { Interp, lineOf, named, type Budget, type ModuleResolver } from './interp';
+import { Interp, field, lineOf, named, type Budget, type ModuleResolver } from './interp';
 import { assignPaths, callModule, namedModules } from './torch';
 import { Decline, declined, int, type ModuleObj, type TensorVal, type Value } from './values';
 
@@ -381,7 +381,7 @@ function parserFor(tree: Tree): Parser {
 function extraInputs(ip: Interp, root: ModuleObj, shape: readonly number[]): Value[] {
   const fwd = root.cls ? ip.classAttr(root.cls, 'forward') : undefined;
   if (fwd?.t !== 'func') return [];
-  const params = named(fwd.node.childForFieldName('parameters')).slice(2);
+  const params = named(field(fwd.node, 'parameters')).slice(2);
   const required = params.filter((p) => p.type === 'identifier' || p.type === 'typed_parameter');
   if (required.length === 0) return [];
   const init = ip.classAttr(root.cls!, 'init_hidden');
@@ -397,7 +397,7 @@ function extraInputs(ip: Interp, root: ModuleObj, shape: readonly number[]): Val
   // Arguments typed Optional[…] (a padding mask) are given None, as callers without one do.
   const out: Value[] = [];
   for (const p of required) {
-    const type = p.type === 'typed_parameter' ? (p.childForFieldName('type')?.text ?? '') : '';
+    const type = p.type === 'typed_parameter' ? (field(p, 'type')?.text ?? '') : '';
     if (!/^(typing\.)?Optional\[|\|\s*None$|^None\s*\|/.test(type)) {
       throw new Decline(
         lineOf(fwd.node),
@@ -421,23 +421,23 @@ function applyModuleLevelInits(ip: Interp, file: Node, root: ModuleObj, expr: st
   for (const st of named(file)) {
     const e = st.type === 'expression_statement' ? st.firstNamedChild : null;
     if (e?.type === 'assignment') {
-      const left = e.childForFieldName('left');
-      let right = e.childForFieldName('right');
+      const left = field(e, 'left');
+      let right = field(e, 'right');
       // Strip `.to(device)`, `.cuda()` and the like.
-      while (right?.type === 'call' && right.childForFieldName('function')?.type === 'attribute') {
-        right = right.childForFieldName('function')!.childForFieldName('object');
+      while (right?.type === 'call' && field(right, 'function')?.type === 'attribute') {
+        right = field(right, 'function')!.childForFieldName('object');
       }
-      const fn = right?.type === 'call' ? right.childForFieldName('function') : null;
+      const fn = right?.type === 'call' ? field(right, 'function') : null;
       if (left?.type === 'identifier' && fn?.type === 'identifier' && names.has(fn.text))
         instances.add(left.text);
       continue;
     }
     if (e?.type !== 'call') continue;
-    const fn = e.childForFieldName('function');
-    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'apply') continue;
-    const obj = fn.childForFieldName('object');
+    const fn = field(e, 'function');
+    if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'apply') continue;
+    const obj = field(fn, 'object');
     if (obj?.type !== 'identifier' || !instances.has(obj.text)) continue;
-    const arg = named(e.childForFieldName('arguments'))[0];
+    const arg = named(field(e, 'arguments'))[0];
     if (!arg) continue;
     const f = ip.eval(arg, ip.globals);
     ip.call({ t: 'builtin', name: 'module.apply', self: root }, [f], new Map(), lineOf(e));
@@ -481,7 +481,7 @@ const CONFIG_PARAM =
 
 function topLevel(root: Node): Node[] {
   return named(root).map((st) =>
-    st.type === 'decorated_definition' ? (st.childForFieldName('definition') ?? st) : st,
+    st.type === 'decorated_definition' ? (field(st, 'definition') ?? st) : st,
   );
 }
 
@@ -506,7 +506,7 @@ export function findTorchModels(
   const configClasses: string[] = [];
   for (const def of topLevel(root)) {
     if (def.type !== 'class_definition') continue;
-    const name = def.childForFieldName('name')?.text;
+    const name = field(def, 'name')?.text;
     if (!name) continue;
     let isModule = false;
     let reason: string | undefined;
@@ -522,7 +522,10 @@ export function findTorchModels(
               .flatMap((c) => c.bases)
               .find((b) => b.t === 'opaque')
           : undefined;
-      if (opaque?.t === 'opaque' && !isModule) {
+      const ownMethods =
+        v.t === 'class' &&
+        (v.attrs.get('forward')?.t === 'func' || v.attrs.get('__init__')?.t === 'func');
+      if (opaque?.t === 'opaque' && !isModule && ownMethods) {
         isModule = true;
         reason = `${name} extends ${opaque.what}`;
       }
@@ -530,19 +533,16 @@ export function findTorchModels(
         configClasses.push(name);
     } catch (e) {
       // A class whose bases cannot be read: a model when a base is spelled like a torch module.
-      const bases = def.childForFieldName('superclasses')?.text ?? '';
+      const bases = field(def, 'superclasses')?.text ?? '';
       if (/\b(nn\.)?Module\b/.test(bases)) {
         isModule = true;
         reason = declined(e).reason;
       }
     }
     if (!isModule) continue;
-    const init = named(def.childForFieldName('body'))
-      .map((s) => (s.type === 'decorated_definition' ? s.childForFieldName('definition') : s))
-      .find(
-        (s) =>
-          s?.type === 'function_definition' && s.childForFieldName('name')?.text === '__init__',
-      );
+    const init = named(field(def, 'body'))
+      .map((s) => (s.type === 'decorated_definition' ? field(s, 'definition') : s))
+      .find((s) => s?.type === 'function_definition' && field(s, 'name')?.text === '__init__');
     const required: string[] = [];
     for (const p of named(init?.childForFieldName('parameters')).slice(1)) {
       if (p.type === 'identifier') required.push(p.text);
@@ -561,12 +561,11 @@ export function findTorchModels(
   const inst = new Map<string, string[]>();
   for (const call of root.descendantsOfType('call')) {
     if (!call) continue;
-    const fn = call.childForFieldName('function');
+    const fn = field(call, 'function');
     if (fn?.type !== 'identifier' || !classes.has(fn.text)) continue;
     let inside = false;
     for (let p = call.parent; p; p = p.parent) {
-      if (p.type === 'class_definition' && classes.has(p.childForFieldName('name')?.text ?? ''))
-        inside = true;
+      if (p.type === 'class_definition' && classes.has(field(p, 'name')?.text ?? '')) inside = true;
     }
     if (inside) continue;
     const list = inst.get(fn.text) ?? [];
@@ -633,7 +632,7 @@ export function findTorchModels(
   }
   const functions = new Map<string, Node>();
   for (const st of topLevel(root)) {
-    const n = st.type === 'function_definition' ? st.childForFieldName('name')?.text : undefined;
+    const n = st.type === 'function_definition' ? field(st, 'name')?.text : undefined;
     if (n) functions.set(n, st);
   }
   /** Whether a function returns a model: a class of the file, nn.Sequential, or (through
@@ -649,17 +648,16 @@ export function findTorchModels(
           .descendantsOfType('assignment')
           .find(
             (a) =>
-              a?.childForFieldName('left')?.text === name &&
-              a.childForFieldName('right')?.type === 'call',
+              a?.childForFieldName('left')?.text === name && field(a, 'right')?.type === 'call',
           );
         v = asg?.childForFieldName('right') ?? v;
       }
-      const callee = v?.type === 'call' ? v.childForFieldName('function') : null;
+      const callee = v?.type === 'call' ? field(v, 'function') : null;
       if (!callee) return false;
       if (callee.type === 'identifier' && classes.has(callee.text)) return true;
       // `return partial(MLPModule, …)` (skorch's make_classifier): a factory of a model class.
       if (/^(functools\.)?partial$/.test(callee.text)) {
-        const first = named(v!.childForFieldName('arguments'))[0];
+        const first = named(v ? field(v, 'arguments') : null)[0];
         if (first?.type === 'identifier' && classes.has(first.text)) return true;
       }
       const helper = callee.type === 'identifier' ? functions.get(callee.text) : undefined;
@@ -668,8 +666,8 @@ export function findTorchModels(
     });
   for (const st of topLevel(root)) {
     if (st.type === 'function_definition') {
-      const name = st.childForFieldName('name')?.text ?? '';
-      const params = named(st.childForFieldName('parameters'));
+      const name = field(st, 'name')?.text ?? '';
+      const params = named(field(st, 'parameters'));
       const required = (p: Node): boolean =>
         p.type === 'identifier' ||
         (p.type === 'typed_parameter' && p.firstNamedChild?.type === 'identifier');
@@ -700,10 +698,10 @@ export function findTorchModels(
       });
     } else if (st.type === 'expression_statement') {
       const asg = st.firstNamedChild;
-      const left = asg?.type === 'assignment' ? asg.childForFieldName('left') : null;
+      const left = asg?.type === 'assignment' ? field(asg, 'left') : null;
       const right = asg?.childForFieldName('right');
       if (left?.type !== 'identifier' || right?.type !== 'call') continue;
-      const fn = right.childForFieldName('function');
+      const fn = field(right, 'function');
       if (!fn || qualifiedNames(fn.text, imports)[0]?.name !== 'torch.nn.Sequential') continue;
       const r = tryBuild([left.text]);
       out.push({

@@ -53,10 +53,53 @@ export interface Budget {
 
 type Signal = { k: 'return'; v: Value } | { k: 'break' } | { k: 'continue' } | undefined;
 
-export const lineOf = (n: Node): number => n.startPosition.row + 1;
+/**
+ * What the interpreter asks of tree nodes, cached per tree: web-tree-sitter makes a new JS object
+ * (through WASM) on every child or field access, and a model's constructor runs the same lines
+ * many times (a block class per layer; every model of a file when listing them).
+ */
+interface NodeInfo {
+  named?: Node[];
+  fields?: Map<string, Node | null>;
+  line?: number;
+}
+const nodeInfo = new WeakMap<Tree, Map<number, NodeInfo>>();
+
+function info(n: Node): NodeInfo {
+  let m = nodeInfo.get(n.tree);
+  if (!m) {
+    m = new Map();
+    nodeInfo.set(n.tree, m);
+  }
+  let e = m.get(n.id);
+  if (!e) {
+    e = {};
+    m.set(n.id, e);
+  }
+  return e;
+}
+
+export function lineOf(n: Node): number {
+  const e = info(n);
+  return (e.line ??= n.startPosition.row + 1);
+}
 
 export function named(n: Node | null | undefined): Node[] {
-  return n ? n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : [];
+  if (!n) return [];
+  const e = info(n);
+  return (e.named ??= n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment'));
+}
+
+/** `field(n, name)`, cached. */
+export function field(n: Node, name: string): Node | null {
+  const e = info(n);
+  const f = (e.fields ??= new Map());
+  let v = f.get(name);
+  if (v === undefined) {
+    v = n.childForFieldName(name);
+    f.set(name, v);
+  }
+  return v;
 }
 
 /** Source text for messages: one line, at most 60 characters. */
@@ -189,7 +232,7 @@ export class Interp {
     const visit = (block: Node): void => {
       for (const st of named(block)) {
         if (st.type === 'if_statement') {
-          const cond = st.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? '';
+          const cond = field(st, 'condition')?.text.replace(/\s+/g, '') ?? '';
           if (/__name__/.test(cond)) continue;
           for (const c of named(st)) if (c.type === 'block') visit(c);
           for (const alt of st.childrenForFieldName('alternative')) {
@@ -204,9 +247,9 @@ export class Interp {
           }
           continue;
         }
-        const def = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
+        const def = st.type === 'decorated_definition' ? field(st, 'definition') : st;
         if (def?.type === 'function_definition' || def?.type === 'class_definition') {
-          const name = def.childForFieldName('name')?.text;
+          const name = field(def, 'name')?.text;
           if (name)
             env.lazy.set(name, {
               node: st,
@@ -219,11 +262,8 @@ export class Interp {
           if (e?.type === 'assignment') {
             for (const name of this.targetNames(e)) env.lazy.set(name, { node: e, kind: 'assign' });
           } else if (e?.type === 'call') {
-            const fn = e.childForFieldName('function');
-            if (
-              fn?.type === 'attribute' &&
-              fn.childForFieldName('attribute')?.text === 'add_argument'
-            ) {
+            const fn = field(e, 'function');
+            if (fn?.type === 'attribute' && field(fn, 'attribute')?.text === 'add_argument') {
               env.addArgumentCalls.push(e);
             }
           }
@@ -245,8 +285,8 @@ export class Interp {
         for (const c of named(t)) walk(c);
       }
     };
-    walk(asg.childForFieldName('left'));
-    const right = asg.childForFieldName('right');
+    walk(field(asg, 'left'));
+    const right = field(asg, 'right');
     if (right?.type === 'assignment') out.push(...this.targetNames(right));
     return out;
   }
@@ -378,42 +418,42 @@ export class Interp {
       case 'continue_statement':
         return { k: 'continue' };
       case 'if_statement': {
-        const c = this.cond(st.childForFieldName('condition'), scope);
-        if (c) return this.execBlock(st.childForFieldName('consequence'), scope);
+        const c = this.cond(field(st, 'condition'), scope);
+        if (c) return this.execBlock(field(st, 'consequence'), scope);
         for (const alt of st.childrenForFieldName('alternative')) {
           if (!alt) continue;
           if (alt.type === 'elif_clause') {
-            if (this.cond(alt.childForFieldName('condition'), scope))
-              return this.execBlock(alt.childForFieldName('consequence'), scope);
-          } else return this.execBlock(alt.childForFieldName('body'), scope);
+            if (this.cond(field(alt, 'condition'), scope))
+              return this.execBlock(field(alt, 'consequence'), scope);
+          } else return this.execBlock(field(alt, 'body'), scope);
         }
         return undefined;
       }
       case 'for_statement': {
-        const items = this.iterate(this.eval(st.childForFieldName('right')!, scope), line);
-        const left = st.childForFieldName('left')!;
+        const items = this.iterate(this.eval(field(st, 'right')!, scope), line);
+        const left = field(st, 'left')!;
         for (const it of items) {
           this.assign(left, it, scope);
-          const s = this.execBlock(st.childForFieldName('body'), scope);
+          const s = this.execBlock(field(st, 'body'), scope);
           if (s?.k === 'return') return s;
           if (s?.k === 'break') return undefined;
         }
-        const alt = st.childForFieldName('alternative');
-        return alt ? this.execBlock(alt.childForFieldName('body'), scope) : undefined;
+        const alt = field(st, 'alternative');
+        return alt ? this.execBlock(field(alt, 'body'), scope) : undefined;
       }
       case 'while_statement': {
         for (;;) {
           this.tick(line);
-          if (!this.cond(st.childForFieldName('condition'), scope)) return undefined;
-          const s = this.execBlock(st.childForFieldName('body'), scope);
+          if (!this.cond(field(st, 'condition'), scope)) return undefined;
+          const s = this.execBlock(field(st, 'body'), scope);
           if (s?.k === 'return') return s;
           if (s?.k === 'break') return undefined;
         }
       }
       case 'with_statement':
-        return this.execBlock(st.childForFieldName('body'), scope);
+        return this.execBlock(field(st, 'body'), scope);
       case 'try_statement':
-        return this.execBlock(st.childForFieldName('body'), scope);
+        return this.execBlock(field(st, 'body'), scope);
       case 'raise_statement':
         throw new Decline(line, `\`${snippet(st)}\` is reached`);
       case 'function_definition':
@@ -431,7 +471,7 @@ export class Interp {
   /** An expression statement: calls run for their effect; print/logging/warnings are skipped. */
   private evalStmtExpr(e: Node, scope: Scope): void {
     if (e.type === 'call') {
-      const fn = e.childForFieldName('function');
+      const fn = field(e, 'function');
       const t = fn?.text ?? '';
       if (/^(print|logging\.\w+|logger\.\w+|log\.\w+|warnings\.warn|self\.logger\.\w+)$/.test(t))
         return;
@@ -444,8 +484,7 @@ export class Interp {
     const names: string[] = [];
     for (const n of st.childrenForFieldName('name')) {
       if (!n) continue;
-      const alias =
-        n.type === 'aliased_import' ? n.childForFieldName('alias')?.text : n.text.split('.')[0];
+      const alias = n.type === 'aliased_import' ? field(n, 'alias')?.text : n.text.split('.')[0];
       if (alias) names.push(alias);
     }
     for (const a of names) {
@@ -462,9 +501,9 @@ export class Interp {
         if (d.type === 'decorator')
           decorators.push(d.text.replace(/^@\s*/, '').replace(/\s+/g, ''));
       }
-      def = st.childForFieldName('definition')!;
+      def = field(st, 'definition')!;
     }
-    const name = def.childForFieldName('name')?.text ?? '?';
+    const name = field(def, 'name')?.text ?? '?';
     if (def.type === 'function_definition') {
       scope.vars.set(name, { t: 'func', node: def, name, closure: scope, decorators });
     } else {
@@ -473,10 +512,10 @@ export class Interp {
   }
 
   private makeClass(def: Node, decorators: string[], scope: Scope): ClassVal {
-    const name = def.childForFieldName('name')?.text ?? '?';
+    const name = field(def, 'name')?.text ?? '?';
     const line = lineOf(def);
     const bases: Value[] = [];
-    for (const b of named(def.childForFieldName('superclasses'))) {
+    for (const b of named(field(def, 'superclasses'))) {
       if (b.type === 'keyword_argument') continue;
       try {
         bases.push(this.eval(b, scope));
@@ -534,12 +573,12 @@ export class Interp {
     };
     // The class body runs once, in its own scope whose names become class attributes.
     const body: Scope = { vars: attrs, parent: scope };
-    for (const st of named(def.childForFieldName('body'))) {
+    for (const st of named(field(def, 'body'))) {
       this.tick(lineOf(st));
       const e = st.type === 'expression_statement' ? st.firstNamedChild : null;
-      if (e?.type === 'assignment' && e.childForFieldName('type')) {
-        const left = e.childForFieldName('left');
-        const right = e.childForFieldName('right');
+      if (e?.type === 'assignment' && field(e, 'type')) {
+        const left = field(e, 'left');
+        const right = field(e, 'right');
         if (left?.type === 'identifier') {
           const f = fields.findIndex((x) => x.name === left.text);
           const entry = { name: left.text, def: right ?? undefined };
@@ -552,7 +591,7 @@ export class Interp {
       if (st.type === 'function_definition' || st.type === 'decorated_definition') {
         this.define(st, body);
         const fname = (
-          st.type === 'decorated_definition' ? st.childForFieldName('definition') : st
+          st.type === 'decorated_definition' ? field(st, 'definition') : st
         )?.childForFieldName('name')?.text;
         const f = fname ? attrs.get(fname) : undefined;
         if (f?.t === 'func') attrs.set(fname!, { ...f, owner: cls, closure: scope });
@@ -574,23 +613,20 @@ export class Interp {
 
   /** A dataclass field default: `field(default_factory=…)` is called when the object is made. */
   private evalField(n: Node, scope: Scope): Value {
-    if (
-      n.type === 'call' &&
-      /^(dataclasses\.)?field$/.test(n.childForFieldName('function')?.text ?? '')
-    ) {
+    if (n.type === 'call' && /^(dataclasses\.)?field$/.test(field(n, 'function')?.text ?? '')) {
       return { t: 'opaque', what: 'a dataclass field()' };
     }
     return this.eval(n, scope);
   }
 
   private execAssign(asg: Node, scope: Scope): void {
-    const right = asg.childForFieldName('right');
-    const left = asg.childForFieldName('left');
+    const right = field(asg, 'right');
+    const left = field(asg, 'left');
     if (!left) return;
     if (!right) return; // annotation only: `x: int`
     if (right.type === 'assignment') {
       this.execAssign(right, scope);
-      const inner = right.childForFieldName('left');
+      const inner = field(right, 'left');
       if (inner) this.assign(left, this.eval(inner, scope), scope);
       return;
     }
@@ -598,9 +634,9 @@ export class Interp {
   }
 
   private execAugmented(e: Node, scope: Scope): void {
-    const left = e.childForFieldName('left')!;
-    const right = e.childForFieldName('right')!;
-    const op = (e.childForFieldName('operator')?.text ?? '').replace(/=$/, '');
+    const left = field(e, 'left')!;
+    const right = field(e, 'right')!;
+    const op = (field(e, 'operator')?.text ?? '').replace(/=$/, '');
     const line = lineOf(e);
     const cur = this.eval(left, scope);
     const rhs = this.eval(right, scope);
@@ -649,12 +685,12 @@ export class Interp {
         this.assign(target.firstNamedChild!, v, scope);
         return;
       case 'attribute': {
-        const obj = this.eval(target.childForFieldName('object')!, scope);
-        this.setattr(obj, target.childForFieldName('attribute')!.text, v, line);
+        const obj = this.eval(field(target, 'object')!, scope);
+        this.setattr(obj, field(target, 'attribute')!.text, v, line);
         return;
       }
       case 'subscript': {
-        const obj = this.eval(target.childForFieldName('value')!, scope);
+        const obj = this.eval(field(target, 'value')!, scope);
         const subs = target.childrenForFieldName('subscript').filter((s): s is Node => s !== null);
         const key =
           subs.length === 1
@@ -770,12 +806,12 @@ export class Interp {
         return this.eval(n.firstNamedChild!, scope);
       case 'attribute':
         return this.getattr(
-          this.eval(n.childForFieldName('object')!, scope),
-          n.childForFieldName('attribute')!.text,
+          this.eval(field(n, 'object')!, scope),
+          field(n, 'attribute')!.text,
           line,
         );
       case 'subscript': {
-        const obj = this.eval(n.childForFieldName('value')!, scope);
+        const obj = this.eval(field(n, 'value')!, scope);
         const subs = n.childrenForFieldName('subscript').filter((s): s is Node => s !== null);
         const key =
           subs.length === 1
@@ -798,13 +834,13 @@ export class Interp {
       case 'call':
         return this.evalCall(n, scope, line);
       case 'binary_operator': {
-        const a = this.eval(n.childForFieldName('left')!, scope);
-        const b = this.eval(n.childForFieldName('right')!, scope);
-        return this.binary(n.childForFieldName('operator')?.text ?? '', a, b, line);
+        const a = this.eval(field(n, 'left')!, scope);
+        const b = this.eval(field(n, 'right')!, scope);
+        return this.binary(field(n, 'operator')?.text ?? '', a, b, line);
       }
       case 'unary_operator': {
-        const v = this.eval(n.childForFieldName('argument')!, scope);
-        const op = n.childForFieldName('operator')?.text ?? '';
+        const v = this.eval(field(n, 'argument')!, scope);
+        const op = field(n, 'operator')?.text ?? '';
         if (v.t === 'num' || v.t === 'bool') {
           const x = v.t === 'num' ? v.v : v.v ? 1 : 0;
           if (op === '-') return num(-x, v.t === 'bool' || v.int);
@@ -815,17 +851,17 @@ export class Interp {
         throw new Decline(line, `\`${op}\` on ${show(v)} is not read`);
       }
       case 'not_operator': {
-        const t = truthy(this.eval(n.childForFieldName('argument')!, scope));
+        const t = truthy(this.eval(field(n, 'argument')!, scope));
         if (t === undefined) throw new Decline(line, `\`${snippet(n)}\` depends on tensor values`);
         return bool(!t);
       }
       case 'boolean_operator': {
-        const a = this.eval(n.childForFieldName('left')!, scope);
+        const a = this.eval(field(n, 'left')!, scope);
         const ta = truthy(a);
         if (ta === undefined) throw new Decline(line, `\`${snippet(n)}\` depends on tensor values`);
-        const op = n.childForFieldName('operator')?.text;
-        if (op === 'and') return ta ? this.eval(n.childForFieldName('right')!, scope) : a;
-        return ta ? a : this.eval(n.childForFieldName('right')!, scope);
+        const op = field(n, 'operator')?.text;
+        if (op === 'and') return ta ? this.eval(field(n, 'right')!, scope) : a;
+        return ta ? a : this.eval(field(n, 'right')!, scope);
       }
       case 'comparison_operator':
         return this.compareChain(n, scope, line);
@@ -849,10 +885,10 @@ export class Interp {
             for (const [k, e] of d.entries) entries.set(k, e);
             continue;
           }
-          const k = this.eval(p.childForFieldName('key')!, scope);
+          const k = this.eval(field(p, 'key')!, scope);
           const key = dictKey(k);
           if (key === undefined) throw new Decline(line, `${show(k)} as a dict key is not read`);
-          entries.set(key, [k, this.eval(p.childForFieldName('value')!, scope)]);
+          entries.set(key, [k, this.eval(field(p, 'value')!, scope)]);
         }
         return { t: 'dict', entries };
       }
@@ -880,8 +916,8 @@ export class Interp {
       case 'dictionary_splat':
         throw new Decline(line, `\`${snippet(n)}\` is not read here`);
       case 'named_expression': {
-        const v = this.eval(n.childForFieldName('value')!, scope);
-        scope.vars.set(n.childForFieldName('name')!.text, v);
+        const v = this.eval(field(n, 'value')!, scope);
+        scope.vars.set(field(n, 'name')!.text, v);
         return v;
       }
       default:
@@ -907,7 +943,7 @@ export class Interp {
       if (c.type === 'string_content') parts.push(raw ? c.text : unescape(c.text));
       else if (c.type === 'escape_sequence') parts.push(unescape(c.text));
       else if (c.type === 'interpolation') {
-        const e = c.childForFieldName('expression');
+        const e = field(c, 'expression');
         if (!e) continue;
         const v = this.eval(e, scope);
         parts.push(v.t === 'str' ? v.v : v.t === 'num' ? String(v.v) : show(v));
@@ -917,7 +953,7 @@ export class Interp {
   }
 
   private comprehension(n: Node, scope: Scope, line: number): Value[] {
-    const body = n.childForFieldName('body')!;
+    const body = field(n, 'body')!;
     const clauses = named(n).filter((c) => c.type === 'for_in_clause' || c.type === 'if_clause');
     const inner: Scope = { vars: new Map(), parent: scope };
     const out: Value[] = [];
@@ -927,10 +963,7 @@ export class Interp {
       if (!c) {
         if (body.type === 'pair') {
           out.push(
-            tuple([
-              this.eval(body.childForFieldName('key')!, inner),
-              this.eval(body.childForFieldName('value')!, inner),
-            ]),
+            tuple([this.eval(field(body, 'key')!, inner), this.eval(field(body, 'value')!, inner)]),
           );
         } else out.push(this.eval(body, inner));
         return;
@@ -939,9 +972,9 @@ export class Interp {
         if (this.cond(c.firstNamedChild, inner)) run(i + 1);
         return;
       }
-      const right = c.childForFieldName('right')!;
+      const right = field(c, 'right')!;
       for (const it of this.iterate(this.eval(right, inner), line)) {
-        this.assign(c.childForFieldName('left')!, it, inner);
+        this.assign(field(c, 'left')!, it, inner);
         run(i + 1);
       }
     };
@@ -1073,8 +1106,8 @@ export class Interp {
   // Calls.
 
   private evalCall(n: Node, scope: Scope, line: number): Value {
-    const fnNode = n.childForFieldName('function')!;
-    const argsNode = n.childForFieldName('arguments');
+    const fnNode = field(n, 'function')!;
+    const argsNode = field(n, 'arguments');
     const pos: Value[] = [];
     const kw = new Map<string, Value>();
     if (argsNode?.type === 'generator_expression') {
@@ -1082,10 +1115,7 @@ export class Interp {
     } else {
       for (const a of named(argsNode)) {
         if (a.type === 'keyword_argument') {
-          kw.set(
-            a.childForFieldName('name')!.text,
-            this.eval(a.childForFieldName('value')!, scope),
-          );
+          kw.set(field(a, 'name')!.text, this.eval(field(a, 'value')!, scope));
         } else if (a.type === 'list_splat') {
           pos.push(...this.iterate(this.eval(a.firstNamedChild!, scope), line));
         } else if (a.type === 'dictionary_splat') {
@@ -1161,8 +1191,8 @@ export class Interp {
     this.bindParams(fn, pos, kw, scope, line);
     this.depth++;
     try {
-      if (fn.node.type === 'lambda') return this.eval(fn.node.childForFieldName('body')!, scope);
-      const s = this.execBlock(fn.node.childForFieldName('body'), scope);
+      if (fn.node.type === 'lambda') return this.eval(field(fn.node, 'body')!, scope);
+      const s = this.execBlock(field(fn.node, 'body'), scope);
       return s?.k === 'return' ? s.v : NONE;
     } finally {
       this.depth--;
@@ -1176,7 +1206,7 @@ export class Interp {
     scope: Scope,
     line: number,
   ): void {
-    const params = named(fn.node.childForFieldName('parameters'));
+    const params = named(field(fn.node, 'parameters'));
     let i = 0;
     let kwOnly = false;
     const used = new Set<string>();
@@ -1211,10 +1241,10 @@ export class Interp {
           ? p
           : p.type === 'typed_parameter'
             ? p.firstNamedChild
-            : p.childForFieldName('name');
+            : field(p, 'name');
       const name = nameNode?.text;
       if (!name) continue;
-      const dflt = p.childForFieldName('value');
+      const dflt = field(p, 'value');
       if (!kwOnly && i < pos.length) {
         scope.vars.set(name, pos[i++]!);
       } else if (kw.has(name)) {
@@ -1324,14 +1354,11 @@ export class Interp {
 
   private fieldDefault(def: Node, cls: ClassVal, line: number): Value {
     const scope: Scope = { vars: new Map(cls.attrs), parent: cls.scope };
-    if (
-      def.type === 'call' &&
-      /^(dataclasses\.)?field$/.test(def.childForFieldName('function')?.text ?? '')
-    ) {
-      for (const a of named(def.childForFieldName('arguments'))) {
+    if (def.type === 'call' && /^(dataclasses\.)?field$/.test(field(def, 'function')?.text ?? '')) {
+      for (const a of named(field(def, 'arguments'))) {
         if (a.type !== 'keyword_argument') continue;
-        const k = a.childForFieldName('name')!.text;
-        const v = a.childForFieldName('value')!;
+        const k = field(a, 'name')!.text;
+        const v = field(a, 'value')!;
         if (k === 'default') return this.eval(v, scope);
         if (k === 'default_factory') return this.call(this.eval(v, scope), [], new Map(), line);
       }
