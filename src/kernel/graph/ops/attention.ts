@@ -6,7 +6,7 @@
 import { gemm } from '../gemm';
 import { numel, OpError, registerOp, shapeStr, type Buf } from '../op';
 import type { Dtype, Shape } from '../types';
-import { blocks, positiveInt, sameShape } from './util';
+import { blocks, gemmBlocked, positiveInt, sameShape } from './util';
 
 function alloc(n: number, like: Buf | Dtype): Buf {
   const f32 = like === 'float32' || like instanceof Float32Array;
@@ -346,21 +346,24 @@ registerOp('multihead_attention', {
     const { N, L, E, H, D } = g;
     const M = N * L;
     const qkv = alloc(M * 3 * E, x);
-    gemm({
-      transA: false,
-      transB: true,
-      m: M,
-      n: 3 * E,
-      k: E,
-      alpha: 1,
-      a: x,
-      lda: E,
-      b: params.in_proj_weight!.data,
-      ldb: E,
-      beta: 0,
-      c: qkv,
-      ldc: 3 * E,
-    });
+    gemmBlocked(
+      {
+        transA: false,
+        transB: true,
+        m: M,
+        n: 3 * E,
+        k: E,
+        alpha: 1,
+        a: x,
+        lda: E,
+        b: params.in_proj_weight!.data,
+        ldb: E,
+        beta: 0,
+        c: qkv,
+        ldc: 3 * E,
+      },
+      checkCancel,
+    );
     const bi = params.in_proj_bias?.data;
     if (bi)
       for (let r = 0; r < M; r++)
@@ -385,21 +388,24 @@ registerOp('multihead_attention', {
       }
     });
     const y = output.data;
-    gemm({
-      transA: false,
-      transB: true,
-      m: M,
-      n: E,
-      k: E,
-      alpha: 1,
-      a: o,
-      lda: E,
-      b: params['out_proj.weight']!.data,
-      ldb: E,
-      beta: 0,
-      c: y,
-      ldc: E,
-    });
+    gemmBlocked(
+      {
+        transA: false,
+        transB: true,
+        m: M,
+        n: E,
+        k: E,
+        alpha: 1,
+        a: o,
+        lda: E,
+        b: params['out_proj.weight']!.data,
+        ldb: E,
+        beta: 0,
+        c: y,
+        ldc: E,
+      },
+      checkCancel,
+    );
     const bo = params['out_proj.bias']?.data;
     if (bo)
       for (let r = 0; r < M; r++) for (let j = 0; j < E; j++) y[r * E + j] = y[r * E + j]! + bo[j]!;
@@ -412,40 +418,46 @@ registerOp('multihead_attention', {
     const M = N * L;
     const gy = gradOutput.data;
     const { qkv, P, o } = saved;
-    gemm({
-      transA: true,
-      transB: false,
-      m: E,
-      n: E,
-      k: M,
-      alpha: 1,
-      a: gy,
-      lda: E,
-      b: o,
-      ldb: E,
-      beta: 1,
-      c: gradParams['out_proj.weight']!.data,
-      ldc: E,
-    });
+    gemmBlocked(
+      {
+        transA: true,
+        transB: false,
+        m: E,
+        n: E,
+        k: M,
+        alpha: 1,
+        a: gy,
+        lda: E,
+        b: o,
+        ldb: E,
+        beta: 1,
+        c: gradParams['out_proj.weight']!.data,
+        ldc: E,
+      },
+      checkCancel,
+    );
     const gbo = gradParams['out_proj.bias']?.data;
     if (gbo)
       for (let r = 0; r < M; r++) for (let j = 0; j < E; j++) gbo[j] = gbo[j]! + gy[r * E + j]!;
     const go = alloc(M * E, x);
-    gemm({
-      transA: false,
-      transB: false,
-      m: M,
-      n: E,
-      k: E,
-      alpha: 1,
-      a: gy,
-      lda: E,
-      b: params['out_proj.weight']!.data,
-      ldb: E,
-      beta: 0,
-      c: go,
-      ldc: E,
-    });
+    gemmBlocked(
+      {
+        transA: false,
+        transB: false,
+        m: M,
+        n: E,
+        k: E,
+        alpha: 1,
+        a: gy,
+        lda: E,
+        b: params['out_proj.weight']!.data,
+        ldb: E,
+        beta: 0,
+        c: go,
+        ldc: E,
+      },
+      checkCancel,
+    );
     const gqkv = alloc(M * 3 * E, x);
     const q = alloc(L * D, x);
     const k = alloc(L * D, x);
@@ -474,41 +486,47 @@ registerOp('multihead_attention', {
         headCopy(g, gqkv, n, 2, h, gv, false, 3 * E);
       }
     });
-    gemm({
-      transA: true,
-      transB: false,
-      m: 3 * E,
-      n: E,
-      k: M,
-      alpha: 1,
-      a: gqkv,
-      lda: 3 * E,
-      b: x,
-      ldb: E,
-      beta: 1,
-      c: gradParams.in_proj_weight!.data,
-      ldc: E,
-    });
+    gemmBlocked(
+      {
+        transA: true,
+        transB: false,
+        m: 3 * E,
+        n: E,
+        k: M,
+        alpha: 1,
+        a: gqkv,
+        lda: 3 * E,
+        b: x,
+        ldb: E,
+        beta: 1,
+        c: gradParams.in_proj_weight!.data,
+        ldc: E,
+      },
+      checkCancel,
+    );
     const gbi = gradParams.in_proj_bias?.data;
     if (gbi)
       for (let r = 0; r < M; r++)
         for (let j = 0; j < 3 * E; j++) gbi[j] = gbi[j]! + gqkv[r * 3 * E + j]!;
     const gx = gradInputs[0]?.data;
     if (gx)
-      gemm({
-        transA: false,
-        transB: false,
-        m: M,
-        n: E,
-        k: 3 * E,
-        alpha: 1,
-        a: gqkv,
-        lda: 3 * E,
-        b: params.in_proj_weight!.data,
-        ldb: E,
-        beta: 1,
-        c: gx,
-        ldc: E,
-      });
+      gemmBlocked(
+        {
+          transA: false,
+          transB: false,
+          m: M,
+          n: E,
+          k: 3 * E,
+          alpha: 1,
+          a: gqkv,
+          lda: 3 * E,
+          b: params.in_proj_weight!.data,
+          ldb: E,
+          beta: 1,
+          c: gx,
+          ldc: E,
+        },
+        checkCancel,
+      );
   },
 });

@@ -7,7 +7,7 @@
 import { gemm } from '../gemm';
 import { OpError, registerOp, shapeStr, type Buf } from '../op';
 import type { Op, Shape } from '../types';
-import { positiveInt } from './util';
+import { gemmBlocked, positiveInt } from './util';
 
 type RnnOp = Extract<Op, { op: 'rnn' }>;
 
@@ -100,21 +100,24 @@ registerOp('rnn', {
       const bih = params[`bias_ih_l${k}`]?.data;
       const bhh = params[`bias_hh_l${k}`]?.data;
       const xi = alloc(L * N * GH, x);
-      gemm({
-        transA: false,
-        transB: true,
-        m: L * N,
-        n: GH,
-        k: inW,
-        alpha: 1,
-        a: x,
-        lda: inW,
-        b: wih,
-        ldb: inW,
-        beta: 0,
-        c: xi,
-        ldc: GH,
-      });
+      gemmBlocked(
+        {
+          transA: false,
+          transB: true,
+          m: L * N,
+          n: GH,
+          k: inW,
+          alpha: 1,
+          a: x,
+          lda: inW,
+          b: wih,
+          ldb: inW,
+          beta: 0,
+          c: xi,
+          ldc: GH,
+        },
+        checkCancel,
+      );
       if (bih)
         for (let r = 0; r < L * N; r++)
           for (let j = 0; j < GH; j++) xi[r * GH + j] = xi[r * GH + j]! + bih[j]!;
@@ -291,40 +294,46 @@ registerOp('rnn', {
           ldc: H,
         });
       }
-      gemm({
-        transA: true,
-        transB: false,
-        m: GH,
-        n: inW,
-        k: L * N,
-        alpha: 1,
-        a: dGI,
-        lda: GH,
-        b: x,
-        ldb: inW,
-        beta: 1,
-        c: gwih,
-        ldc: inW,
-      });
+      gemmBlocked(
+        {
+          transA: true,
+          transB: false,
+          m: GH,
+          n: inW,
+          k: L * N,
+          alpha: 1,
+          a: dGI,
+          lda: GH,
+          b: x,
+          ldb: inW,
+          beta: 1,
+          c: gwih,
+          ldc: inW,
+        },
+        checkCancel,
+      );
       if (gbih)
         for (let r = 0; r < L * N; r++)
           for (let j = 0; j < GH; j++) gbih[j] = gbih[j]! + dGI[r * GH + j]!;
       const dX = alloc(L * N * inW, like);
-      gemm({
-        transA: false,
-        transB: false,
-        m: L * N,
-        n: inW,
-        k: GH,
-        alpha: 1,
-        a: dGI,
-        lda: GH,
-        b: wih,
-        ldb: inW,
-        beta: 0,
-        c: dX,
-        ldc: inW,
-      });
+      gemmBlocked(
+        {
+          transA: false,
+          transB: false,
+          m: L * N,
+          n: inW,
+          k: GH,
+          alpha: 1,
+          a: dGI,
+          lda: GH,
+          b: wih,
+          ldb: inW,
+          beta: 0,
+          c: dX,
+          ldc: inW,
+        },
+        checkCancel,
+      );
       dH = dX;
     }
     const gx = gradInputs[0]?.data;

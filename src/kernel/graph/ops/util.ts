@@ -1,4 +1,5 @@
 /** Small helpers shared by the ops (shapes, broadcasting, cancellable blocking). */
+import { gemm, type GemmArgs } from '../gemm';
 import { OpError, numel, shapeStr } from '../op';
 import type { Shape } from '../types';
 
@@ -91,3 +92,34 @@ export function around(shape: Shape, dim: number): [number, number, number] {
 }
 
 export { normDim as normDimOp } from '../op';
+
+/**
+ * gemm in blocks of about BLOCK_FLOPS with a cancellation check between them: along the rows of
+ * C when A is not transposed, else along the shared dimension k (later blocks accumulate, β = 1).
+ */
+export function gemmBlocked(g: GemmArgs, checkCancel: () => void): void {
+  const per = g.transA ? g.m * g.n : g.n * g.k;
+  const total = g.transA ? g.k : g.m;
+  const step = Math.max(1, Math.floor(BLOCK_FLOPS / Math.max(1, per)));
+  if (step >= total) {
+    checkCancel();
+    gemm(g);
+    return;
+  }
+  const ao = g.aOffset ?? 0;
+  const bo = g.bOffset ?? 0;
+  const co = g.cOffset ?? 0;
+  for (let r0 = 0; r0 < total; r0 += step) {
+    checkCancel();
+    const len = Math.min(step, total - r0);
+    if (!g.transA) gemm({ ...g, m: len, aOffset: ao + r0 * g.lda, cOffset: co + r0 * g.ldc });
+    else
+      gemm({
+        ...g,
+        k: len,
+        aOffset: ao + r0 * g.lda,
+        bOffset: g.transB ? bo + r0 : bo + r0 * g.ldb,
+        beta: r0 === 0 ? g.beta : 1,
+      });
+  }
+}
