@@ -14,6 +14,7 @@ import {
   rowItems,
   type CheckModelOptions,
 } from './present';
+import { registerGraphModelCheck } from './graphRegister';
 import { ModelQuickFixes } from './quickFixProvider';
 import { checkModelInWorker, ModelCheckCancelled } from './runner';
 import type { ReadModel } from './types';
@@ -72,6 +73,8 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
 
   const modelsOf = (doc: vscode.TextDocument): Promise<ReadModel[]> =>
     documents.models(doc.uri.toString(), doc.version, () => doc.getText());
+  // Models the Linear/Dense check does not handle go through the layer-graph reader and engine.
+  registerGraphModelCheck(context, log, modelsOf, () => config().codeLens);
 
   const lenses: vscode.CodeLensProvider = {
     onDidChangeCodeLenses: lensesChanged.event,
