@@ -25,7 +25,17 @@ export interface Suggestion {
 
 type Echo = Readonly<Record<string, unknown>>;
 
-const OPTIONAL_KEYS = ['depth', 'width', 'batch', 'seed', 'dtype', 'clipNorm', 'steps'] as const;
+const OPTIONAL_KEYS = [
+  'depth',
+  'width',
+  'batch',
+  'seed',
+  'dtype',
+  'clipNorm',
+  'steps',
+  'norm',
+  'residual',
+] as const;
 
 /** The echoed config's sizes and seed, so the suggestion runs the same experiment. */
 function keep(c: Echo): Partial<CheckConfigArg> {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../../src/kernel/gradientFlow';
+import { parseCommandArg } from '../../../src/gradientFlow/protocol';
 import { suggestionFor } from '../../../src/gradientFlow/suggest';
+import { summarize } from '../../../src/gradientFlow/summary';
 import {
   groupRows,
   parseFromWebview,
@@ -178,5 +180,28 @@ describe('re-run with the suggestion, recurrent', () => {
     });
     const lstm = runCheck({ activation: 'tanh', arch: 'lstm', steps: 24, width: 16, batch: 16 });
     expect(suggestionFor(lstm)).toBeUndefined();
+  });
+});
+
+describe('the suggestion is a command argument', () => {
+  it('passes the command’s own validation, normalisation and residual kept', () => {
+    for (const c of [
+      { activation: 'sigmoid', init: 'xavier_normal' as const, depth: 12, width: 32, batch: 32 },
+      {
+        activation: 'sigmoid',
+        depth: 12,
+        width: 32,
+        batch: 32,
+        norm: 'batch' as const,
+        residual: true,
+      },
+      { activation: 'tanh', arch: 'rnn' as const, steps: 24, width: 16, batch: 16 },
+    ]) {
+      const r = runCheck(c);
+      const s = suggestionFor(r);
+      // Only a flagged run has a suggestion (sigmoid with BatchNorm and residuals flows).
+      expect(s === undefined, JSON.stringify(c)).toBe(summarize(r).tone === 'ok');
+      if (s) expect(() => parseCommandArg(s.config)).not.toThrow();
+    }
   });
 });
