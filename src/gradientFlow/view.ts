@@ -42,6 +42,8 @@ export const viewLayerSchema = z.object({
   flag: z.optional(z.enum(['error', 'warning'])),
   /** The same figures measured by PyTorch ("Check with PyTorch"), when there are any. */
   measured: z.optional(figuresSchema),
+  /** Why the simulated and measured figures disagree, when they do. */
+  note: z.optional(str(1000)),
   /** Recurrent layers: the gradient reaching each time step and the hidden state's std. */
   steps: z.optional(stepsSchema),
 });
@@ -136,6 +138,7 @@ interface LayerIn {
     readonly inputGradRms?: number | null;
   } | null;
   readonly steps?: readonly StepIn[];
+  readonly disagreement?: string;
 }
 
 /** A model report's extras (src/model/check.ts): the rows as read and the findings. */
@@ -213,7 +216,10 @@ export function toViewReport(
       : plainInit;
     const flag =
       flags.get(n) ??
-      (r.findings === undefined && l.deadFraction >= DEAD_WARNING_FRACTION ? 'warning' : undefined);
+      (l.disagreement !== undefined ||
+      (r.findings === undefined && l.deadFraction >= DEAD_WARNING_FRACTION)
+        ? 'warning'
+        : undefined);
     const out: ViewLayer = {
       layer: n,
       postMean: orNull(l.postMean),
@@ -240,6 +246,7 @@ export function toViewReport(
           }
         : {}),
       ...(l.steps ? { steps: viewSteps(l.steps) } : {}),
+      ...(l.disagreement !== undefined ? { note: l.disagreement.slice(0, 1000) } : {}),
     };
     return out;
   });

@@ -226,6 +226,7 @@ interface Columns {
 
 function layerRow(r: ViewReport, l: ViewLayer, cols: Columns): HTMLTableRowElement {
   const tr = el('tr', l.flag ? `flag-${l.flag}` : undefined);
+  if (l.note) tr.title = l.note;
   tr.append(el('td', 'num', String(l.layer)));
   if (cols.name) tr.append(el('td', 'name', l.name ?? ''));
   const lineCell = el('td', 'num');

@@ -71,6 +71,7 @@ describe('the report as the webview shows it', () => {
       kind: 'RNN',
       outputShape: [8, 64, 8],
       measured: { postStd: 1, weightGradNorm: 2, inputGradRms: Infinity },
+      disagreement: 'inputGradRms 10× lower than measured',
       steps: [{ step: 1, inputGradRms: 1e-9, hiddenStd: NaN }],
     }));
     const v = toViewReport({ ...r, layers: rows }, { id: 'x' });
@@ -80,6 +81,8 @@ describe('the report as the webview shows it', () => {
       shape: '(8, 64, 8)',
       measured: { postStd: 1, weightGradNorm: 2, inputGradRms: null },
       steps: [{ step: 1, inputGradRms: 1e-9, hiddenStd: null }],
+      flag: 'warning',
+      note: 'inputGradRms 10× lower than measured',
     });
   });
 
