@@ -10,7 +10,7 @@ import { printTable, torchPython } from './bench-lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const only = process.argv[2]; // optional: kernels | hover | plot | gradflow | graph | torch | reader
+const only = process.argv[2]; // optional: kernels | hover | plot | gradflow | graph | torch | reader | model
 
 const N = Number(process.env.BENCH_POINTS ?? 1_000_000);
 const REPS = Number(process.env.BENCH_REPS ?? 5);
@@ -105,5 +105,10 @@ const sections = {
     runScript('Graph engine: ResNet-18 and nanoGPT beside PyTorch float32', 'bench-graph.mjs'),
   torch: () => runScript('Check with PyTorch (check --engine torch, wall time)', 'bench-torch.mjs'),
   reader: () => runScript('Model reader: parse + read + graph of real files', 'bench-reader.mjs'),
+  model: () =>
+    runScript(
+      'Model check end to end (check --from … --model …, fresh process)',
+      'bench-model-check.mjs',
+    ),
 };
 for (const [name, run] of Object.entries(sections)) if (!only || only === name) run();
