@@ -116,6 +116,7 @@ export function callPython(
     return NONE;
   }
   if (name === '$namedtuple') return tuple(pos);
+  if (name === '$item' && self) return self;
   if (name === 'helpers._log_api_usage_once') return NONE;
   if (name === 'helpers._make_divisible') {
     // torchvision.models._utils._make_divisible
@@ -591,6 +592,8 @@ function callMethod(
 
 /** Attributes of plain Python values: their methods. */
 export function pythonAttr(v: Value, name: string): Value | undefined {
+  // A number taken out of a constant tensor (`x.item()` over torch.linspace).
+  if (v.t === 'num' && name === 'item') return { t: 'builtin', name: '$item', self: v };
   if (v.t === 'str' || v.t === 'list' || v.t === 'tuple' || v.t === 'dict')
     return { t: 'builtin', name, self: v };
   if (v.t === 'num' && name === 'real') return v;

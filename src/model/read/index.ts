@@ -755,6 +755,20 @@ function literalText(v: Value, depth = 0, imp?: Imports): string | undefined {
     case 'class':
       return v.name;
     case 'builtin': {
+      // partial(nn.LayerNorm, eps=1e-6) passed on (timm's norm_layer), when the file imports partial.
+      if (v.name === '$partial' && v.self?.t === 'tuple' && imp) {
+        const [fn, pre, kw] = v.self.items;
+        const p = literalText({ t: 'builtin', name: 'functools.partial' }, depth + 1, imp);
+        const parts = [fn && literalText(fn, depth + 1, imp)];
+        if (pre?.t === 'tuple') parts.push(...pre.items.map((x) => literalText(x, depth + 1, imp)));
+        if (kw?.t === 'dict') {
+          for (const [k, x] of kw.entries.values()) {
+            const t = literalText(x, depth + 1, imp);
+            parts.push(k.t === 'str' && t !== undefined ? `${k.v}=${t}` : undefined);
+          }
+        }
+        return p && parts.every((x) => x !== undefined) ? `${p}(${parts.join(', ')})` : undefined;
+      }
       // A library class passed as an argument (norm_layer=nn.BatchNorm2d), written as this file
       // imports it.
       if (v.self !== undefined || !imp) return undefined;

@@ -2188,6 +2188,19 @@ function torchFunction(ip: Interp, f: string, pos: Value[], kw: Kw, line: number
       }
       throw new Decline(line, 'torch.tril of something other than torch.ones(n, n) is not read');
     }
+    case 'linspace': {
+      // A constant vector read as its values (timm's drop-path rates: `x.item() for x in …`).
+      const a0 = a.num(0, 'start');
+      const a1 = a.num(1, 'end');
+      const n = a.int(2, 'steps');
+      if (n < 0 || n > 100_000) throw new Decline(line, `torch.linspace with ${n} steps`);
+      return {
+        t: 'list',
+        items: Array.from({ length: n }, (_, i) =>
+          num(n === 1 ? a0 : a0 + ((a1 - a0) * i) / (n - 1), false),
+        ),
+      };
+    }
     case 'arange': {
       const ns = pos.map((v) => numeric(v));
       if (ns.some((n) => n === undefined))
@@ -2640,6 +2653,15 @@ function tensorMethod(
         x,
         s.filter((_, i) => keep[i]),
         line,
+      );
+    }
+    case 'unbind': {
+      const d = normDim(a.int(0, 'dim', 0), s.length, line);
+      const shape = [...s.slice(0, d), ...s.slice(d + 1)];
+      return tuple(
+        Array.from({ length: s[d]! }, (_, index) =>
+          gb().add({ op: 'select', dim: d, index }, [x], shape, line, m),
+        ),
       );
     }
     case 'split':

@@ -415,4 +415,68 @@ head = nn.Sequential(nn.Flatten(), nn.Linear(12, 3), nn.Softmax(dim=1))
     });
     expect(out(r.graph)).toMatchObject({ row: 'heads.head' });
   });
+
+  it('reads a ViT written the timm way: partial norm layers, unbind, drop-path rates, expand', async () => {
+    const src = `
+from functools import partial
+import torch
+import torch.nn as nn
+
+class DropPath(nn.Module):
+    def __init__(self, p=0.0):
+        super().__init__()
+        self.p = p
+    def forward(self, x):
+        if self.p == 0.0 or not self.training:
+            return x
+        return x * x.new_empty((x.shape[0], 1, 1)).bernoulli_(1 - self.p)
+
+class Attn(nn.Module):
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(dim, dim * 3)
+        self.proj = nn.Linear(dim, dim)
+    def forward(self, x):
+        B, N, C = x.shape
+        q, k, v = self.qkv(x).reshape(B, N, 3, self.heads, C // self.heads).permute(2, 0, 3, 1, 4).unbind(0)
+        a = (q * (C // self.heads) ** -0.5) @ k.transpose(-2, -1)
+        x = (a.softmax(dim=-1) @ v).transpose(1, 2).reshape(B, N, C)
+        return self.proj(x)
+
+class Block(nn.Module):
+    def __init__(self, dim, heads, drop_path, norm_layer):
+        super().__init__()
+        self.norm = norm_layer(dim)
+        self.attn = Attn(dim, heads)
+        self.drop_path = DropPath(drop_path)
+    def forward(self, x):
+        return x + self.drop_path(self.attn(self.norm(x)))
+
+class ViT(nn.Module):
+    def __init__(self, dim=32, depth=2, heads=4, drop_path_rate=0.0):
+        super().__init__()
+        norm_layer = partial(nn.LayerNorm, eps=1e-6)
+        self.embed = nn.Conv2d(3, dim, 8, 8)
+        self.cls = nn.Parameter(torch.zeros(1, 1, dim))
+        rates = [x.item() for x in torch.linspace(0, drop_path_rate, depth)]
+        self.blocks = nn.Sequential(*[Block(dim, heads, rates[i], norm_layer) for i in range(depth)])
+        self.head = nn.Linear(dim, 10)
+    def forward(self, x):
+        x = self.embed(x).flatten(2).transpose(1, 2)
+        x = torch.cat((self.cls.expand(x.shape[0], -1, -1), x), dim=1)
+        return self.head(self.blocks(x)[:, 0])
+`;
+    const r = ok(await buildGraph(src, 'ViT()'));
+    expect(r.inputShape).toEqual([8, 3, 32, 32]);
+    const g = r.graph;
+    expect(byRow(g, 'blocks.0.norm')[0]!.op).toMatchObject({ op: 'layer_norm', eps: 1e-6 });
+    expect(g.nodes.filter((n) => n.op.op === 'select' && n.row === undefined)).toHaveLength(7);
+    // DropPath(0.0) returns its input: an identity carries its row.
+    expect(byRow(g, 'blocks.1.drop_path').map((n) => n.op.op)).toEqual(['identity']);
+    const { models } = await readPythonModels(src);
+    expect(models.find((m) => m.name === 'Block')?.expr).toBe(
+      'Block(32, 4, 0.0, partial(nn.LayerNorm, eps=0.000001))',
+    );
+  });
 });
