@@ -13,10 +13,10 @@ export interface Rng {
   uniform(): number;
   /** Standard normal. */
   normal(): number;
-  /** Fills `out` with N(mean, std²). */
-  fillNormal(out: Float64Array, mean: number, std: number): Float64Array;
-  /** Fills `out` with U(lo, hi). */
-  fillUniform(out: Float64Array, lo: number, hi: number): Float64Array;
+  /** Fills `out` with N(mean, std²); a Float32Array stores each draw rounded (same draws). */
+  fillNormal<T extends Float64Array | Float32Array>(out: T, mean: number, std: number): T;
+  /** Fills `out` with U(lo, hi); a Float32Array stores each draw rounded (same draws). */
+  fillUniform<T extends Float64Array | Float32Array>(out: T, lo: number, hi: number): T;
 }
 
 /** Largest seed accepted (seeds are unsigned 32-bit integers). */

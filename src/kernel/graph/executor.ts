@@ -430,8 +430,7 @@ export function runGraph(graph: Graph, opts: RunOptions): GraphRunResult {
   const grads: (Tensor | null)[] = new Array<Tensor | null>(N).fill(null);
   const out = g.nodes[g.output]!;
   const G = zeros(out.outShape, dtype);
-  if (G.data instanceof Float64Array) rng.fillNormal(G.data, 0, 1);
-  else G.data.set(rng.fillNormal(new Float64Array(G.data.length), 0, 1));
+  rng.fillNormal(G.data, 0, 1);
   grads[g.output] = G;
   // Which rows read the total gradient of which tensor: the row's first node's first input, and
   // for recurrent rows, per step, the recurrent node's own input.

@@ -54,14 +54,7 @@ export function calculateGain(nonlinearity: string, param?: number): number {
 /** Keras' truncated_normal correction: the std of N(0,1) truncated to ±2. */
 const TRUNC_STD = 0.87962566103423978;
 
-function truncNormal(
-  out: Float64Array,
-  mean: number,
-  std: number,
-  a: number,
-  b: number,
-  rng: Rng,
-): void {
+function truncNormal(out: Buf, mean: number, std: number, a: number, b: number, rng: Rng): void {
   for (let i = 0; i < out.length; i++) {
     let v = mean + std * rng.normal();
     // Rejection keeps the exact truncated distribution; a hopeless window (mass < 1e-3) clamps.
@@ -81,7 +74,14 @@ export function initTensor(
   rng: Rng,
   fans: Fans = torchFans(shape),
 ): Buf {
-  const tmp = out instanceof Float64Array ? out : new Float64Array(out.length);
+  // Draws go straight into the storage; only the two that post-process (truncation by
+  // rejection, orthogonalisation) work on a Float64 copy.
+  const direct =
+    out instanceof Float64Array ||
+    (spec.kind !== 'trunc_normal' &&
+      spec.kind !== 'orthogonal' &&
+      !(spec.kind === 'variance_scaling' && spec.distribution === 'truncated_normal'));
+  const tmp: Buf = direct ? out : new Float64Array(out.length);
   const { fanIn, fanOut } = fans;
   switch (spec.kind) {
     case 'zeros':
@@ -121,7 +121,7 @@ export function initTensor(
     case 'orthogonal': {
       const rows = shape[0] ?? 1;
       const cols = tmp.length / rows;
-      initWeight(tmp, 'orthogonal', cols, rows, spec.gain ?? 1, rng);
+      initWeight(tmp as Float64Array, 'orthogonal', cols, rows, spec.gain ?? 1, rng);
       break;
     }
     case 'variance_scaling': {

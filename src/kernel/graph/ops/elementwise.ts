@@ -21,8 +21,7 @@ registerOp('input', {
     if (op.tokens) {
       const v = op.tokens.vocab;
       for (let i = 0; i < d.length; i++) d[i] = Math.min(v - 1, Math.floor(rng.uniform() * v));
-    } else if (d instanceof Float64Array) rng.fillNormal(d, 0, 1);
-    else d.set(rng.fillNormal(new Float64Array(d.length), 0, 1));
+    } else rng.fillNormal(d, 0, 1);
   },
   backward() {
     // An input has nothing upstream.
