@@ -244,7 +244,7 @@ async function run(
             const done = (100 * (p.run + p.step / p.total)) / p.runs;
             progress.report({
               increment: done - last,
-              message: `${configs[p.run]!.activation}: ${progressText(p.step, p.total)}`,
+              message: `${configs[p.run]!.activation}: ${progressText(p.step, p.total, undefined, 'node')}`,
             });
             last = done;
           },

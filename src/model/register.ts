@@ -292,7 +292,10 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
               signal: abort.signal,
               onProgress: (step, total) => {
                 const pct = (100 * step) / total;
-                progress.report({ increment: pct - last, message: progressText(step, total) });
+                progress.report({
+                  increment: pct - last,
+                  message: progressText(step, total, undefined, 'node'),
+                });
                 last = pct;
               },
             });
