@@ -59,7 +59,7 @@ for (const theme of ['dark', 'light']) {
       await wb.page.mouse.move(5, 400);
       await wb.page.keyboard.press('Escape');
       await openFile(wb.page, 'custom_activations.py');
-      const quick = await hoverText(wb.page, 'QuickGELU', 'QuickGELU()', {
+      const quick = await hoverText(wb.page, 'QuickGELU', 'QuickGELU(nn.Module)', {
         mustContain: /Computes/,
       });
       await wb.page.waitForTimeout(1000);
@@ -68,7 +68,7 @@ for (const theme of ['dark', 'light']) {
       assert.match(quick, /max \|Δ\|/, 'says how closely');
       await wb.page.mouse.move(5, 400);
       await wb.page.keyboard.press('Escape');
-      const snake = await hoverText(wb.page, 'Snake', 'Snake()', {
+      const snake = await hoverText(wb.page, 'Snake', 'Snake(nn.Module)', {
         mustContain: /computes no built-in/,
       });
       await wb.page.waitForTimeout(1000);
