@@ -236,8 +236,13 @@ function inputCandidates(root: ModuleObj, batch: number): InputCandidate[] {
     case 'GRU': {
       const bf = m.cfg.get('batch_first');
       const batchFirst = bf?.t === 'bool' && bf.v;
-      const shape = batchFirst ? [batch, 32, n('input_size')] : [32, batch, n('input_size')];
-      return [{ shape, why: `${name} is ${m.layer}(${n('input_size')}, …): 32 steps` }];
+      const f = n('input_size');
+      const shape = batchFirst ? [batch, 32, f] : [32, batch, f];
+      return [
+        { shape, why: `${name} is ${m.layer}(${f}, …): 32 steps` },
+        // Images read row by row (MNIST's x.reshape(-1, 28, 28) before an LSTM(28, …)).
+        { shape: [batch, f, f], why: `${name} is ${m.layer}(${f}, …): ${f} steps of ${f}` },
+      ];
     }
     case 'Embedding': {
       const t = sequenceLength(root);
