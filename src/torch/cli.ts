@@ -6,7 +6,10 @@ import { resolve, dirname } from 'node:path';
 import type { CheckSource, RawCheckOptions, SourceOutput } from '../cli/check';
 import { UsageError } from '../cli/common';
 import { parseInputShape, TorchCheckError, type TorchCheckResult } from './protocol';
+import { readFile } from 'node:fs/promises';
+import { sideBySideMarkdown, sideBySideReport } from './report';
 import { DEFAULT_TIMEOUT_MS, runTorchCheck } from './run';
+import { readForTorch, type Reading } from './simulate';
 
 const ENGINES = ['simulate', 'torch'] as const;
 
@@ -50,13 +53,22 @@ export function torchCheckSource(): CheckSource {
       ['--python <path>', 'with --engine torch: the Python interpreter (default python3)'],
       ['--input-shape <dims>', 'input shape, e.g. 8,3,32,32 (default: from the first layer)'],
       ['--timeout <seconds>', 'with --engine torch: stop the run after this long (default 60)'],
+      [
+        '--compare',
+        'with --engine torch: also simulate the model and print both columns, with where they differ',
+      ],
     ],
     matches(raw) {
       const engine = str(raw, 'engine');
       if (engine !== undefined && !(ENGINES as readonly string[]).includes(engine))
         throw new UsageError(`--engine must be simulate or torch, got '${engine}'`);
-      if (engine !== 'torch' && (raw['python'] !== undefined || raw['timeout'] !== undefined))
-        throw new UsageError('--python and --timeout need --engine torch');
+      if (
+        engine !== 'torch' &&
+        (raw['python'] !== undefined ||
+          raw['timeout'] !== undefined ||
+          raw['compare'] !== undefined)
+      )
+        throw new UsageError('--python, --timeout and --compare need --engine torch');
       return engine === 'torch';
     },
     async run(raw, common): Promise<SourceOutput> {
@@ -88,17 +100,38 @@ export function torchCheckSource(): CheckSource {
         timeoutMs = s * 1000;
       }
       const path = resolve(file);
+      const seed = common.seed ?? 0;
+      const dtype = common.dtype ?? 'float32';
+      let reading: Reading | undefined;
+      if (raw['compare'] === true) {
+        let text: string;
+        try {
+          text = await readFile(path, 'utf8');
+        } catch (e) {
+          throw new UsageError(
+            `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+          );
+        }
+        // The reader's inferred input goes to PyTorch too, so both columns see the same batch.
+        reading = await readForTorch(text, model, {
+          ...(inputShape ? { inputShape } : {}),
+          seed,
+          dtype,
+        });
+        inputShape = reading.inputShape ? [...reading.inputShape] : inputShape;
+      }
       try {
-        const result = await runTorchCheck(
-          {
-            file: path,
-            model,
-            ...(inputShape ? { inputShape } : {}),
-            seed: common.seed ?? 0,
-            dtype: common.dtype ?? 'float32',
-          },
+        const measured = runTorchCheck(
+          { file: path, model, ...(inputShape ? { inputShape } : {}), seed, dtype },
           { python: str(raw, 'python') ?? 'python3', timeoutMs, cwd: dirname(path) },
         );
+        // The engine runs while the interpreter starts.
+        const simulated = reading?.simulate();
+        const result = await measured;
+        if (simulated) {
+          const report = sideBySideReport(result, simulated);
+          return { json: report, table: sideBySideMarkdown(report) };
+        }
         return { json: result, table: formatTorchTable(result) };
       } catch (e) {
         if (e instanceof TorchCheckError) throw new UsageError(e.oneLine());

@@ -9,12 +9,12 @@
  */
 import * as vscode from 'vscode';
 import { ReportPanel } from '../gradientFlow/panel';
-import { runGraph } from '../kernel/graph/executor';
-import { buildGraph, readPythonModels, type FoundModel } from '../model/read/index';
+import { readPythonModels, type FoundModel } from '../model/read/index';
 import { outputChannel } from '../output';
 import { choosePython, parseInputShape, TorchCheckError } from './protocol';
 import { sideBySideMarkdown, sideBySideReport, type SideBySideReport } from './report';
 import { DEFAULT_TIMEOUT_MS, runTorchCheck } from './run';
+import { readForTorch } from './simulate';
 
 export const TORCH_COMMAND = 'activationLens.checkWithTorch';
 const DIAGNOSTIC_SOURCE = 'Activation Lens (PyTorch)';
@@ -226,20 +226,21 @@ export function registerTorchCheck(context: vscode.ExtensionContext): void {
         const sub = token.onCancellationRequested(() => ac.abort());
         try {
           // Read first: the simulation's inferred input is the input PyTorch gets too.
-          const built = await buildGraph(
-            text,
-            expr,
-            options.inputShape ? { inputShape: options.inputShape } : {},
-          );
-          const inputShape = options.inputShape ?? (built.ok ? built.inputShape : undefined);
+          const seed = options.seed ?? 0;
+          const dtype = options.dtype ?? 'float32';
+          const reading = await readForTorch(text, expr, {
+            ...(options.inputShape ? { inputShape: options.inputShape } : {}),
+            seed,
+            dtype,
+          });
           progress.report({ message: `${python.path} (${python.source})` });
           const measuredP = runTorchCheck(
             {
               file: doc.uri.fsPath,
               model: expr,
-              ...(inputShape ? { inputShape } : {}),
-              seed: options.seed ?? 0,
-              dtype: options.dtype ?? 'float32',
+              ...(reading.inputShape ? { inputShape: reading.inputShape } : {}),
+              seed,
+              dtype,
             },
             {
               python: python.path,
@@ -249,22 +250,7 @@ export function registerTorchCheck(context: vscode.ExtensionContext): void {
             },
           );
           // The simulation runs while the interpreter starts and imports torch.
-          let simulated: Parameters<typeof sideBySideReport>[1];
-          if (built.ok) {
-            try {
-              simulated = {
-                rows: runGraph(built.graph, {
-                  seed: options.seed ?? 0,
-                  dtype: options.dtype ?? 'float32',
-                  shouldCancel: () => token.isCancellationRequested,
-                }).rows,
-              };
-            } catch (e) {
-              simulated = { declined: (e as Error).message };
-            }
-          } else {
-            simulated = { declined: built.reason };
-          }
+          const simulated = reading.simulate(() => token.isCancellationRequested);
           const measured = await measuredP;
           const report = sideBySideReport(measured, simulated);
           log.info(sideBySideMarkdown(report));

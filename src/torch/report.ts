@@ -157,7 +157,7 @@ export function sideBySideMarkdown(r: SideBySideReport): string {
   const lines = [
     `### ${r.title}`,
     '',
-    `${r.reason}. ${r.advice}.`,
+    `${r.reason}; ${r.advice}.`,
     '',
     ...r.warnings.map((w) => `- ${w}`),
     '',

@@ -52,6 +52,29 @@ describe('activation-lens check --engine torch', () => {
     },
   );
 
+  it(
+    '--compare prints the simulated and measured columns side by side',
+    { timeout: 60_000 },
+    async () => {
+      expect(await torchCheck('BNNet()', '--input-shape', '8,1,28,28', '--compare', '--json')).toBe(
+        0,
+      );
+      const r = JSON.parse(io.out.join('\n')) as {
+        engine: string;
+        comparison: { agree: number; disagree: number };
+        layers: { module: string; postStd: number; measured: { postStd: number } }[];
+      };
+      expect(r.engine).toBe('torch');
+      expect(r.layers).toHaveLength(13);
+      for (const l of r.layers)
+        expect([typeof l.postStd, typeof l.measured.postStd]).toEqual(['number', 'number']);
+      expect(r.comparison).toMatchObject({ agree: 13, disagree: 0 });
+      io.out = [];
+      expect(await torchCheck('BNNet()', '--input-shape', '8,1,28,28', '--compare')).toBe(0);
+      expect(io.out.join('\n')).toMatch(/\| features\.0\.0 \| Conv2d \| 36 \| [\d.]+ \| [\d.]+ \|/);
+    },
+  );
+
   it('refuses what it cannot do with exit 2 and one line', async () => {
     const cases: [string[], RegExp][] = [
       [
@@ -61,7 +84,7 @@ describe('activation-lens check --engine torch', () => {
       [['--from', CNN, '--engine', 'torch'], /--engine torch needs --from FILE and --model EXPR/],
       [
         ['--from', CNN, '--model', 'Net()', '--python', PYTHON],
-        /--python and --timeout need --engine torch/,
+        /--python, --timeout and --compare need --engine torch/,
       ],
       [
         ['--from', CNN, '--model', 'Net()', '--engine', 'torch', '--input-shape', '8,zero'],
