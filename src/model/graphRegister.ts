@@ -30,7 +30,7 @@ export function registerGraphModelCheck(
   log: vscode.LogOutputChannel,
   plainModels: (doc: vscode.TextDocument) => Promise<ReadModel[]>,
   lensesEnabled: () => boolean,
-): void {
+): { models: (doc: vscode.TextDocument) => Promise<FoundModel[]> } {
   const diagnostics = vscode.languages.createDiagnosticCollection('activationLens.modelGraph');
   const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
   const cache = new Map<string, { version: number; models: Promise<FoundModel[]> }>();
@@ -351,4 +351,5 @@ export function registerGraphModelCheck(
       cache.delete(d.uri.toString());
     }),
   );
+  return { models: modelsOf };
 }

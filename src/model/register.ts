@@ -74,15 +74,18 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
   const modelsOf = (doc: vscode.TextDocument): Promise<ReadModel[]> =>
     documents.models(doc.uri.toString(), doc.version, () => doc.getText());
   // Models the Linear/Dense check does not handle go through the layer-graph reader and engine.
-  registerGraphModelCheck(context, log, modelsOf, () => config().codeLens);
+  const graphCheck = registerGraphModelCheck(context, log, modelsOf, () => config().codeLens);
 
   const lenses: vscode.CodeLensProvider = {
     onDidChangeCodeLenses: lensesChanged.event,
     async provideCodeLenses(doc, token) {
       if (!config().codeLens) return [];
       try {
-        const models = await modelsOf(doc);
+        const [all, graph] = await Promise.all([modelsOf(doc), graphCheck.models(doc)]);
         if (token.isCancellationRequested) return [];
+        // A model this check declines but the graph reader finds gets the graph check's lens only.
+        const graphNames = new Set(graph.map((g) => g.name));
+        const models = all.filter((m) => m.status === 'ok' || !graphNames.has(m.name));
         return models.flatMap((m) => {
           const range = doc.lineAt(Math.min(Math.max(m.line - 1, 0), doc.lineCount - 1)).range;
           const last = m.status === 'ok' ? lastReport(doc, m.name) : undefined;

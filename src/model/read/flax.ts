@@ -391,13 +391,9 @@ export class FlaxInterp extends Interp {
     return this.activationCall(q, pos, kw, line);
   }
 
+  /** Functional ops (nn.relu, jnp.mean, pooling) belong to no row, as torch.nn.functional's. */
   private opAt(line: number): At {
-    const top = this.ctx[this.ctx.length - 1];
-    return {
-      row: top?.st.path ? `${top.st.path}` : `line ${line}`,
-      kind: top?.obj.cls.name ?? 'op',
-      line,
-    };
+    return { row: undefined, kind: 'op', line };
   }
 
   private activationCall(q: string, pos: Value[], kw: Kw, line: number): Value {
