@@ -23,7 +23,7 @@ import {
   type Tensor,
 } from './op';
 import './ops';
-import { initTensor, torchFans } from './init';
+import { initProblem, initTensor, torchFans } from './init';
 import type {
   Dtype,
   Graph,
@@ -78,7 +78,7 @@ export interface CompiledGraph {
 }
 
 function fail(node: GraphNode | null, msg: string): never {
-  throw new GraphError(node ? `node ${node.id} (${node.op.op}): ${msg}` : msg);
+  throw new GraphError(node ? `node ${node.id} (${String(node.op?.op)}): ${msg}` : msg);
 }
 
 function checkShape(node: GraphNode, shape: Shape, what: string): void {
@@ -151,6 +151,8 @@ export function compileGraph(graph: Graph): CompiledGraph {
     const params: ParamSlot[] = [];
     for (const [name, decl] of Object.entries(decls)) {
       checkShape(node, decl.shape, `parameter ${name}`);
+      const problem = initProblem(decl.spec?.init);
+      if (problem) fail(node, `parameter ${name}: ${problem}`);
       const key = `${node.id}.${name}`;
       if (decl.spec.tiedTo !== undefined) {
         pendingTies.push({ node, name, decl, tiedTo: decl.spec.tiedTo, slots: params });

@@ -51,6 +51,59 @@ export function calculateGain(nonlinearity: string, param?: number): number {
   }
 }
 
+const fin = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+const opt = (v: unknown): boolean => v === undefined || fin(v);
+
+/** Why an InitSpec cannot be drawn (one phrase), or null when it can; checked before allocating. */
+export function initProblem(spec: InitSpec | undefined): string | null {
+  if (!spec || typeof spec !== 'object') return 'no init';
+  const bad = (what: string): string => `${spec.kind} init with ${what}`;
+  switch (spec.kind) {
+    case 'zeros':
+    case 'ones':
+      return null;
+    case 'constant':
+      return fin(spec.value) ? null : bad('a non-finite value');
+    case 'uniform':
+      return fin(spec.low) && fin(spec.high) && spec.low <= spec.high
+        ? null
+        : bad('bounds that are not low ≤ high');
+    case 'normal':
+    case 'trunc_normal':
+      if (!(fin(spec.std) && spec.std >= 0 && opt(spec.mean))) return bad('a bad mean or std');
+      if (
+        spec.kind === 'trunc_normal' &&
+        !(opt(spec.a) && opt(spec.b) && (spec.a ?? -2) < (spec.b ?? 2))
+      )
+        return bad('bounds that are not a < b');
+      return null;
+    case 'xavier_uniform':
+    case 'xavier_normal':
+    case 'orthogonal':
+      return opt(spec.gain) ? null : bad('a non-finite gain');
+    case 'kaiming_uniform':
+    case 'kaiming_normal':
+      if (!opt(spec.a)) return bad('a non-finite a');
+      try {
+        calculateGain(spec.nonlinearity ?? 'leaky_relu', spec.a ?? 0);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return null;
+    case 'variance_scaling':
+      return fin(spec.scale) &&
+        spec.scale >= 0 &&
+        ['fan_in', 'fan_out', 'fan_avg'].includes(spec.mode) &&
+        ['truncated_normal', 'untruncated_normal', 'uniform'].includes(spec.distribution)
+        ? null
+        : bad('a bad scale, mode or distribution');
+    case 'torch_bias':
+      return opt(spec.bound) ? null : bad('a non-finite bound');
+    default:
+      return `unknown init '${String((spec as { kind?: unknown }).kind)}'`;
+  }
+}
+
 /** Keras' truncated_normal correction: the std of N(0,1) truncated to ±2. */
 const TRUNC_STD = 0.87962566103423978;
 

@@ -108,6 +108,45 @@ describe('graph validation', () => {
       { nodes: [node('x', [], { op: 'input', shape: [2, 2.5] })], output: 'x' },
       /node x \(input\): input dimension 1 must be a positive integer, got 2.5/,
     ],
+    [
+      'unknown init kind',
+      {
+        nodes: [
+          node('x', [], { op: 'input', shape: [2, 3] }),
+          node('fc', ['x'], {
+            ...(linear(3, 3) as Extract<Op, { op: 'linear' }>),
+            weight: { init: { kind: 'glorot' } as never },
+          }),
+        ],
+        output: 'fc',
+      },
+      /node fc \(linear\): parameter weight: unknown init 'glorot'/,
+    ],
+    [
+      'uniform bounds the wrong way round',
+      {
+        nodes: [
+          node('x', [], { op: 'input', shape: [2, 3] }),
+          node('fc', ['x'], {
+            ...(linear(3, 3) as Extract<Op, { op: 'linear' }>),
+            bias: { init: { kind: 'uniform', low: 1, high: -1 } },
+          }),
+        ],
+        output: 'fc',
+      },
+      /parameter bias: uniform init with bounds that are not low ≤ high/,
+    ],
+    [
+      'a node without an op',
+      {
+        nodes: [
+          node('x', [], { op: 'input', shape: [2, 3] }),
+          { id: 'y', inputs: ['x'] } as unknown as GraphNode,
+        ],
+        output: 'y',
+      },
+      /node y \(undefined\): unknown op 'undefined'/,
+    ],
   ];
   for (const [what, g, msg] of bad)
     it(what, () => {
