@@ -290,6 +290,19 @@ export function buildGraphInTree(
           root.line,
           `the input of ${root.kind} cannot be inferred from its first layer: give an input shape`,
         );
+      // When the first registered layer does not run first (an einops Rearrange of images before
+      // it), common image batches are tried last; the one that runs through is named in the notes.
+      for (const [c, hw] of [
+        [3, 32],
+        [3, 224],
+        [1, 28],
+        [3, 64],
+      ] as const) {
+        cands.push({
+          shape: [batch, c, hw, hw],
+          why: `no input fitted the first layer; ${c}×${hw}×${hw} images run through`,
+        });
+      }
     }
     let last: Decline | undefined;
     let retargeted = false;

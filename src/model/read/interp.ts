@@ -624,13 +624,17 @@ export class Interp {
     const left = field(asg, 'left');
     if (!left) return;
     if (!right) return; // annotation only: `x: int`
-    if (right.type === 'assignment') {
-      this.execAssign(right, scope);
-      const inner = field(right, 'left');
-      if (inner) this.assign(left, this.eval(inner, scope), scope);
-      return;
+    // `a = b, c = f()`: the value once, then every target left to right, as Python does.
+    const targets = [left];
+    let value: Node | null = right;
+    while (value?.type === 'assignment') {
+      const t = field(value, 'left');
+      if (t) targets.push(t);
+      value = field(value, 'right');
     }
-    this.assign(left, this.eval(right, scope), scope);
+    if (!value) return;
+    const v = this.eval(value, scope);
+    for (const t of targets) this.assign(t, v, scope);
   }
 
   private execAugmented(e: Node, scope: Scope): void {

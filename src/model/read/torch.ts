@@ -9,6 +9,7 @@ import type { Op, ParamSpecG } from '../../kernel/graph/types';
 import { resolveCall } from '../../language/resolve';
 import type { CallArgs, Literal } from '../../language/types';
 import { callPython, MATH_CONSTANTS, pythonAttr } from './builtins';
+import { einops, sizesOf } from './einops';
 import {
   INIT_FUNCTIONS,
   INIT_METHODS,
@@ -1133,6 +1134,27 @@ function runLayerAt(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number
     }
     case 'Identity':
       return add({ op: 'identity' }, s);
+    case '$einops': {
+      const sizes = new Map(
+        [...m.cfg]
+          .filter(([k]) => k.startsWith('size:'))
+          .map(([k, v]) => [k.slice(5), v] as [string, Value]),
+      );
+      const red = m.cfg.get('reduction');
+      const pattern = m.cfg.get('pattern') as { v: string };
+      const out = runEinops(
+        ip,
+        kind === 'Reduce' ? 'reduce' : 'rearrange',
+        x,
+        pattern.v,
+        sizesOf(sizes, line),
+        red?.t === 'str' ? red.v : undefined,
+        line,
+        kind,
+        row,
+      );
+      return out.id === x.id ? add({ op: 'identity' }, s) : out;
+    }
     case 'GLU':
       return glu(ip, x, cfgNum(m, 'dim', line), line, kind, row);
     case 'Upsample':
@@ -1763,6 +1785,42 @@ export function tensorBinary(ip: Interp, op: string, a: Value, b: Value, line: n
   }
 }
 
+function runEinops(
+  ip: Interp,
+  kind: 'rearrange' | 'repeat' | 'reduce',
+  x: TensorVal,
+  pattern: string,
+  sizes: Map<string, number>,
+  reduction: string | undefined,
+  line: number,
+  label: string,
+  row?: string,
+): TensorVal {
+  const gb = g(ip, line);
+  return einops(ip, kind, x, pattern, sizes, reduction, line, {
+    reshape: (t, shape) => gb.add({ op: 'reshape', shape }, [t], shape, line, label, row),
+    permute: (t, dims) =>
+      gb.add(
+        { op: 'permute', dims },
+        [t],
+        dims.map((i) => t.shape[i]!),
+        line,
+        label,
+        row,
+      ),
+    reduce: (t, dims, how) =>
+      gb.add(
+        { op: 'reduce', kind: how, dims, keepdim: false },
+        [t],
+        t.shape.filter((_, i) => !dims.includes(i)),
+        line,
+        label,
+        row,
+      ),
+    expand: (t, shape) => expandTo(ip, t, shape, line),
+  });
+}
+
 /** GLU: a ⊙ σ(b) with a, b the halves of x along `dim` (all its nodes share the module's row). */
 function glu(
   ip: Interp,
@@ -2100,7 +2158,38 @@ export function callLibrary(
   }
   if (name.startsWith('torch.nn.functional.')) return functional(ip, name.slice(20), pos, kw, line);
   if (name.startsWith('torch.')) return torchFunction(ip, name.slice(6), pos, kw, line);
-  if (name === 'einops.rearrange') throw new Decline(line, 'einops.rearrange is not read');
+  const ein = /^einops\.(rearrange|repeat|reduce)$/.exec(name);
+  if (ein) {
+    const kind = ein[1] as 'rearrange' | 'repeat' | 'reduce';
+    const pattern = pos[1] ?? kw.get('pattern');
+    if (pattern?.t !== 'str') throw new Decline(line, `einops.${kind} without a literal pattern`);
+    const red = kind === 'reduce' ? (pos[2] ?? kw.get('reduction')) : undefined;
+    const sizes = new Map([...kw].filter(([k]) => k !== 'pattern' && k !== 'reduction'));
+    const first = pos[0] ?? NONE;
+    if (isSeq(first)) throw new Decline(line, `einops.${kind} of a list of tensors is not read`);
+    const x = asTensor(ip, first, line);
+    return runEinops(
+      ip,
+      kind,
+      x,
+      pattern.v,
+      sizesOf(sizes, line),
+      red?.t === 'str' ? red.v : undefined,
+      line,
+      `einops.${kind}`,
+    );
+  }
+  const einLayer = /^einops\.layers\.torch\.(Rearrange|Reduce)$/.exec(name);
+  if (einLayer) {
+    const m = newModule(einLayer[1]!, line, { layer: '$einops' });
+    const pattern = pos[0] ?? kw.get('pattern');
+    if (pattern?.t !== 'str') throw new Decline(line, `${einLayer[1]} without a literal pattern`);
+    m.cfg.set('pattern', pattern);
+    const red = einLayer[1] === 'Reduce' ? (pos[1] ?? kw.get('reduction')) : undefined;
+    if (red) m.cfg.set('reduction', red);
+    for (const [k, v] of kw) if (k !== 'pattern' && k !== 'reduction') m.cfg.set(`size:${k}`, v);
+    return m;
+  }
   throw new Decline(line, `${rawName} is not read`);
 }
 

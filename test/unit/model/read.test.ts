@@ -479,4 +479,55 @@ class ViT(nn.Module):
       'Block(32, 4, 0.0, partial(nn.LayerNorm, eps=0.000001))',
     );
   });
+
+  it('reads einops: Rearrange layers, rearrange / repeat / reduce with sizes', async () => {
+    const src = `
+import torch
+from torch import nn
+from einops import rearrange, repeat, reduce
+from einops.layers.torch import Rearrange
+
+class Patches(nn.Module):
+    def __init__(self, dim=32, heads=4):
+        super().__init__()
+        self.heads = heads
+        self.embed = nn.Sequential(Rearrange('b c (h p1) (w p2) -> b (h w) (p1 p2 c)', p1=4, p2=4), nn.Linear(48, dim))
+        self.cls = nn.Parameter(torch.randn(1, dim))
+        self.qkv = nn.Linear(dim, dim * 3, bias=False)
+        self.out = nn.Linear(dim, 10)
+
+    def forward(self, img):
+        x = self.embed(img)
+        x = torch.cat((repeat(self.cls, '... d -> b ... d', b=img.shape[0]), x), dim=1)
+        q, k, v = self.qkv(x).chunk(3, dim=-1)
+        q, k, v = map(lambda t: rearrange(t, 'b n (h d) -> b h n d', h=self.heads), (q, k, v))
+        x = rearrange((q @ k.transpose(-1, -2)).softmax(dim=-1) @ v, 'b h n d -> b n (h d)')
+        return self.out(reduce(x, 'b n d -> b d', 'mean'))
+`;
+    const r = ok(await buildGraph(src, 'Patches()', { inputShape: [2, 3, 16, 16] }));
+    const g = r.graph;
+    expect(byRow(g, 'embed.0').map((n) => [n.op.op, n.kind])).toEqual([
+      ['reshape', 'Rearrange'],
+      ['permute', 'Rearrange'],
+      ['reshape', 'Rearrange'],
+    ]);
+    expect(byRow(g, 'embed.0')[1]!.op).toEqual({ op: 'permute', dims: [0, 2, 4, 3, 5, 1] });
+    expect(g.nodes.find((n) => n.op.op === 'reduce')?.op).toEqual({
+      op: 'reduce',
+      kind: 'mean',
+      dims: [1],
+      keepdim: false,
+    });
+    expect(out(g).op).toMatchObject({ op: 'linear', inFeatures: 32 });
+    const bad = await buildGraph(
+      src.replace("'b n d -> b d', 'mean'", "'b n d -> b d', 'max'"),
+      'Patches()',
+      {
+        inputShape: [2, 3, 16, 16],
+      },
+    );
+    expect(!bad.ok && bad.reason).toBe(
+      "line 22: einops.reduce with 'max' is not read (mean and sum are)",
+    );
+  });
 });
