@@ -60,6 +60,13 @@ export function fmt(v: number): string {
   return s.replace(/^-/, '−').replace(/e-/, 'e−');
 }
 
+/** How far two functions are apart: "0 (bit for bit)" or 3 significant digits, never rounded to 0. */
+export function fmtDiff(d: number): string {
+  if (d === 0) return '0 (bit for bit)';
+  if (d >= 1e-3) return fmt(d);
+  return d.toExponential(2).replace(/e\+?/, 'e').replace(/e-/, 'e−');
+}
+
 function interval(r: Interval): string {
   if (r.lo === -Infinity && r.hi === Infinity) return 'everywhere';
   if (r.lo === -Infinity) return `x < ${fmt(r.hi)}`;
@@ -95,10 +102,12 @@ function gradientText(k: KeyNumbers): string {
       ? `${interval(r)} (around the ${inside.kind})`
       : interval(r);
   });
+  // A periodic f′ (Snake) has many: the first few say enough.
+  const shown = near.length > 4 ? [...near.slice(0, 4), `… (${near.length - 4} more)`] : near;
   const parts = [
-    `|f′| < ${SATURATION} (near-zero gradient): ${near.length ? near.join(', ') : 'nowhere'}`,
+    `|f′| < ${SATURATION} (near-zero gradient): ${shown.length ? shown.join(', ') : 'nowhere'}`,
   ];
-  for (const s of k.stationary) {
+  for (const s of k.stationary.slice(0, 3)) {
     parts.push(
       s.smooth
         ? `f′ = 0 at x = ${fmt(s.x)}, the ${s.kind}`
@@ -281,7 +290,7 @@ export function buildHover(r: Recognition, options: HoverOptions): string | unde
     lines.push(
       `**${md(a.name)}** — ${code(r.custom.name)} defined in this file (line ${r.custom.line}) · kernel id ${code(a.id)}`,
       '',
-      `Computes **${md(a.name)}**: max |Δ| ${fmt(r.custom.match.maxDiff)} on [${fmt(GRID_LO)}, ${fmt(GRID_HI)}] · as written ${code(`f(x) = ${print(r.custom.expr, 'unicode')}`)}`,
+      `Computes **${md(a.name)}**: max |Δ| ${fmtDiff(r.custom.match.maxDiff)} on [${fmt(GRID_LO)}, ${fmt(GRID_HI)}] · as written ${code(`f(x) = ${print(r.custom.expr, 'unicode')}`)}`,
     );
   } else {
     lines.push(
@@ -398,7 +407,7 @@ function nearestText(m: KernelMatch | undefined): string | undefined {
     .filter(([k, v]) => a.params[k] !== v)
     .map(([k, v]) => `${k}=${fmt(v)}`)
     .join(', ');
-  return `Closest built-in: ${md(a.name)}${ps ? ` (${ps})` : ''}, max |Δ| ${fmt(m.maxDiff)} on [${fmt(m.lo)}, ${fmt(m.hi)}].`;
+  return `Closest built-in: ${md(a.name)}${ps ? ` (${ps})` : ''}, max |Δ| ${fmtDiff(m.maxDiff)} on [${fmt(m.lo)}, ${fmt(m.hi)}].`;
 }
 
 function buildCustomHover(r: Recognition, c: CustomActivation, options: HoverOptions): string {

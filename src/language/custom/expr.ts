@@ -566,7 +566,8 @@ function render(e: Expr, t: Target): Piece {
       const a = render(e.a, t);
       const b = render(e.b, t);
       const sa = wrap(a, PREC.mul, t);
-      const sb = wrap(b, PREC.neg + 1, t);
+      // a·(b·c) is a·b·c: a product needs no parentheses on the right either.
+      const sb = wrap(b, e.b.k === 'mul' ? PREC.mul : PREC.neg + 1, t);
       // 2x, 0.5x·σ(x): juxtapose a number and what follows; a middle dot elsewhere.
       const tight = e.a.k === 'num' && !e.a.label && !/^[\d.]/.test(sb);
       const sep = tight ? (tex ? '\\,' : '') : tex ? ' \\cdot ' : '·';

@@ -117,6 +117,8 @@ describe('custom definitions in the hover', () => {
     expect(md).toContain('data:image/svg+xml;base64,');
     // f′ = 1 + sin(2x)/(α+ε) touches 0 without changing sign: no extremum to name.
     expect(md).toContain('(near-zero gradient): ');
+    // Periodic: four intervals, then how many more.
+    expect(md).toMatch(/\(near-zero gradient\): [^,]+, [^,]+, [^,]+, [^,]+, … \(\d+ more\)/);
     expect(md).not.toContain('the minimum');
     // Typeset: f and f′ as images (MathJax accepts what the grammar prints), then the plot.
     const typeset = buildHover(r!, { theme: 'dark', showPlot: true, typeset: true }) ?? '';
