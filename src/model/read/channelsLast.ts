@@ -8,7 +8,8 @@
  */
 import type { InitSpec, Op } from '../../kernel/graph/types';
 import type { GraphBuilder } from './graph';
-import { Decline, type ParamObj, type TensorVal } from './values';
+import { numeric } from './interp';
+import { Decline, isSeq, show, type ParamObj, type TensorVal, type Value } from './values';
 
 /** Where emitted nodes belong: their row key, display kind and source line. */
 export interface At {
@@ -89,6 +90,70 @@ export function namedInit(name: string, fans: KernelFans, line: number): InitSpe
     default:
       throw new Decline(line, `initializer '${name}' is not known`);
   }
+}
+
+/**
+ * An initializer argument of either framework for a kernel with `fans`: a name (`'he_normal'`),
+ * an initializer object the reader made (`keras.initializers.VarianceScaling(…)`,
+ * `nn.initializers.normal(0.02)`, carried as `init:kind:a:b:c`), or the default when absent.
+ */
+export function initArg(
+  v: Value | undefined,
+  dflt: string,
+  fans: KernelFans,
+  line: number,
+): InitSpec {
+  if (v === undefined || v.t === 'none') return namedInit(dflt, fans, line);
+  if (v.t === 'str') return namedInit(v.v.toLowerCase(), fans, line);
+  if (v.t === 'opaque' && v.what.startsWith('init:')) {
+    const [, kind, a, b, c] = v.what.split(':');
+    switch (kind) {
+      case 'variance_scaling':
+        return varianceScaling(
+          Number(a),
+          b as VsMode,
+          c as VsDistribution,
+          fans.fanIn,
+          fans.fanOut,
+        );
+      case 'normal':
+        return { kind: 'normal', std: Number(a || 0.01) };
+      case 'random_normal':
+        return { kind: 'normal', mean: Number(a || 0), std: Number(b || 0.05) };
+      case 'truncated_normal': {
+        const m = Number(a || 0);
+        const sd = Number(b || 0.05);
+        return { kind: 'trunc_normal', mean: m, std: sd, a: m - 2 * sd, b: m + 2 * sd };
+      }
+      case 'random_uniform':
+        return { kind: 'uniform', low: Number(a || -0.05), high: Number(b || 0.05) };
+      case 'constant':
+        return { kind: 'constant', value: Number(a || 0) };
+      default:
+        return namedInit(kind ?? '', fans, line);
+    }
+  }
+  throw new Decline(line, `the initializer ${show(v)} is not read`);
+}
+
+/** An int or a tuple (`kernel_size=3`, `strides=(2, 2)`) as `dims` numbers; `dflt` when absent. */
+export function intsArg(
+  v: Value | undefined,
+  dims: number,
+  dflt: number | undefined,
+  line: number,
+  what: string,
+): number[] {
+  if (v === undefined || v.t === 'none') {
+    if (dflt === undefined) throw new Decline(line, `\`${what}\` is missing`);
+    return Array.from({ length: dims }, () => dflt);
+  }
+  const items = isSeq(v) ? v.items : Array.from({ length: dims }, () => v);
+  const ns = items.map((x) => numeric(x));
+  if (ns.length !== dims || ns.some((n) => n === undefined)) {
+    throw new Decline(line, `${what}=${show(v)} is not ${dims} numbers`);
+  }
+  return ns as number[];
 }
 
 /** Parameters of one layer, made on its first call and shared by later calls (Keras reuse). */

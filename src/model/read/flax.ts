@@ -9,12 +9,13 @@
  */
 import type { Tree } from 'web-tree-sitter';
 import { spellingsNamed } from '../../kernel/spellings';
-import type { InitSpec } from '../../kernel/graph/types';
 import { resolveCall } from '../../language/resolve';
 import type { CallArgs, Literal } from '../../language/types';
 import { pythonImports } from '../../language/pythonImports';
 import {
   activationNode,
+  initArg,
+  intsArg,
   batchNormLast,
   concat,
   convLast,
@@ -23,12 +24,10 @@ import {
   embedding,
   LayerParams,
   layerNormLast,
-  namedInit,
   poolLast,
   toChannelsLast,
   varianceScaling,
   type At,
-  type KernelFans,
   type Padding,
 } from './channelsLast';
 import { GraphBuilder } from './graph';
@@ -447,15 +446,9 @@ export class FlaxInterp extends Interp {
     const x = pos[0] ?? kw.get('inputs');
     if (x?.t !== 'tensor') throw new Decline(line, `${kind}_pool of a non-tensor`);
     const dims = x.shape.length - 2;
-    const window = this.ints(
-      kw.get('window_shape') ?? pos[1],
-      dims,
-      undefined,
-      line,
-      'window_shape',
-    );
+    const window = intsArg(kw.get('window_shape') ?? pos[1], dims, undefined, line, 'window_shape');
     // Flax's pooling strides default to 1, not to the window.
-    const strides = this.ints(kw.get('strides') ?? pos[2], dims, 1, line, 'strides');
+    const strides = intsArg(kw.get('strides') ?? pos[2], dims, 1, line, 'strides');
     const padding = this.padding(kw.get('padding') ?? pos[3], 'valid', line);
     const cip = kw.get('count_include_pad');
     const notes: string[] = [];
@@ -474,30 +467,12 @@ export class FlaxInterp extends Interp {
     return y;
   }
 
-  private ints(
-    v: Value | undefined,
-    dims: number,
-    dflt: number | undefined,
-    line: number,
-    what: string,
-  ): number[] {
-    if (v === undefined || v.t === 'none') {
-      if (dflt === undefined) throw new Decline(line, `\`${what}\` is missing`);
-      return Array.from({ length: dims }, () => dflt);
-    }
-    const items = isSeq(v) ? v.items : Array.from({ length: dims }, () => v);
-    const ns = items.map((x) => numeric(x));
-    if (ns.length !== dims || ns.some((n) => n === undefined))
-      throw new Decline(line, `${what}=${show(v)} is not ${dims} numbers`);
-    return ns as number[];
-  }
-
   private padding(v: Value | undefined, dflt: 'same' | 'valid', line: number): Padding {
     if (v === undefined || v.t === 'none') return dflt;
     if (v.t === 'str' && /^(same|valid)$/i.test(v.v)) return v.v.toLowerCase() as 'same' | 'valid';
     if (isSeq(v)) {
       return v.items.map((p) => {
-        const pr = this.ints(p, 2, undefined, line, 'padding');
+        const pr = intsArg(p, 2, undefined, line, 'padding');
         return [pr[0]!, pr[1]!] as const;
       });
     }
@@ -563,20 +538,6 @@ export class FlaxInterp extends Interp {
     throw new Decline(line, `${what}=${show(v)} is not a constant`);
   }
 
-  /** kernel_init=nn.initializers.xavier_uniform() and the like, else the default. */
-  private initOf(v: Value | undefined, dflt: string, fans: KernelFans, line: number): InitSpec {
-    if (v === undefined || v.t === 'none') return namedInit(dflt, fans, line);
-    if (v.t === 'opaque' && v.what.startsWith('init:')) {
-      const [, kind, a, b, c] = v.what.split(':');
-      if (kind === 'variance_scaling')
-        return varianceScaling(Number(a), b as 'fan_in', c as 'uniform', fans.fanIn, fans.fanOut);
-      if (kind === 'normal') return { kind: 'normal', std: Number(a) };
-      if (kind === 'constant') return { kind: 'constant', value: Number(a) };
-      return namedInit(kind!, fans, line);
-    }
-    throw new Decline(line, `the initializer ${show(v)} is not read`);
-  }
-
   private callLayer(st: LayerState, pos: Value[], kw: Kw, line: number): Value {
     const x = pos[0] ?? kw.get('inputs') ?? kw.get('x');
     if (x?.t !== 'tensor')
@@ -605,14 +566,14 @@ export class FlaxInterp extends Interp {
         const w = st.params.get(
           'kernel',
           [units, inC],
-          this.initOf(this.arg(st, 'kernel_init'), 'lecun_normal', fans, st.line),
+          initArg(this.arg(st, 'kernel_init'), 'lecun_normal', fans, st.line),
           st.line,
         );
         const b = this.flag(this.arg(st, 'use_bias'), true, st.line, 'use_bias')
           ? st.params.get(
               'bias',
               [units],
-              this.initOf(this.arg(st, 'bias_init'), 'zeros', fans, st.line),
+              initArg(this.arg(st, 'bias_init'), 'zeros', fans, st.line),
               st.line,
             )
           : null;
@@ -624,9 +585,9 @@ export class FlaxInterp extends Interp {
         const filters = this.num(st, nnx ? 'out_features' : 'features', undefined, st.line);
         if (nnx) this.expectIn(st, 'in_features', inC);
         const dims = x.shape.length - 2;
-        const k = this.ints(this.arg(st, 'kernel_size'), dims, undefined, st.line, 'kernel_size');
-        const s = this.ints(this.arg(st, 'strides'), dims, 1, st.line, 'strides');
-        const d = this.ints(this.arg(st, 'kernel_dilation'), dims, 1, st.line, 'kernel_dilation');
+        const k = intsArg(this.arg(st, 'kernel_size'), dims, undefined, st.line, 'kernel_size');
+        const s = intsArg(this.arg(st, 'strides'), dims, 1, st.line, 'strides');
+        const d = intsArg(this.arg(st, 'kernel_dilation'), dims, 1, st.line, 'kernel_dilation');
         const inDil = this.arg(st, 'input_dilation');
         if (inDil !== undefined && inDil.t !== 'none' && numeric(inDil) !== 1)
           throw new Decline(st.line, 'Conv with input_dilation is not simulated');
@@ -636,14 +597,14 @@ export class FlaxInterp extends Interp {
         const w = st.params.get(
           'kernel',
           [filters, inC / groups, ...k],
-          this.initOf(this.arg(st, 'kernel_init'), 'lecun_normal', fans, st.line),
+          initArg(this.arg(st, 'kernel_init'), 'lecun_normal', fans, st.line),
           st.line,
         );
         const b = this.flag(this.arg(st, 'use_bias'), true, st.line, 'use_bias')
           ? st.params.get(
               'bias',
               [filters],
-              this.initOf(this.arg(st, 'bias_init'), 'zeros', fans, st.line),
+              initArg(this.arg(st, 'bias_init'), 'zeros', fans, st.line),
               st.line,
             )
           : null;
@@ -715,7 +676,7 @@ export class FlaxInterp extends Interp {
         const init =
           given === undefined
             ? varianceScaling(1, 'fan_in', 'normal', dim, vocab)
-            : this.initOf(given, 'lecun_normal', { fanIn: dim, fanOut: vocab }, st.line);
+            : initArg(given, 'lecun_normal', { fanIn: dim, fanOut: vocab }, st.line);
         const w = st.params.get('embedding', [vocab, dim], init, st.line);
         const node = g.node(x.id);
         if (node?.op.op === 'input') node.op = { ...node.op, tokens: { vocab } };

@@ -9,10 +9,12 @@
 import { resolveCall, resolveString } from '../../language/resolve';
 import { spellingsNamed } from '../../kernel/spellings';
 import type { Node, Tree } from 'web-tree-sitter';
-import type { GraphNode, InitSpec } from '../../kernel/graph/types';
+import type { GraphNode } from '../../kernel/graph/types';
 import { pythonImports } from '../../language/pythonImports';
 import {
   activationNode,
+  initArg,
+  intsArg,
   batchNormLast,
   concat,
   convLast,
@@ -24,13 +26,10 @@ import {
   LayerParams,
   layerNormLast,
   merge,
-  namedInit,
   poolLast,
   reshape,
   toChannelsLast,
-  varianceScaling,
   type At,
-  type KernelFans,
   type Padding,
 } from './channelsLast';
 import { GraphBuilder } from './graph';
@@ -446,29 +445,6 @@ export class KerasInterp extends Interp {
     return v?.t === 'str' ? v.v : dflt;
   }
 
-  /** An initializer argument for a kernel with `fans`. */
-  private initOf(v: Value | undefined, dflt: string, fans: KernelFans, line: number): InitSpec {
-    if (v === undefined || v.t === 'none') return namedInit(dflt, fans, line);
-    if (v.t === 'str') return namedInit(v.v.toLowerCase(), fans, line);
-    if (v.t === 'opaque' && v.what.startsWith('init:')) {
-      const [, kind, a, b, c] = v.what.split(':');
-      if (kind === 'variance_scaling') {
-        return varianceScaling(Number(a), b as 'fan_in', c as 'uniform', fans.fanIn, fans.fanOut);
-      }
-      if (kind === 'random_normal')
-        return { kind: 'normal', mean: Number(a || 0), std: Number(b || 0.05) };
-      if (kind === 'truncated_normal') {
-        const m = Number(a || 0);
-        const s = Number(b || 0.05);
-        return { kind: 'trunc_normal', mean: m, std: s, a: m - 2 * s, b: m + 2 * s };
-      }
-      if (kind === 'random_uniform')
-        return { kind: 'uniform', low: Number(a || -0.05), high: Number(b || 0.05) };
-      if (kind === 'constant') return { kind: 'constant', value: Number(a || 0) };
-    }
-    throw new Decline(line, `the initializer ${show(v)} is not read`);
-  }
-
   private activationCall(full: string, pos: Value[], kw: Kw, line: number): Value {
     const x = pos[0];
     if (x?.t !== 'tensor') throw new Decline(line, `${full} on a non-tensor`);
@@ -580,31 +556,8 @@ export class KerasInterp extends Interp {
     return n === undefined ? dflt : n !== 0;
   }
 
-  /** An int or a pair (kernel_size=3, strides=(2, 2)), as `dims` numbers. */
-  private tupleArg(
-    v: Value | undefined,
-    dims: number,
-    dflt: number | undefined,
-    line: number,
-    what: string,
-  ): number[] {
-    if (v === undefined || v.t === 'none') {
-      if (dflt === undefined) throw new Decline(line, `\`${what}\` is missing`);
-      return Array.from({ length: dims }, () => dflt);
-    }
-    if (isSeq(v)) {
-      const ns = v.items.map((x) => numeric(x));
-      if (ns.length !== dims || ns.some((n) => n === undefined))
-        throw new Decline(line, `${what}=${show(v)} is not ${dims} numbers`);
-      return ns as number[];
-    }
-    const n = numeric(v);
-    if (n === undefined) throw new Decline(line, `${what}=${show(v)} is not a number`);
-    return Array.from({ length: dims }, () => n);
-  }
-
   private pair(v: Value, line: number, what: string): number[] {
-    return this.tupleArg(v, 2, undefined, line, what);
+    return intsArg(v, 2, undefined, line, what);
   }
 
   private paddingArg(st: LayerState, line: number): 'same' | 'valid' {
@@ -707,14 +660,14 @@ export class KerasInterp extends Interp {
         const w = st.params.get(
           'kernel',
           [units, inF],
-          this.initOf(this.arg(st, 'kernel_initializer'), 'glorot_uniform', fans, line),
+          initArg(this.arg(st, 'kernel_initializer'), 'glorot_uniform', fans, line),
           line,
         );
         const b = this.bool(st, 'use_bias', true)
           ? st.params.get(
               'bias',
               [units],
-              this.initOf(this.arg(st, 'bias_initializer'), 'zeros', fans, line),
+              initArg(this.arg(st, 'bias_initializer'), 'zeros', fans, line),
               line,
             )
           : null;
@@ -729,9 +682,9 @@ export class KerasInterp extends Interp {
         this.checkChannelsLast(st, line);
         const dims = cls === 'Conv1D' ? 1 : 2;
         const inC = x.shape[x.shape.length - 1]!;
-        const k = this.tupleArg(this.arg(st, 'kernel_size'), dims, undefined, line, 'kernel_size');
-        const s = this.tupleArg(this.arg(st, 'strides'), dims, 1, line, 'strides');
-        const d = this.tupleArg(this.arg(st, 'dilation_rate'), dims, 1, line, 'dilation_rate');
+        const k = intsArg(this.arg(st, 'kernel_size'), dims, undefined, line, 'kernel_size');
+        const s = intsArg(this.arg(st, 'strides'), dims, 1, line, 'strides');
+        const d = intsArg(this.arg(st, 'dilation_rate'), dims, 1, line, 'dilation_rate');
         const receptive = k.reduce((a, b) => a * b, 1);
         let padding: Padding = this.paddingArg(st, line);
         if (extraPad) {
@@ -749,14 +702,14 @@ export class KerasInterp extends Interp {
           const w = st.params.get(
             'kernel',
             [outC, inC / groups, ...k],
-            this.initOf(this.arg(st, 'kernel_initializer'), 'glorot_uniform', fans, line),
+            initArg(this.arg(st, 'kernel_initializer'), 'glorot_uniform', fans, line),
             line,
           );
           const b = useBias
             ? st.params.get(
                 'bias',
                 [outC],
-                this.initOf(this.arg(st, 'bias_initializer'), 'zeros', fans, line),
+                initArg(this.arg(st, 'bias_initializer'), 'zeros', fans, line),
                 line,
               )
             : null;
@@ -777,7 +730,7 @@ export class KerasInterp extends Interp {
           const dw = st.params.get(
             'depthwise_kernel',
             [outC, 1, ...k],
-            this.initOf(this.arg(st, 'depthwise_initializer'), 'glorot_uniform', dfans, line),
+            initArg(this.arg(st, 'depthwise_initializer'), 'glorot_uniform', dfans, line),
             line,
           );
           if (cls === 'DepthwiseConv2D') {
@@ -785,7 +738,7 @@ export class KerasInterp extends Interp {
               ? st.params.get(
                   'bias',
                   [outC],
-                  this.initOf(this.arg(st, 'bias_initializer'), 'zeros', dfans, line),
+                  initArg(this.arg(st, 'bias_initializer'), 'zeros', dfans, line),
                   line,
                 )
               : null;
@@ -817,14 +770,14 @@ export class KerasInterp extends Interp {
             const pw = st.params.get(
               'pointwise_kernel',
               [filters, outC, 1, 1],
-              this.initOf(this.arg(st, 'pointwise_initializer'), 'glorot_uniform', pfans, line),
+              initArg(this.arg(st, 'pointwise_initializer'), 'glorot_uniform', pfans, line),
               line,
             );
             const b = useBias
               ? st.params.get(
                   'bias',
                   [filters],
-                  this.initOf(this.arg(st, 'bias_initializer'), 'zeros', pfans, line),
+                  initArg(this.arg(st, 'bias_initializer'), 'zeros', pfans, line),
                   line,
                 )
               : null;
@@ -887,12 +840,12 @@ export class KerasInterp extends Interp {
       case 'AveragePooling2D': {
         this.checkChannelsLast(st, line);
         const dims = cls.endsWith('1D') ? 1 : 2;
-        const pool = this.tupleArg(this.arg(st, 'pool_size'), dims, 2, line, 'pool_size');
+        const pool = intsArg(this.arg(st, 'pool_size'), dims, 2, line, 'pool_size');
         const strides = this.arg(st, 'strides');
         const s =
           strides === undefined || strides.t === 'none'
             ? pool
-            : this.tupleArg(strides, dims, 1, line, 'strides');
+            : intsArg(strides, dims, 1, line, 'strides');
         let padding: Padding = this.paddingArg(st, line);
         const kind = cls.startsWith('Max') ? 'max' : 'avg';
         if (extraPad) {
@@ -983,7 +936,7 @@ export class KerasInterp extends Interp {
         const w = st.params.get(
           'embeddings',
           [vocab, dim],
-          this.initOf(
+          initArg(
             this.arg(st, 'embeddings_initializer'),
             'uniform',
             { fanIn: vocab, fanOut: dim },
@@ -1019,11 +972,9 @@ export class KerasInterp extends Interp {
     let pads: [number, number][];
     if (v === undefined || v.t === 'none') pads = Array.from({ length: dims }, () => [1, 1]);
     else if (isSeq(v) && v.items.every((i) => isSeq(i))) {
-      pads = v.items.map(
-        (i) => this.tupleArg(i, 2, undefined, line, 'padding') as [number, number],
-      );
+      pads = v.items.map((i) => intsArg(i, 2, undefined, line, 'padding') as [number, number]);
     } else {
-      pads = this.tupleArg(v, dims, undefined, line, 'padding').map((p) => [p, p]);
+      pads = intsArg(v, dims, undefined, line, 'padding').map((p) => [p, p]);
     }
     if (pads.length !== dims) throw new Decline(line, `ZeroPadding(${show(v!)}) is not read`);
     const shape = [
