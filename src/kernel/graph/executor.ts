@@ -300,6 +300,53 @@ interface RowPlan {
   readonly nodes: number[];
 }
 
+/** Ops that keep their input's layout; the unit axis is decided further up. */
+const LAYOUT_KEEPING = new Set<string>([
+  'activation',
+  'dropout',
+  'alpha_dropout',
+  'affine_const',
+  'add',
+  'mul',
+  'identity',
+  'batch_norm',
+  'group_norm',
+  'instance_norm',
+  'softmax',
+  'causal_mask',
+  'concat',
+  'split',
+  'slice',
+]);
+/** Ops whose output is channels-last (features on the last axis). */
+const CHANNELS_LAST = new Set<string>([
+  'linear',
+  'embedding',
+  'matmul',
+  'sdpa',
+  'multihead_attention',
+  'rnn',
+  'layer_norm',
+  'rms_norm',
+]);
+
+/**
+ * The axis of a node's output whose entries are the "units" of dead counting: features of a
+ * Linear (the last axis, also for (N, L, F) sequences), channels of a convolution (axis 1).
+ * Found by walking up through layout-keeping ops to the op that made the layout; rank ≤ 2 is
+ * (N, F) either way.
+ */
+function unitAxis(g: CompiledGraph, i: number): number {
+  const rank = g.nodes[i]!.outShape.length;
+  if (rank <= 2) return Math.max(0, rank - 1);
+  for (let j: number | undefined = i; j !== undefined; j = g.nodes[j]!.inputs[0]) {
+    const op = g.nodes[j]!.node.op.op;
+    if (LAYOUT_KEEPING.has(op)) continue;
+    return CHANNELS_LAST.has(op) ? rank - 1 : 1;
+  }
+  return 1;
+}
+
 /** Time axis and step count of a recurrent node's input and output. */
 function timeAxis(op: Op): number {
   return op.op === 'rnn' && op.batchFirst ? 1 : 0;
@@ -417,7 +464,8 @@ export function runGraph(graph: Graph, opts: RunOptions): GraphRunResult {
       const ctx = fctx(n);
       saved[n.index] = guard(n, () => n.impl.forward(ctx));
       const ri = deadNode.get(n.index);
-      if (ri !== undefined) rowDead[ri] = n.impl.deadFraction!(ctx, saved[n.index]);
+      if (ri !== undefined)
+        rowDead[ri] = n.impl.deadFraction!(ctx, saved[n.index], unitAxis(g, n.index));
     }
     const ri = lastOfRow.get(n.index);
     if (ri !== undefined) rowPost[ri] = meanStd(outputs[n.index]!.data);

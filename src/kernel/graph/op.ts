@@ -133,10 +133,12 @@ export interface OpImpl<O extends Op, S = unknown> {
    */
   scratchBytes?(op: O, inputs: readonly Shape[], output: Shape, bytesPerElement: number): number;
   /**
-   * For rows with an activation: per unit (feature, or channel for (N, C, …) outputs), whether
-   * the derivative was zero at every position of every sample. Returns the dead share in [0, 1].
+   * For rows with an activation: per unit along `unitAxis` of the output (the executor passes the
+   * last axis for channels-last data such as a Linear's (N, L, F), axis 1 for (N, C, …) data from
+   * convolutions), whether the derivative was zero at every position of every sample. Returns
+   * the dead share in [0, 1].
    */
-  deadFraction?(ctx: ForwardCtx<O>, saved: S): number;
+  deadFraction?(ctx: ForwardCtx<O>, saved: S, unitAxis: number): number;
 }
 
 // The registry stores implementations type-erased; `registerOp` is the only way in and checks

@@ -289,7 +289,10 @@ export interface RunOptions {
  *   recurrent nodes, all weight_* together), null when none; biasGradNorm likewise for `bias`;
  * - inputGradRms: RMS of the total gradient reaching the first node's first input;
  * - deadFraction: for a row with an activation node, the share of units (features; channels for
- *   (N, C, …) outputs) whose act′ is 0 at every position of every sample; else 0.
+ *   (N, C, …) outputs) whose act′ is 0 at every position of every sample; else 0. Features are the
+ *   last axis when the data came from a channels-last op (linear, embedding, matmul, attention,
+ *   rnn, layer/rms norm; so (N, L, F) sequences count F units), axis 1 otherwise (convolutions,
+ *   pools, inputs).
  */
 export interface RowStats {
   readonly row: string;

@@ -250,6 +250,34 @@ describe('a run', () => {
     expect(runGraph(g(0), opts).rows[0]!.deadFraction).toBe(0);
   });
 
+  it('counts dead features on the last axis of (N, L, F) data from a Linear', () => {
+    // Two features with a bias of −100 are dead at every token; three are alive somewhere.
+    const fc = (id: string, out: number, bias: number): GraphNode =>
+      node(
+        id,
+        ['x'],
+        {
+          op: 'linear',
+          inFeatures: 3,
+          outFeatures: out,
+          weight: { init: { kind: 'constant', value: 0.5 } },
+          bias: { init: { kind: 'constant', value: bias } },
+        },
+        'mlp',
+      );
+    const g: Graph = {
+      nodes: [
+        node('x', [], { op: 'input', shape: [2, 6, 3] }),
+        fc('dead', 2, -100),
+        fc('live', 3, 0),
+        node('cat', ['dead', 'live'], { op: 'concat', dim: -1 }, 'mlp'),
+        node('relu', ['cat'], { op: 'activation', id: 'relu' }, 'mlp'),
+      ],
+      output: 'relu',
+    };
+    expect(runGraph(g, opts).rows[0]!.deadFraction).toBeCloseTo(2 / 5, 15);
+  });
+
   it('stores float32 runs in Float32Array and agrees with float64 to float32 precision', () => {
     const a = runGraph(mlp(256), opts);
     const b = runGraph(mlp(256), { ...opts, dtype: 'float32' });

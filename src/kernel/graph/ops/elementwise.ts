@@ -147,14 +147,9 @@ function activationParams(op: { id: string; params?: Readonly<Record<string, num
   return { f: a.fBatch, df: a.dfBatch, params: { ...defaults, ...op.params } };
 }
 
-/** Units for dead counting: dim 1 (features of (N, F); channels of (N, C, …)); all of a 1-D tensor. */
-function unitsOf(shape: Shape): [number, number, number] {
-  return shape.length < 2 ? [1, numel(shape), 1] : around(shape, 1);
-}
-
-/** Share of units whose derivative is 0 at every position of every sample. */
-export function deadShare(gate: Buf, shape: Shape): number {
-  const [outer, units, inner] = unitsOf(shape);
+/** Share of units along `axis` whose derivative is 0 at every position of every sample. */
+export function deadShare(gate: Buf, shape: Shape, axis: number): number {
+  const [outer, units, inner] = shape.length === 0 ? [1, 1, 1] : around(shape, axis);
   let dead = 0;
   for (let u = 0; u < units; u++) {
     let alive = false;
@@ -207,7 +202,7 @@ registerOp('activation', {
     applyBatch2(f, df, params, x, output.data, gate);
     return gate;
   },
-  deadFraction: (ctx, gate) => deadShare(gate, ctx.output.shape),
+  deadFraction: (ctx, gate, axis) => deadShare(gate, ctx.output.shape, axis),
   backward: scaleBackward,
 });
 
