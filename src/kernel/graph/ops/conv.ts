@@ -99,40 +99,53 @@ function scratch(like: Buf, n: number, slot: number): Buf {
   return fresh;
 }
 
+/** Per output row t ∈ [t0, t1) of the chunk: the sample's offset in the tensor and the row oh. */
+function chunkRowsOf(g: Geo, t0: number, t1: number): { base: Int32Array; oh: Int32Array } {
+  const base = new Int32Array(t1 - t0);
+  const oh = new Int32Array(t1 - t0);
+  const plane = g.C * g.h.size * g.w.size;
+  for (let t = t0; t < t1; t++) {
+    const n = Math.floor(t / g.h.out);
+    base[t - t0] = n * plane;
+    oh[t - t0] = t - n * g.h.out;
+  }
+  return { base, oh };
+}
+
 /** col[(c·KH + kh)·KW + kw][q] for the output rows t ∈ [t0, t1) (t = n·OH + oh), q = (t − t0)·OW + ow. */
 function im2col(x: Buf, g: Geo, t0: number, t1: number, col: Buf): void {
   const { C, h, w } = g;
-  const L = (t1 - t0) * w.out;
+  const T = t1 - t0;
+  const L = T * w.out;
   const HW = h.size * w.size;
   const OW = w.out;
+  const rows = chunkRowsOf(g, t0, t1);
   let r = 0;
   for (let c = 0; c < C; c++)
     for (let kh = 0; kh < h.k; kh++)
       for (let kw = 0; kw < w.k; kw++, r++) {
-        let q = r * L;
-        for (let t = t0; t < t1; t++) {
-          const n = Math.floor(t / h.out);
-          const ih = h.map[(t - n * h.out) * h.k + kh]!;
+        const lo = w.lo[kw]!;
+        const hi = w.hi[kw]!;
+        const s = w.stride;
+        const off = w.off[kw]!;
+        for (let i = 0, q = r * L; i < T; i++, q += OW) {
+          const ih = h.map[rows.oh[i]! * h.k + kh]!;
           if (ih < 0) {
             col.fill(0, q, q + OW);
-            q += OW;
             continue;
           }
-          const src = (n * C + c) * HW + ih * w.size;
+          const src = rows.base[i]! + c * HW + ih * w.size;
           if (w.direct) {
-            const lo = w.lo[kw]!;
-            const hi = w.hi[kw]!;
-            const s = w.stride;
-            const base = src + w.off[kw]!;
-            for (let ow = 0; ow < lo; ow++) col[q + ow] = 0;
-            for (let ow = lo; ow < hi; ow++) col[q + ow] = x[base + ow * s]!;
-            for (let ow = hi; ow < OW; ow++) col[q + ow] = 0;
-            q += OW;
+            // Zero padding: zeros, a strided run of the input row, zeros.
+            let o = q;
+            for (const e = q + lo; o < e; o++) col[o] = 0;
+            for (let j = src + off + lo * s, e = q + hi; o < e; o++, j += s) col[o] = x[j]!;
+            for (const e = q + OW; o < e; o++) col[o] = 0;
             continue;
           }
-          for (let ow = 0; ow < OW; ow++, q++) {
+          for (let ow = 0; ow < OW; ow++) {
             const iw = w.map[ow * w.k + kw]!;
-            col[q] = iw < 0 ? 0 : x[src + iw]!;
+            col[q + ow] = iw < 0 ? 0 : x[src + iw]!;
           }
         }
       }
@@ -141,35 +154,31 @@ function im2col(x: Buf, g: Geo, t0: number, t1: number, col: Buf): void {
 /** The adjoint of im2col: gx[…] += col[…] at every position im2col read. */
 function col2im(col: Buf, g: Geo, t0: number, t1: number, gx: Buf): void {
   const { C, h, w } = g;
-  const L = (t1 - t0) * w.out;
+  const T = t1 - t0;
+  const L = T * w.out;
   const HW = h.size * w.size;
   const OW = w.out;
+  const rows = chunkRowsOf(g, t0, t1);
   let r = 0;
   for (let c = 0; c < C; c++)
     for (let kh = 0; kh < h.k; kh++)
       for (let kw = 0; kw < w.k; kw++, r++) {
-        let q = r * L;
-        for (let t = t0; t < t1; t++) {
-          const n = Math.floor(t / h.out);
-          const ih = h.map[(t - n * h.out) * h.k + kh]!;
-          if (ih < 0) {
-            q += OW;
-            continue;
-          }
-          const dst = (n * C + c) * HW + ih * w.size;
+        const lo = w.lo[kw]!;
+        const hi = w.hi[kw]!;
+        const s = w.stride;
+        const off = w.off[kw]!;
+        for (let i = 0, q = r * L; i < T; i++, q += OW) {
+          const ih = h.map[rows.oh[i]! * h.k + kh]!;
+          if (ih < 0) continue;
+          const dst = rows.base[i]! + c * HW + ih * w.size;
           if (w.direct) {
-            const s = w.stride;
-            const base = dst + w.off[kw]!;
-            for (let ow = w.lo[kw]!, hi = w.hi[kw]!; ow < hi; ow++) {
-              const i = base + ow * s;
-              gx[i] = gx[i]! + col[q + ow]!;
-            }
-            q += OW;
+            for (let o = q + lo, j = dst + off + lo * s, e = q + hi; o < e; o++, j += s)
+              gx[j] = gx[j]! + col[o]!;
             continue;
           }
-          for (let ow = 0; ow < OW; ow++, q++) {
+          for (let ow = 0; ow < OW; ow++) {
             const iw = w.map[ow * w.k + kw]!;
-            if (iw >= 0) gx[dst + iw] = gx[dst + iw]! + col[q]!;
+            if (iw >= 0) gx[dst + iw] = gx[dst + iw]! + col[q + ow]!;
           }
         }
       }
