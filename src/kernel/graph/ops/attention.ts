@@ -320,6 +320,33 @@ function headCopy(
   }
 }
 
+/**
+ * Runs fn for every (sample, head) with that head's q, k, v copied into (L×D) blocks, in blocks
+ * of work with a cancellation check between them (forward and backward share the walk).
+ */
+function eachHead(
+  g: MhaGeom,
+  qkv: Buf,
+  workPerHead: number,
+  checkCancel: () => void,
+  fn: (n: number, h: number, i: number, q: Buf, k: Buf, v: Buf) => void,
+): void {
+  const { L, D, H, N, E } = g;
+  const q = alloc(L * D, qkv);
+  const k = alloc(L * D, qkv);
+  const v = alloc(L * D, qkv);
+  blocks(N * H, workPerHead, checkCancel, (i0, i1) => {
+    for (let i = i0; i < i1; i++) {
+      const n = Math.floor(i / H);
+      const h = i % H;
+      headCopy(g, qkv, n, 0, h, q, true, 3 * E);
+      headCopy(g, qkv, n, 1, h, k, true, 3 * E);
+      headCopy(g, qkv, n, 2, h, v, true, 3 * E);
+      fn(n, h, i, q, k, v);
+    }
+  });
+}
+
 registerOp('multihead_attention', {
   arity: 1,
   outputShape(op, [x]) {
@@ -370,22 +397,12 @@ registerOp('multihead_attention', {
         for (let j = 0; j < 3 * E; j++) qkv[r * 3 * E + j] = qkv[r * 3 * E + j]! + bi[j]!;
     const P = alloc(N * H * L * L, x);
     const o = alloc(M * E, x);
-    const q = alloc(L * D, x);
-    const k = alloc(L * D, x);
-    const v = alloc(L * D, x);
     const oh = alloc(L * D, x);
     const head: Head = { L, S: L, E: D, Ev: D, scale: 1 / Math.sqrt(D), causal: op.causal };
-    blocks(N * H, 2 * L * L * D, checkCancel, (i0, i1) => {
-      for (let i = i0; i < i1; i++) {
-        const n = Math.floor(i / H);
-        const h = i % H;
-        headCopy(g, qkv, n, 0, h, q, true, 3 * E);
-        headCopy(g, qkv, n, 1, h, k, true, 3 * E);
-        headCopy(g, qkv, n, 2, h, v, true, 3 * E);
-        headForward(head, q, k, v, P, i * L * L, oh);
-        for (let l = 0; l < L; l++)
-          for (let d = 0; d < D; d++) o[g.row(n, l) * E + h * D + d] = oh[l * D + d]!;
-      }
+    eachHead(g, qkv, 2 * L * L * D, checkCancel, (n, h, i, q, k, v) => {
+      headForward(head, q, k, v, P, i * L * L, oh);
+      for (let l = 0; l < L; l++)
+        for (let d = 0; d < D; d++) o[g.row(n, l) * E + h * D + d] = oh[l * D + d]!;
     });
     const y = output.data;
     gemmBlocked(
@@ -414,7 +431,7 @@ registerOp('multihead_attention', {
   backward({ op, inputs, params, saved, gradOutput, gradInputs, gradParams, checkCancel }) {
     const x = inputs[0]!.data;
     const g = mhaGeom(op, inputs[0]!.shape);
-    const { N, L, E, H, D } = g;
+    const { N, L, E, D } = g;
     const M = N * L;
     const gy = gradOutput.data;
     const { qkv, P, o } = saved;
@@ -459,32 +476,22 @@ registerOp('multihead_attention', {
       checkCancel,
     );
     const gqkv = alloc(M * 3 * E, x);
-    const q = alloc(L * D, x);
-    const k = alloc(L * D, x);
-    const v = alloc(L * D, x);
     const goh = alloc(L * D, x);
     const gq = alloc(L * D, x);
     const gk = alloc(L * D, x);
     const gv = alloc(L * D, x);
     const gS = alloc(L * L, x);
     const head: Head = { L, S: L, E: D, Ev: D, scale: 1 / Math.sqrt(D), causal: op.causal };
-    blocks(N * H, 4 * L * L * D, checkCancel, (i0, i1) => {
-      for (let i = i0; i < i1; i++) {
-        const n = Math.floor(i / H);
-        const h = i % H;
-        headCopy(g, qkv, n, 0, h, q, true, 3 * E);
-        headCopy(g, qkv, n, 1, h, k, true, 3 * E);
-        headCopy(g, qkv, n, 2, h, v, true, 3 * E);
-        for (let l = 0; l < L; l++)
-          for (let d = 0; d < D; d++) goh[l * D + d] = go[g.row(n, l) * E + h * D + d]!;
-        gq.fill(0);
-        gk.fill(0);
-        gv.fill(0);
-        headBackward(head, q, k, v, P, i * L * L, goh, gq, gk, gv, gS);
-        headCopy(g, gqkv, n, 0, h, gq, false, 3 * E);
-        headCopy(g, gqkv, n, 1, h, gk, false, 3 * E);
-        headCopy(g, gqkv, n, 2, h, gv, false, 3 * E);
-      }
+    eachHead(g, qkv, 4 * L * L * D, checkCancel, (n, h, i, q, k, v) => {
+      for (let l = 0; l < L; l++)
+        for (let d = 0; d < D; d++) goh[l * D + d] = go[g.row(n, l) * E + h * D + d]!;
+      gq.fill(0);
+      gk.fill(0);
+      gv.fill(0);
+      headBackward(head, q, k, v, P, i * L * L, goh, gq, gk, gv, gS);
+      headCopy(g, gqkv, n, 0, h, gq, false, 3 * E);
+      headCopy(g, gqkv, n, 1, h, gk, false, 3 * E);
+      headCopy(g, gqkv, n, 2, h, gv, false, 3 * E);
     });
     gemmBlocked(
       {
