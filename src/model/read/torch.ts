@@ -466,18 +466,19 @@ function initLayer(
       const h = cfgNum(m, 'hidden_size', line);
       const inp = cfgNum(m, 'input_size', line);
       const layers = cfgNum(m, 'num_layers', line);
-      if (cfgBool(m, 'bidirectional'))
-        throw new Decline(line, `nn.${layer}(bidirectional=True) is not read`);
+      const dirs = cfgBool(m, 'bidirectional') ? 2 : 1;
       if (cfgNum(m, 'proj_size', line) !== 0)
         throw new Decline(line, `nn.${layer}(proj_size=…) is not read`);
       const gates = layer === 'LSTM' ? 4 : layer === 'GRU' ? 3 : 1;
       const u = { kind: 'uniform', low: -1 / Math.sqrt(h), high: 1 / Math.sqrt(h) } as const;
       for (let l = 0; l < layers; l++) {
-        m.params.set(`weight_ih_l${l}`, w([gates * h, l === 0 ? inp : h], u));
-        m.params.set(`weight_hh_l${l}`, w([gates * h, h], u));
-        if (cfgBool(m, 'bias')) {
-          m.params.set(`bias_ih_l${l}`, w([gates * h], u));
-          m.params.set(`bias_hh_l${l}`, w([gates * h], u));
+        for (const sfx of dirs === 2 ? ['', '_reverse'] : ['']) {
+          m.params.set(`weight_ih_l${l}${sfx}`, w([gates * h, l === 0 ? inp : dirs * h], u));
+          m.params.set(`weight_hh_l${l}${sfx}`, w([gates * h, h], u));
+          if (cfgBool(m, 'bias')) {
+            m.params.set(`bias_ih_l${l}${sfx}`, w([gates * h], u));
+            m.params.set(`bias_hh_l${l}${sfx}`, w([gates * h], u));
+          }
         }
       }
       return;
@@ -606,6 +607,7 @@ const MODULE_METHODS = new Set([
   'forward',
   '__call__',
   'get_submodule',
+  'flatten_parameters',
   '__setattr__',
   '__getattr__',
   'type',
@@ -1412,7 +1414,37 @@ function rnn(ip: Interp, m: ModuleObj, x: TensorVal, pos: Value[], line: number)
   const shape = [x.shape[0]!, x.shape[1]!, h];
   const bias = cfgBool(m, 'bias');
   let out: TensorVal;
-  if (dropout > 0 && layers > 1) {
+  if (cfgBool(m, 'bidirectional')) {
+    // Each layer runs forward and over the reversed sequence; torch concatenates the two per step.
+    const time = batchFirst ? 1 : 0;
+    const add = (op: Op, inputs: TensorVal[], sh: readonly number[]) =>
+      gb.add(op, inputs, sh, line, m.kind, m.path);
+    const reverse = (t: TensorVal): TensorVal => {
+      const n = t.shape[time]!;
+      const step = t.shape.map((v, i) => (i === time ? 1 : v));
+      const pieces = Array.from({ length: n }, (_, i) =>
+        add({ op: 'slice', dim: time, start: n - 1 - i, end: n - i, step: 1 }, [t], step),
+      );
+      return add({ op: 'concat', dim: time }, pieces, t.shape);
+    };
+    out = x;
+    for (let l = 0; l < layers; l++) {
+      if (l > 0 && dropout > 0) out = add({ op: 'dropout', p: dropout }, [out], out.shape);
+      const cell: Op = {
+        op: 'rnn',
+        mode,
+        inputSize: l === 0 ? inp : 2 * h,
+        hiddenSize: h,
+        numLayers: 1,
+        bias,
+        batchFirst,
+        init,
+      };
+      const fwd = add(cell, [out], shape);
+      const bwd = reverse(add(cell, [reverse(out)], shape));
+      out = add({ op: 'concat', dim: 2 }, [fwd, bwd], [shape[0]!, shape[1]!, 2 * h]);
+    }
+  } else if (dropout > 0 && layers > 1) {
     // torch applies dropout between stacked layers: one node per layer, dropout between them.
     out = x;
     for (let l = 0; l < layers; l++) {
