@@ -4,6 +4,7 @@
  * How an op registers itself: a module under ./ops/ calls
  *
  *     registerOp('linear', {
+ *       arity: 1,                               // input count, or [min, max]
  *       outputShape(op, inputs) { ... },        // throw OpError('one line') on bad shapes
  *       params(op, inputs) { return { weight: { shape, spec: op.weight }, ... } },
  *       forward(ctx) { ...write ctx.output.data...; return saved },
