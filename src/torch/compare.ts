@@ -181,5 +181,5 @@ function explain(
   if (off.includes('postStd')) {
     return `${off.map(d).join(', ')} with the same input: this ${m.kind} computes something else than simulated`;
   }
-  return `${off.map(d).join(', ')}: the gradient arriving from later modules differs (the forward agrees here)`;
+  return `${off.map(d).join(', ')}: the forward agrees here but the gradient differs (something inside this module, such as an LSTM's dropout between layers, or after it is simulated differently)`;
 }

@@ -3,6 +3,7 @@
  * runs it; its command line. Pure (no `vscode`, no child processes) so that it is unit-tested as is.
  */
 import * as z from 'zod/mini';
+import { parseShapeText } from '../model/graphLens';
 
 /** Non-finite numbers arrive as the strings Python's side writes ("NaN", "Infinity", "-Infinity"). */
 const num = z.pipe(
@@ -171,14 +172,10 @@ export function choosePython(candidates: {
 
 /** Parses `8,3,32,32` (also `8x3x32x32`, `(8, 3, 32, 32)`); throws a one-line Error. */
 export function parseInputShape(text: string): number[] {
-  const parts = text
-    .replace(/[()[\]\s]/g, '')
-    .split(/[,x×]/)
-    .filter((p) => p !== '');
-  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) <= 0)) {
+  const shape = parseShapeText(text);
+  if (!shape)
     throw new Error(
       `input shape must be positive integers separated by commas (e.g. 8,3,32,32), got '${text}'`,
     );
-  }
-  return parts.map(Number);
+  return shape;
 }

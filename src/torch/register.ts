@@ -9,59 +9,20 @@
  */
 import * as vscode from 'vscode';
 import { ReportPanel } from '../gradientFlow/panel';
+import { graphInWorker } from '../gradientFlow/runner';
 import { readPythonModels, type FoundModel } from '../model/read/index';
 import { outputChannel } from '../output';
-import { choosePython, parseInputShape, TorchCheckError } from './protocol';
+// The same options as the layer-graph check's command: {inputShape?, seed?, dtype?, silent?}.
+import { parseGraphCheckArgs } from '../model/graphLens';
+import { choosePython, TorchCheckError } from './protocol';
 import { sideBySideMarkdown, sideBySideReport, type SideBySideReport } from './report';
 import { DEFAULT_TIMEOUT_MS, runTorchCheck } from './run';
-import { readForTorch } from './simulate';
+import { readForTorch, type SimulatedSide } from './simulate';
 
 export const TORCH_COMMAND = 'activationLens.checkWithTorch';
 const DIAGNOSTIC_SOURCE = 'Activation Lens (PyTorch)';
 const RESTRICTED_REASON =
   'Check with PyTorch runs this file’s definitions in your Python: trust the workspace to enable it';
-
-interface TorchOptions {
-  readonly inputShape?: readonly number[];
-  readonly seed?: number;
-  readonly dtype?: 'float32' | 'float64';
-  /** No notifications and no panel: the caller reads the returned report. */
-  readonly silent?: boolean;
-}
-
-function parseOptions(raw: unknown): TorchOptions | string {
-  if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object')
-    return 'options must be an object {inputShape?, seed?, dtype?, silent?}';
-  const o = raw as Record<string, unknown>;
-  const out: {
-    inputShape?: number[];
-    seed?: number;
-    dtype?: 'float32' | 'float64';
-    silent?: boolean;
-  } = {};
-  if (o['inputShape'] !== undefined) {
-    try {
-      out.inputShape = parseInputShape(
-        Array.isArray(o['inputShape']) ? o['inputShape'].join(',') : String(o['inputShape']),
-      );
-    } catch (e) {
-      return (e as Error).message;
-    }
-  }
-  if (o['seed'] !== undefined) {
-    if (!Number.isInteger(o['seed']) || (o['seed'] as number) < 0)
-      return 'seed must be a non-negative integer';
-    out.seed = o['seed'] as number;
-  }
-  if (o['dtype'] !== undefined) {
-    if (o['dtype'] !== 'float32' && o['dtype'] !== 'float64')
-      return 'dtype must be float32 or float64';
-    out.dtype = o['dtype'];
-  }
-  if (o['silent'] !== undefined) out.silent = o['silent'] === true;
-  return out;
-}
 
 /** The interpreter: the Python extension's active environment, else the setting, else python3. */
 async function pythonFor(resource: vscode.Uri, log: vscode.LogOutputChannel) {
@@ -96,6 +57,7 @@ async function pythonFor(resource: vscode.Uri, log: vscode.LogOutputChannel) {
 export function registerTorchCheck(context: vscode.ExtensionContext): void {
   const log = outputChannel(context);
   const diagnostics = vscode.languages.createDiagnosticCollection('activationLens.torch');
+  const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
   const lensesChanged = new vscode.EventEmitter<void>();
   const found = new Map<string, { version: number; models: Promise<FoundModel[]> }>();
   const modelsOf = (doc: vscode.TextDocument): Promise<FoundModel[]> => {
@@ -166,7 +128,7 @@ export function registerTorchCheck(context: vscode.ExtensionContext): void {
     exprArg?: unknown,
     optionsArg?: unknown,
   ): Promise<SideBySideReport | undefined> {
-    const options = parseOptions(optionsArg);
+    const options = parseGraphCheckArgs(optionsArg);
     const silent = typeof options !== 'string' && options.silent === true;
     const tell = (msg: string): undefined => {
       log.warn(msg);
@@ -249,8 +211,24 @@ export function registerTorchCheck(context: vscode.ExtensionContext): void {
               cwd: vscode.Uri.joinPath(doc.uri, '..').fsPath,
             },
           );
-          // The simulation runs while the interpreter starts and imports torch.
-          const simulated = reading.simulate(() => token.isCancellationRequested);
+          // If PyTorch fails first, the worker's run is not needed (and the rejection is read below).
+          measuredP.catch(() => ac.abort());
+          // The simulation runs in the worker while the interpreter starts and imports torch.
+          const simulated: SimulatedSide = reading.graph
+            ? await graphInWorker(
+                workerPath,
+                {
+                  graph: reading.graph,
+                  options: { seed, dtype },
+                  config: { model: expr, file: doc.uri.toString(), seed, dtype },
+                  title: expr,
+                },
+                { signal: ac.signal },
+              ).then(
+                (r) => ({ rows: r.rows ?? [] }),
+                (e: unknown) => ({ declined: e instanceof Error ? e.message : String(e) }),
+              )
+            : { declined: reading.declined ?? 'not read' };
           const measured = await measuredP;
           const report = sideBySideReport(measured, simulated);
           log.info(sideBySideMarkdown(report));

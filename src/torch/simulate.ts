@@ -3,7 +3,7 @@
  * runs it with the same seed and dtype. Both the editor and the CLI use it. No `vscode`.
  */
 import { runGraph } from '../kernel/graph/executor';
-import type { Dtype, RowStats } from '../kernel/graph/types';
+import type { Dtype, Graph, RowStats } from '../kernel/graph/types';
 import { buildGraph } from '../model/read/index';
 
 export type SimulatedSide = { readonly rows: readonly RowStats[] } | { readonly declined: string };
@@ -11,6 +11,9 @@ export type SimulatedSide = { readonly rows: readonly RowStats[] } | { readonly 
 export interface Reading {
   /** The input the reader inferred (or was given): PyTorch gets the same one. */
   readonly inputShape: readonly number[] | undefined;
+  /** The graph read, or why there is none (for running it elsewhere, e.g. the worker). */
+  readonly graph: Graph | null;
+  readonly declined: string | null;
   /** Runs the engine on the graph read (or says why there is none). */
   readonly simulate: (shouldCancel?: () => boolean) => SimulatedSide;
 }
@@ -28,6 +31,8 @@ export async function readForTorch(
   );
   return {
     inputShape: opts.inputShape ?? (built.ok ? built.inputShape : undefined),
+    graph: built.ok ? built.graph : null,
+    declined: built.ok ? null : built.reason,
     simulate(shouldCancel) {
       if (!built.ok) return { declined: built.reason };
       try {
