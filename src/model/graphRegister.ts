@@ -10,6 +10,8 @@ import type { FoundModel } from './read/index';
 import type { ReadModel } from './types';
 
 export const GRAPH_COMMAND = 'activationLens.checkModelGraph';
+/** The result lens's command (not in the palette: it needs a document and a model). */
+const REPORT_COMMAND = 'activationLens.modelGraph.openReport';
 const DIAGNOSTIC_SOURCE = 'Activation Lens';
 
 type GraphReport = GradientFlowReport & {
@@ -43,14 +45,48 @@ export function registerGraphModelCheck(
     return models;
   };
 
+  const lensesChanged = new vscode.EventEmitter<void>();
+  // The last check of each model, per document version: its lens shows the verdict and Report.
+  const results = new Map<string, { version: number; byName: Map<string, GraphReport> }>();
+  const remember = (doc: vscode.TextDocument, name: string, r: GraphReport): void => {
+    const key = doc.uri.toString();
+    let entry = results.get(key);
+    if (!entry || entry.version !== doc.version)
+      results.set(key, (entry = { version: doc.version, byName: new Map() }));
+    entry.byName.set(name, r);
+    lensesChanged.fire();
+  };
+  const lastOf = (doc: vscode.TextDocument, name: string): GraphReport | undefined => {
+    const entry = results.get(doc.uri.toString());
+    return entry && entry.version === doc.version ? entry.byName.get(name) : undefined;
+  };
+
   const lenses: vscode.CodeLensProvider = {
+    onDidChangeCodeLenses: lensesChanged.event,
     async provideCodeLenses(doc, token) {
       if (!lensesEnabled()) return [];
       try {
         const [graph, plain] = await Promise.all([modelsOf(doc), plainModels(doc)]);
         if (token.isCancellationRequested) return [];
-        return graphOnlyModels(graph, plain).map((m) => {
+        return graphOnlyModels(graph, plain).flatMap((m) => {
           const range = doc.lineAt(Math.min(Math.max(m.line - 1, 0), doc.lineCount - 1)).range;
+          const last = lastOf(doc, m.name);
+          if (last) {
+            // The verdict (never a plain "healthy" when the reader assumed something), then actions.
+            return [
+              new vscode.CodeLens(range, {
+                title: `${last.verdict === 'healthy' ? '✔' : '✖'} ${verdictHeadline(last)} · ${last.expr}`,
+                tooltip: [last.reason, ...last.assumptions.map((a) => `assumed: ${a}`)].join('\n'),
+                command: REPORT_COMMAND,
+                arguments: [doc.uri, m.name],
+              }),
+              new vscode.CodeLens(range, {
+                title: 'Re-run',
+                command: GRAPH_COMMAND,
+                arguments: [doc.uri, m.name],
+              }),
+            ];
+          }
           return new vscode.CodeLens(range, {
             title: graphLensTitle(m),
             tooltip: m.checkable
@@ -307,13 +343,20 @@ export function registerGraphModelCheck(
             })),
           )
         : undefined;
+      const n = ok.notes.length;
       const full: GraphReport = {
         ...report,
         ...(rowsVerdict ? { verdict: rowsVerdict.verdict, reason: rowsVerdict.reason } : {}),
+        // The report panel shows warnings and the title: what the reader assumed is never hidden.
+        title: n
+          ? `${report.title} · read with ${n} assumption${n === 1 ? '' : 's'}`
+          : report.title,
+        warnings: [...report.warnings, ...ok.notes.map((a) => `assumed: ${a}`)],
         assumptions: ok.notes,
         expr,
       };
       setDiagnostics(doc, model?.name ?? expr, full, model?.line ?? 1);
+      remember(doc, model?.name ?? expr, full);
       const headline = verdictHeadline(full);
       log.info(`${expr}: ${headline} — ${full.reason} (${full.elapsedMs.toFixed(0)} ms)`);
       for (const a of ok.notes) log.info(`  assumed: ${a}`);
@@ -341,10 +384,19 @@ export function registerGraphModelCheck(
   context.subscriptions.push(
     diagnostics,
     vscode.languages.registerCodeLensProvider({ language: 'python' }, lenses),
+    lensesChanged,
     vscode.commands.registerCommand(GRAPH_COMMAND, run),
+    vscode.commands.registerCommand(REPORT_COMMAND, async (uri: unknown, name: unknown) => {
+      const doc =
+        uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : undefined;
+      const last = doc && typeof name === 'string' ? lastOf(doc, name) : undefined;
+      if (last) ReportPanel.show(context.extensionUri, log, [last]);
+      else await vscode.commands.executeCommand(GRAPH_COMMAND, uri, name);
+    }),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length > 0 && diagnostics.has(e.document.uri))
-        diagnostics.delete(e.document.uri);
+      if (e.contentChanges.length === 0) return;
+      if (diagnostics.has(e.document.uri)) diagnostics.delete(e.document.uri);
+      if (results.delete(e.document.uri.toString())) lensesChanged.fire();
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {
       diagnostics.delete(d.uri);
