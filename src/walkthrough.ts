@@ -40,6 +40,10 @@ export function registerWalkthrough(context: vscode.ExtensionContext): void {
     const pos = editor.document.positionAt(at + 1);
     editor.selection = new vscode.Selection(pos, pos);
     editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenter);
+    // The first hover in a session waits for the Python parser to load; showHover shows nothing if
+    // the providers have not answered yet, so ask them first and show the hover once they have.
+    await vscode.commands.executeCommand('vscode.executeHoverProvider', editor.document.uri, pos);
+    await vscode.window.showTextDocument(editor.document, editor.viewColumn);
     await vscode.commands.executeCommand('editor.action.showHover');
   };
 

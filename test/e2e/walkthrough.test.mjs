@@ -28,17 +28,19 @@ describe('walkthrough in a real workbench', function () {
     await closeWorkbench(wb);
   });
 
-  /** A step's button (walkthrough links on a line of their own render as buttons). */
+  /**
+   * A step's button: a command link on a line of its own renders as an `a.monaco-button` (the
+   * step itself is a `button.getting-started-step` whose text contains the link's, so not that).
+   */
   const button = (text) =>
-    wb.page.locator('.gettingStartedContainer a, .gettingStartedContainer button', {
-      hasText: text,
-    });
+    wb.page.locator('.gettingStartedContainer a.monaco-button', { hasText: text });
   /** Expands a step by its title. */
   const openStep = async (title) => {
+    // force: a collapsed step reports itself disabled to Playwright while another is expanded.
     await wb.page
       .locator('.gettingStartedContainer .getting-started-step', { hasText: title })
       .first()
-      .click();
+      .click({ force: true });
   };
 
   it('opens from the command palette and lists its four steps', async () => {
@@ -64,8 +66,9 @@ describe('walkthrough in a real workbench', function () {
 
   it('opens the sample and shows the hover on nn.LeakyReLU(0.2)', async () => {
     await button('Open the sample').first().click();
+    // Monaco renders spaces as no-break spaces, which \s matches.
     const editor = wb.page.locator('.editor-instance .view-lines', {
-      hasText: 'deep = nn.Sequential',
+      hasText: /deep\s=\snn\.Sequential/,
     });
     await editor.first().waitFor({ timeout: 30_000 });
     await openStep('Hover an activation');
