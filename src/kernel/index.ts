@@ -6,4 +6,6 @@ export { activations, getActivation, type ActivationDescriptor } from './registr
 export type * from './types';
 export { checkParams } from './params';
 export * from './gradientFlow';
+/** The engine's dense product (WebAssembly SIMD; see src/kernel/graph/gemm.ts). */
+export { gemm, gemmReference, type GemmArgs } from './graph/gemm';
 export { runSelfCheck, selfCheckTable, type SelfCheckResult, type SelfCheckRow } from './selfCheck';
