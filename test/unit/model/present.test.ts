@@ -5,8 +5,10 @@ import {
   DocumentModels,
   lensTitle,
   modelAt,
+  notificationText,
   parseCheckModelOptions,
   readModelConfig,
+  resultLensTitles,
   rowItems,
 } from '../../../src/model/present';
 
@@ -80,5 +82,35 @@ describe('what the editor shows for models', () => {
     expect(reads).toBe(1);
     await docs.models('doc', 2, text);
     expect(reads).toBe(2);
+  });
+});
+
+describe('the verdict where the lens and the notification show it', () => {
+  const BN = `import torch.nn as nn
+m = nn.Sequential(nn.Linear(8, 16), nn.BatchNorm1d(16), nn.Tanh(), nn.Linear(16, 4))
+`;
+  it('names skipped layers before the check and the partial result after it', async () => {
+    const [m] = await readModelsInText(BN);
+    expect(lensTitle(m!)).toBe('Check gradient flow (2 Linear layers; BatchNorm1d skipped)');
+    const r = checkModel(m!, { batch: 16 });
+    expect(resultLensTitles(r)).toEqual({
+      result: '⚠ partial (2 layers simulated, BatchNorm1d skipped) · healthy',
+      report: 'Report',
+      rerun: 'Re-run',
+    });
+    const n = notificationText('m', r);
+    expect(n.tone).toBe('warning');
+    expect(n.text).toMatch(/^m: partial \(2 layers simulated, BatchNorm1d skipped\) · healthy — /);
+  });
+
+  it('shows a vanishing model in red with its ratio for people', async () => {
+    const deep = `import torch.nn as nn
+m = nn.Sequential(${Array.from({ length: 10 }, () => 'nn.Linear(32, 32), nn.Sigmoid()').join(', ')}, nn.Linear(32, 2))
+`;
+    const [m] = await readModelsInText(deep);
+    const r = checkModel(m!, { batch: 16 });
+    expect(r.verdict).toBe('vanishing');
+    expect(resultLensTitles(r).result).toMatch(/^✖ vanishing \d(\.\d)? × 10⁻[¹²³⁴⁵⁶⁷⁸⁹⁰]+$/);
+    expect(notificationText('m', r).tone).toBe('error');
   });
 });
