@@ -20,6 +20,7 @@ import type { CheckSource, RawCheckOptions, SourceOutput } from '../cli/check';
 import { toJson, UsageError } from '../cli/common';
 import { parseInputShape } from '../torch/protocol';
 import { checkModelGraph, formatModelTable, type ModelGraphReport } from './graphCheck';
+import { fileModuleResolver } from './read/files';
 import { buildModel, readModels } from './read/frameworks';
 import type { FoundModel } from './read/index';
 
@@ -103,9 +104,12 @@ export async function checkModelExpression(
   },
 ): Promise<ModelGraphReport> {
   const text = await readText(file);
-  const { models } = await readModels(text);
+  // The package's other files (`from ..ops.misc import X`) are read from beside the file.
+  const files = { path: file, resolveModule: fileModuleResolver };
+  const { models } = await readModels(text, files);
   const { expr, model } = pickExpression(models, file, given);
   const built = await buildModel(text, expr, {
+    ...files,
     ...(model ? { framework: model.framework } : {}),
     ...(options.inputShape ? { inputShape: options.inputShape } : {}),
     ...(options.batch !== undefined ? { batch: options.batch } : {}),
@@ -191,7 +195,10 @@ export function registerModels(program: Command, print: (s: string) => void): vo
     .option('--json', 'print {"models": [...]} as JSON')
     .action(async (raw: { from: string; json?: boolean }) => {
       const text = await readText(raw.from);
-      const { models } = await readModels(text);
+      const { models } = await readModels(text, {
+        path: raw.from,
+        resolveModule: fileModuleResolver,
+      });
       if (raw.json) {
         print(toJson({ models }));
         return;

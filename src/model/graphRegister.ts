@@ -4,6 +4,7 @@ import { graphInWorker, WorkerCancelled, WorkerInputError } from '../gradientFlo
 import { ReportPanel } from '../gradientFlow/panel';
 import { progressText } from '../gradientFlow/summary';
 import { modelVerdict, verdictHeadline } from './graphCheck';
+import { fileModuleResolver } from './read/files';
 import { buildModel, readModels } from './read/frameworks';
 import { graphLensTitle, graphOnlyModels, parseGraphCheckArgs, parseShapeText } from './graphLens';
 import type { FoundModel } from './read/index';
@@ -27,6 +28,16 @@ type GraphReport = GradientFlowReport & {
  * when the file does not give one (default from `activationLens.model.inputShape`), builds the
  * graph on the host and runs it in the worker, and returns the report with what the reader assumed.
  */
+/** A file on disk has its package's other files at hand (`from ..ops.misc import X`). */
+function filesOf(doc: vscode.TextDocument): {
+  path?: string;
+  resolveModule?: typeof fileModuleResolver;
+} {
+  return doc.uri.scheme === 'file'
+    ? { path: doc.uri.fsPath, resolveModule: fileModuleResolver }
+    : {};
+}
+
 export function registerGraphModelCheck(
   context: vscode.ExtensionContext,
   log: vscode.LogOutputChannel,
@@ -40,7 +51,7 @@ export function registerGraphModelCheck(
     const key = doc.uri.toString();
     const hit = cache.get(key);
     if (hit && hit.version === doc.version) return hit.models;
-    const models = readModels(doc.getText()).then((r) => r.models);
+    const models = readModels(doc.getText(), filesOf(doc)).then((r) => r.models);
     cache.set(key, { version: doc.version, models });
     return models;
   };
@@ -263,6 +274,7 @@ export function registerGraphModelCheck(
       vscode.workspace.getConfiguration('activationLens').get<string>('model.inputShape') ?? '',
     );
     let built = await buildModel(doc.getText(), expr, {
+      ...filesOf(doc),
       ...(model ? { framework: model.framework } : {}),
       ...(inputShape ? { inputShape } : {}),
     });
@@ -272,6 +284,7 @@ export function registerGraphModelCheck(
         : await askShape(expr, built.reason.replace(/^line \d+: /, ''));
       if (!inputShape) return options.silent ? tell(`${expr}: ${built.reason}`) : undefined;
       built = await buildModel(doc.getText(), expr, {
+        ...filesOf(doc),
         ...(model ? { framework: model.framework } : {}),
         inputShape,
       });

@@ -13,6 +13,7 @@ import {
   findTorchModels,
   type BuildOptions,
   type BuildResult,
+  type FileOptions,
   type FoundModel,
 } from './index';
 import type { Budget } from './interp';
@@ -79,7 +80,7 @@ export async function buildModel(
   try {
     if (!tree || !exprTree)
       return { ok: false, reason: 'tree-sitter returned no tree', line: null };
-    return buildModelInTree(tree, exprTree, expr, options);
+    return buildModelInTree(tree, exprTree, expr, { ...options, parse: (t) => parser.parse(t) });
   } catch (e) {
     return {
       ok: false,
@@ -96,7 +97,7 @@ export async function buildModel(
 export function findModels(
   tree: Tree,
   parseExpr: (expr: string) => Tree | null,
-  budget: Budget = {},
+  budget: Budget & FileOptions = {},
 ): FoundModel[] {
   const out: FoundModel[] = [];
   const guard = (f: () => FoundModel[]): void => {
@@ -124,13 +125,18 @@ export function findModels(
 /** Every model of a file (see findModels). Never throws. */
 export async function readModels(
   text: string,
-  budget: Budget = {},
+  budget: Budget & FileOptions = {},
 ): Promise<{ models: FoundModel[] }> {
   const parser = await pythonParser();
   const tree = parser.parse(text);
   if (!tree) return { models: [] };
   try {
-    return { models: findModels(tree, (e) => parser.parse(e), budget) };
+    return {
+      models: findModels(tree, (e) => parser.parse(e), {
+        ...budget,
+        parse: (t) => parser.parse(t),
+      }),
+    };
   } finally {
     tree.delete();
   }
