@@ -11,6 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
+  runColumns,
   setGemmDriver,
   sharedGemmModuleBytes,
   type GemmDriver,
@@ -88,18 +89,7 @@ export function enableGemmThreads(threads = availableParallelism()): number {
       workers.push(worker);
     }
   };
-  const local = (p: PackedProduct, j0: number, j1: number): void =>
-    (p.kind === 'f32' ? exports.gemm_f32 : exports.gemm_f64)(
-      p.pa,
-      p.pb,
-      p.pc,
-      p.mPad,
-      p.nPad,
-      p.k,
-      j0,
-      j1,
-      p.accC ? 1 : 0,
-    );
+  const local = (p: PackedProduct, j0: number, j1: number): void => runColumns(exports, p, j0, j1);
   let seq = 0;
   const driver: GemmDriver = {
     memory,

@@ -57,48 +57,49 @@ export function gemmReference(g: GemmArgs): void {
 
 type Kind = 'f32' | 'f64';
 
+/** gemm_<t>(pa, pb, pc, mPad, nPad, k, j0, j1, accC): columns [j0, j1) of a packed product;
+ * accC = 1 adds it to the C already in linear memory. */
+type PackedGemm = (
+  pa: number,
+  pb: number,
+  pc: number,
+  mPad: number,
+  nPad: number,
+  k: number,
+  j0: number,
+  j1: number,
+  accC: number,
+) => void;
+type Pack = (
+  src: number,
+  rs: number,
+  cs: number,
+  rows: number,
+  k: number,
+  r: number,
+  dst: number,
+) => void;
+
 export interface GemmExports {
-  pack_f32(
-    src: number,
-    rs: number,
-    cs: number,
-    rows: number,
-    k: number,
-    r: number,
-    dst: number,
-  ): void;
-  pack_f64(
-    src: number,
-    rs: number,
-    cs: number,
-    rows: number,
-    k: number,
-    r: number,
-    dst: number,
-  ): void;
-  /** accC = 1 adds the product to C already in linear memory. */
-  gemm_f32(
-    pa: number,
-    pb: number,
-    pc: number,
-    mPad: number,
-    nPad: number,
-    k: number,
-    j0: number,
-    j1: number,
-    accC: number,
-  ): void;
-  gemm_f64(
-    pa: number,
-    pb: number,
-    pc: number,
-    mPad: number,
-    nPad: number,
-    k: number,
-    j0: number,
-    j1: number,
-    accC: number,
-  ): void;
+  pack_f32: Pack;
+  pack_f64: Pack;
+  gemm_f32: PackedGemm;
+  gemm_f64: PackedGemm;
+}
+
+/** Runs columns [j0, j1) of a packed product on this thread. */
+export function runColumns(ex: GemmExports, p: PackedProduct, j0: number, j1: number): void {
+  (p.kind === 'f32' ? ex.gemm_f32 : ex.gemm_f64)(
+    p.pa,
+    p.pb,
+    p.pc,
+    p.mPad,
+    p.nPad,
+    p.k,
+    j0,
+    j1,
+    p.accC ? 1 : 0,
+  );
 }
 
 /** One packed product, as laid out in linear memory (byte addresses), for a driver to run. */
@@ -158,18 +159,7 @@ function localDriver(): GemmDriver | null {
     return {
       memory,
       exports,
-      run: (p) =>
-        (p.kind === 'f32' ? exports.gemm_f32 : exports.gemm_f64)(
-          p.pa,
-          p.pb,
-          p.pc,
-          p.mPad,
-          p.nPad,
-          p.k,
-          0,
-          p.nPad,
-          p.accC ? 1 : 0,
-        ),
+      run: (p) => runColumns(exports, p, 0, p.nPad),
     };
   } catch {
     // No WebAssembly SIMD (very old engines): the reference loops still give the right answer.

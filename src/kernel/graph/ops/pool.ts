@@ -6,7 +6,7 @@
  * A 1d op runs as the 2d op with height 1.
  */
 import type { Buf } from '../gemm';
-import { OpError, registerOp, shapeStr, type OpOf } from '../op';
+import { numel, OpError, registerOp, shapeStr, type OpImpl, type OpOf } from '../op';
 import type { Shape } from '../types';
 import { positiveInt } from './util';
 
@@ -193,55 +193,45 @@ function poolDivisor(op: OpOf<'pool'>, p: Plan): (oh: number, ow: number) => num
   return (op.countIncludePad ?? true) ? (oh, ow) => p.h.padded[oh]! * p.w.padded[ow]! : inside(p);
 }
 
-registerOp('pool', {
-  arity: 1,
-  outputShape: (op, [x]) => outShape(x!, poolPlan(op, x!), op.dims),
-  workspaceBytes: (op, _in, out) => (op.kind === 'max' ? 4 * out.reduce((a, b) => a * b, 1) : 0),
-  forward({ op, inputs, output, checkCancel }): Int32Array | null {
-    const p = poolPlan(op, inputs[0]!.shape);
-    if (op.kind === 'avg') {
-      avgForward(inputs[0]!.data, p, output.data, poolDivisor(op, p), checkCancel);
-      return null;
-    }
-    const arg = new Int32Array(output.data.length);
-    maxForward(inputs[0]!.data, p, output.data, arg, checkCancel);
-    return arg;
-  },
-  backward({ op, inputs, saved, gradOutput, gradInputs }) {
-    const gx = gradInputs[0]?.data;
-    if (!gx) return;
-    if (saved) maxBackward(gradOutput.data, saved, gx);
-    else {
-      const p = poolPlan(op, inputs[0]!.shape);
-      avgBackward(gradOutput.data, p, gx, poolDivisor(op, p));
-    }
-  },
-});
+/**
+ * The OpImpl of a pooling op from its windows (`plan`) and avg's divisor: max keeps its argmax
+ * for backward, avg recomputes the windows.
+ */
+function pooling<O extends OpOf<'pool'> | OpOf<'adaptive_pool'>>(
+  plan: (op: O, x: Shape) => Plan,
+  divisor: (op: O, p: Plan) => (oh: number, ow: number) => number,
+): OpImpl<O, Int32Array | null> {
+  return {
+    arity: 1,
+    outputShape: (op, [x]) => outShape(x!, plan(op, x!), op.dims),
+    workspaceBytes: (op, _in, out) => (op.kind === 'max' ? 4 * numel(out) : 0),
+    forward({ op, inputs, output, checkCancel }) {
+      const p = plan(op, inputs[0]!.shape);
+      if (op.kind === 'avg') {
+        avgForward(inputs[0]!.data, p, output.data, divisor(op, p), checkCancel);
+        return null;
+      }
+      const arg = new Int32Array(output.data.length);
+      maxForward(inputs[0]!.data, p, output.data, arg, checkCancel);
+      return arg;
+    },
+    backward({ op, inputs, saved, gradOutput, gradInputs }) {
+      const gx = gradInputs[0]?.data;
+      if (!gx) return;
+      if (saved) maxBackward(gradOutput.data, saved, gx);
+      else {
+        const p = plan(op, inputs[0]!.shape);
+        avgBackward(gradOutput.data, p, gx, divisor(op, p));
+      }
+    },
+  };
+}
 
-registerOp('adaptive_pool', {
-  arity: 1,
-  outputShape: (op, [x]) => outShape(x!, adaptivePlan(op, x!), op.dims),
-  workspaceBytes: (op, _in, out) => (op.kind === 'max' ? 4 * out.reduce((a, b) => a * b, 1) : 0),
-  forward({ op, inputs, output, checkCancel }): Int32Array | null {
-    const p = adaptivePlan(op, inputs[0]!.shape);
-    if (op.kind === 'avg') {
-      avgForward(inputs[0]!.data, p, output.data, inside(p), checkCancel);
-      return null;
-    }
-    const arg = new Int32Array(output.data.length);
-    maxForward(inputs[0]!.data, p, output.data, arg, checkCancel);
-    return arg;
-  },
-  backward({ op, inputs, saved, gradOutput, gradInputs }) {
-    const gx = gradInputs[0]?.data;
-    if (!gx) return;
-    if (saved) maxBackward(gradOutput.data, saved, gx);
-    else {
-      const p = adaptivePlan(op, inputs[0]!.shape);
-      avgBackward(gradOutput.data, p, gx, inside(p));
-    }
-  },
-});
+registerOp('pool', pooling(poolPlan, poolDivisor));
+registerOp(
+  'adaptive_pool',
+  pooling(adaptivePlan, (_op, p) => inside(p)),
+);
 
 /** Nearest upsampling: output index o reads ⌊o / scale⌋ (torch's nearest with an integer factor). */
 function upsampleDims(
