@@ -379,7 +379,13 @@ export function callPython(
       return { t: 'argparse', defaults: argparseDefaults(ip, line) };
     case 'copy.deepcopy':
     case 'copy.copy':
-      if (a0?.t === 'module') return cloneModule(a0);
+      if (a0?.t === 'module') {
+        ip.note(
+          line,
+          `${name}(${a0.kind}): PyTorch's copies start with equal weights; here each copy draws its own`,
+        );
+        return cloneModule(a0);
+      }
       return a0 ?? NONE;
     default:
       break;

@@ -270,8 +270,14 @@ export function buildGraphInTree(
   const ip = new Interp(tree.rootNode, pythonImports(tree), options, options.path);
   ip.exprTree = exprTree;
   ip.resolveModule = options.resolveModule;
-  const own = options.resolveModule && !options.parse ? parserFor(tree) : undefined;
-  ip.parseModule = options.parse ?? (own ? (t) => own.parse(t) : undefined);
+  // Other files and the prelude's torch.nn classes are parsed on demand with the tree's language.
+  let own: Parser | undefined;
+  ip.parseModule =
+    options.parse ??
+    ((t) => {
+      own ??= parserFor(tree);
+      return own.parse(t);
+    });
   try {
     const root = evaluate(ip, exprTree, expr);
     assignPaths(root);
@@ -355,7 +361,18 @@ export function buildGraphInTree(
           // root before its left node): feed what the layer that ran first wants.
           const ranParams = g.nodes.some((n) => 'weight' in n.op || n.op.op === 'rnn');
           const want = e.want;
-          if (want && !ranParams && !retargeted && !c.tokens) {
+          if (want && 'tokens' in want && !ranParams && !retargeted) {
+            // An embedding runs first though a layer is registered before it: token ids.
+            retargeted = true;
+            const t = sequenceLength(root) ?? 64;
+            cands.splice(cands.indexOf(c) + 1, 0, {
+              shape: [batch, t],
+              tokens: { vocab: want.tokens },
+              why: `the first layer that runs is an Embedding(${want.tokens}, …): token ids, length ${t}`,
+            });
+            continue;
+          }
+          if (want && 'dim' in want && !ranParams && !retargeted && !c.tokens) {
             retargeted = true;
             const d = want.dim === 1 ? 1 : c.shape.length - 1;
             for (const later of cands.slice(cands.indexOf(c))) {

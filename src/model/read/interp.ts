@@ -11,6 +11,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { pythonBinaryOp } from '../../language/pythonArith';
 import { readImports, type Imports } from '../../language/pythonImports';
 import { GraphBuilder } from './graph';
+import { PRELUDE } from './prelude';
 import {
   callLibrary,
   callModule,
@@ -188,6 +189,21 @@ export class Interp {
 
   get addArgumentCalls(): readonly Node[] {
     return this.main.addArgumentCalls;
+  }
+
+  private prelude: ModuleEnv | undefined;
+
+  /** A torch.nn class written in Python in the prelude (src/model/read/prelude.ts). */
+  preludeClass(name: string, line: number): Value {
+    if (!this.prelude) {
+      const tree = this.parseModule?.(PRELUDE);
+      if (!tree)
+        throw new Decline(line, `nn.${name} is not read here (no parser for its definition)`);
+      this.trees.push(tree);
+      this.prelude = new ModuleEnv(tree.rootNode, readImports(tree.rootNode), undefined);
+      this.indexModule(this.prelude);
+    }
+    return this.lookupGlobal(this.prelude, name, line);
   }
 
   /** Another file of the package, read once per build; null when the resolver has none. */

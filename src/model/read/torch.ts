@@ -10,6 +10,7 @@ import { resolveCall } from '../../language/resolve';
 import type { CallArgs, Literal } from '../../language/types';
 import { callPython, MATH_CONSTANTS, pythonAttr } from './builtins';
 import { einops, sizesOf } from './einops';
+import { PRELUDE_CLASSES } from './prelude';
 import {
   INIT_FUNCTIONS,
   INIT_METHODS,
@@ -1290,7 +1291,12 @@ function embed(ip: Interp, m: ModuleObj, x: Value, line: number): TensorVal {
     return out;
   }
   if (x.t !== 'tensor' || !x.int)
-    throw new Decline(line, `${m.path || 'nn.Embedding'} is applied to ${show(x)}, not token ids`);
+    throw new Decline(
+      line,
+      `${m.path || 'nn.Embedding'} is applied to ${show(x)}, not token ids`,
+      x.t === 'tensor',
+      { tokens: n },
+    );
   const id = gb.nextId();
   return gb.add(
     { op: 'embedding', numEmbeddings: n, embeddingDim: d, weight: gb.param(p, id, 'weight', line) },
@@ -1322,7 +1328,7 @@ function mha(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number): Valu
       'nn.MultiheadAttention is read for self-attention only (attn(x, x, x))',
     );
   }
-  const mask = a.get(4, 'attn_mask');
+  const mask = a.get(5, 'attn_mask');
   const causal = a.bool(7, 'is_causal', false);
   if (
     (mask && mask.t !== 'none' && !causal) ||
@@ -1333,8 +1339,6 @@ function mha(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number): Valu
       'nn.MultiheadAttention with a mask other than is_causal=True is not read',
     );
   }
-  if (cfgNum(m, 'dropout', line) !== 0)
-    throw new Decline(line, 'dropout inside nn.MultiheadAttention is not simulated');
   const e = cfgNum(m, 'embed_dim', line);
   if (q.shape[q.shape.length - 1] !== e || q.shape.length !== 3)
     throw new Decline(
@@ -1342,6 +1346,12 @@ function mha(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number): Valu
       `${m.path} expects (…, ${e}) inputs, gets (${q.shape.join(', ')})`,
       true,
     );
+  const p = cfgNum(m, 'dropout', line);
+  if (p !== 0)
+    return tuple([
+      mhaWithDropout(ip, m, q, causal, p, line),
+      { t: 'opaque', what: 'the attention weights' },
+    ]);
   const gb = g(ip, line);
   const id = gb.nextId();
   const out = m.children.get('out_proj')!;
@@ -1366,6 +1376,78 @@ function mha(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number): Valu
     m.path,
   );
   return tuple([t, { t: 'opaque', what: 'the attention weights' }]);
+}
+
+/**
+ * MultiheadAttention with dropout on the attention weights, in the ops torch's
+ * multi_head_attention_forward runs: in-projection, heads, scaled scores, (causal mask,) softmax,
+ * dropout, weighted values, out-projection. All nodes carry the module's row.
+ */
+function mhaWithDropout(
+  ip: Interp,
+  m: ModuleObj,
+  x0: TensorVal,
+  causal: boolean,
+  p: number,
+  line: number,
+): TensorVal {
+  const gb = g(ip, line);
+  const add = (op: Op, inputs: TensorVal[], shape: readonly number[]) =>
+    gb.add(op, inputs, shape, line, m.kind, m.path);
+  const e = cfgNum(m, 'embed_dim', line);
+  const heads = cfgNum(m, 'num_heads', line);
+  const d = e / heads;
+  if (!Number.isInteger(d))
+    throw new Decline(line, `${m.path}: embed_dim ${e} is not divisible by num_heads ${heads}`);
+  const batchFirst = cfgBool(m, 'batch_first');
+  const x = batchFirst
+    ? x0
+    : add({ op: 'permute', dims: [1, 0, 2] }, [x0], [x0.shape[1]!, x0.shape[0]!, e]);
+  const [n, l] = [x.shape[0]!, x.shape[1]!];
+  let id = gb.nextId();
+  const qkv = add(
+    {
+      op: 'linear',
+      inFeatures: e,
+      outFeatures: 3 * e,
+      weight: spec(ip, m.params.get('in_proj_weight'), id, 'weight', line)!,
+      bias: spec(ip, m.params.get('in_proj_bias'), id, 'bias', line),
+    },
+    [x],
+    [n, l, 3 * e],
+  );
+  const headsOf = (index: number): TensorVal => {
+    const part = add({ op: 'split', dim: 2, sizes: [e, e, e], index }, [qkv], [n, l, e]);
+    const r = add({ op: 'reshape', shape: [n, l, heads, d] }, [part], [n, l, heads, d]);
+    return add({ op: 'permute', dims: [0, 2, 1, 3] }, [r], [n, heads, l, d]);
+  };
+  const q = add({ op: 'affine_const', factor: 1 / Math.sqrt(d) }, [headsOf(0)], [n, heads, l, d]);
+  const kT = add({ op: 'permute', dims: [0, 1, 3, 2] }, [headsOf(1)], [n, heads, d, l]);
+  const v = headsOf(2);
+  let a = add({ op: 'matmul' }, [q, kT], [n, heads, l, l]);
+  if (causal) a = add({ op: 'causal_mask' }, [a], a.shape);
+  a = add({ op: 'softmax', dim: 3 }, [a], a.shape);
+  a = add({ op: 'dropout', p }, [a], a.shape);
+  const o = add({ op: 'matmul' }, [a, v], [n, heads, l, d]);
+  const merged = add(
+    { op: 'reshape', shape: [n, l, e] },
+    [add({ op: 'permute', dims: [0, 2, 1, 3] }, [o], [n, l, heads, d])],
+    [n, l, e],
+  );
+  const out = m.children.get('out_proj')!;
+  id = gb.nextId();
+  const y = add(
+    {
+      op: 'linear',
+      inFeatures: e,
+      outFeatures: e,
+      weight: spec(ip, out.params.get('weight'), id, 'weight', line)!,
+      bias: spec(ip, out.params.get('bias'), id, 'bias', line),
+    },
+    [merged],
+    [n, l, e],
+  );
+  return batchFirst ? y : add({ op: 'permute', dims: [1, 0, 2] }, [y], [l, n, e]);
 }
 
 /** An initial hidden state of zeros (`init_hidden` → weight.new_zeros(…)) is torch's default. */
@@ -2170,6 +2252,7 @@ export function callLibrary(
     const layer = nnm[1]!;
     if (layer === 'Parameter') return parameter(pos[0] ?? kw.get('data'), line);
     if (layer === 'Module') return makeLayer(ip, 'Identity', [], new Map(), line);
+    if (PRELUDE_CLASSES.has(layer)) return ip.call(ip.preludeClass(layer, line), pos, kw, line);
     if (layer in LAYERS || activationSpelling(layer)) return makeLayer(ip, layer, pos, kw, line);
     throw new Decline(line, `nn.${layer} is not read`);
   }

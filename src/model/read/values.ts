@@ -15,7 +15,7 @@ export class Decline extends Error {
     /** A shape that does not fit: the input-size search may try another input. */
     readonly shapeMismatch = false,
     /** What the failing layer wanted: this size at `dim` (1: channels, -1: features). */
-    readonly want?: { readonly dim: 1 | -1; readonly size: number },
+    readonly want?: { readonly dim: 1 | -1; readonly size: number } | { readonly tokens: number },
   ) {
     super(line > 0 ? `line ${line}: ${what}` : what);
   }

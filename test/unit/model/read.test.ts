@@ -530,4 +530,48 @@ class Patches(nn.Module):
       "line 22: einops.reduce with 'max' is not read (mean and sum are)",
     );
   });
+
+  it('reads nn.TransformerEncoder(nn.TransformerEncoderLayer(…)) with attention dropout, embedding run first', async () => {
+    const src = `
+import math
+import torch.nn as nn
+
+class LM(nn.Module):
+    def __init__(self, ntoken=100, d=32, heads=4, hid=64, layers=2, dropout=0.1):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(d, heads, hid, dropout, batch_first=True, norm_first=True)
+        self.encoder = nn.TransformerEncoder(layer, layers)
+        self.embed = nn.Embedding(ntoken, d)
+        self.d = d
+        self.out = nn.Linear(d, ntoken)
+
+    def forward(self, src):
+        return self.out(self.encoder(self.embed(src) * math.sqrt(self.d)))
+`;
+    const r = ok(await buildGraph(src, 'LM()'));
+    expect(r.inputShape).toEqual([8, 64]);
+    expect(r.tokens).toEqual({ vocab: 100 });
+    expect(r.notes.join('\n')).toMatch(
+      /copy\.deepcopy\(TransformerEncoderLayer\): PyTorch's copies start with equal weights/,
+    );
+    const names = rows(r.graph);
+    expect(names.slice(0, 6)).toEqual([
+      'embed',
+      'encoder.layers.0.norm1',
+      'encoder.layers.0.self_attn',
+      'encoder.layers.0.dropout1',
+      'encoder.layers.0.norm2',
+      'encoder.layers.0.linear1',
+    ]);
+    const attn = byRow(r.graph, 'encoder.layers.1.self_attn');
+    expect(attn.map((n) => n.op.op)).toContain('dropout');
+    expect(attn[0]!.op).toMatchObject({
+      op: 'linear',
+      inFeatures: 32,
+      outFeatures: 96,
+      weight: { init: { kind: 'xavier_uniform' } },
+      bias: { init: { kind: 'zeros' } },
+    });
+    expect(attn.find((n) => n.op.op === 'dropout')?.op).toEqual({ op: 'dropout', p: 0.1 });
+  });
 });
