@@ -3,19 +3,9 @@
  * can put the fix beside the problem (sigmoid + Xavier beside ReLU + He). Pure.
  */
 import { getActivation } from '../kernel/registry';
-import { suggestedInit } from '../kernel/gradientFlow/verdict';
+import { SATURATING, suggestedInit } from '../kernel/gradientFlow/verdict';
 import type { CheckConfigArg } from './protocol';
 import { summarize, type SummaryInput } from './summary';
-
-const SATURATING = new Set([
-  'sigmoid',
-  'tanh',
-  'hardsigmoid',
-  'hardtanh',
-  'softsign',
-  'logsigmoid',
-  'tanhshrink',
-]);
 
 export interface Suggestion {
   /** What the button says it will run: "relu + he_normal". */

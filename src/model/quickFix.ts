@@ -11,7 +11,7 @@
  * Dense lines.
  */
 import { powerOfTen } from '../kernel/gradientFlow/magnitude';
-import { DEAD_WARNING_FRACTION } from '../kernel/gradientFlow/verdict';
+import { DEAD_WARNING_FRACTION, SATURATING } from '../kernel/gradientFlow/verdict';
 import { summarize } from '../gradientFlow/summary';
 import type { FindingKind, ModelCheckReport } from './check';
 import type { ReadModel } from './types';
@@ -48,15 +48,6 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;
 }
-
-const SATURATING = new Set([
-  'sigmoid',
-  'tanh',
-  'hardsigmoid',
-  'hardtanh',
-  'softsign',
-  'logsigmoid',
-]);
 
 /** Line starts (UTF-16 offsets) of `text`; line n (1-based) starts at `starts[n - 1]`. */
 function lineStarts(text: string): number[] {

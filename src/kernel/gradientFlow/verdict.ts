@@ -135,7 +135,8 @@ const RELU_LIKE = new Set([
   'hardswish',
   'softplus',
 ]);
-const SATURATING = new Set([
+/** Activations that flatten out on both sides (their f′ vanishes for large |x|). */
+export const SATURATING: ReadonlySet<string> = new Set([
   'sigmoid',
   'tanh',
   'hardsigmoid',
