@@ -15,6 +15,15 @@ interface Report {
   partial?: string | null;
 }
 
+async function lensTitles(uri: vscode.Uri): Promise<string[]> {
+  const lenses =
+    (await vscode.commands.executeCommand<vscode.CodeLens[]>(
+      'vscode.executeCodeLensProvider',
+      uri,
+    )) ?? [];
+  return lenses.map((l) => l.command?.title ?? '');
+}
+
 describe('Model quick fixes', function () {
   this.timeout(180_000);
 
@@ -80,12 +89,7 @@ describe('Model quick fixes', function () {
     assert.ok(after.gradRatioLog10 > -3, `still ${after.gradRatioLog10}`);
 
     // The lens shows the new result, not "vanishing".
-    const lenses =
-      (await vscode.commands.executeCommand<vscode.CodeLens[]>(
-        'vscode.executeCodeLensProvider',
-        doc.uri,
-      )) ?? [];
-    const titles = lenses.map((l) => l.command?.title ?? '');
+    const titles = await lensTitles(doc.uri);
     assert.ok(titles.includes('Report') && titles.includes('Re-run'), titles.join(' | '));
     assert.ok(
       titles.some((t) => /^[✓⚠] /.test(t) && !/vanishing/.test(t)),
@@ -104,12 +108,7 @@ describe('Model quick fixes', function () {
       silent: true,
     });
     assert.equal(r?.partial, '2 layers simulated, BatchNorm1d skipped');
-    const lenses =
-      (await vscode.commands.executeCommand<vscode.CodeLens[]>(
-        'vscode.executeCodeLensProvider',
-        doc.uri,
-      )) ?? [];
-    const titles = lenses.map((l) => l.command?.title ?? '');
+    const titles = await lensTitles(doc.uri);
     assert.ok(
       titles.includes('⚠ partial (2 layers simulated, BatchNorm1d skipped) · healthy'),
       titles.join(' | '),
