@@ -136,6 +136,23 @@ export function initArg(
   throw new Decline(line, `the initializer ${show(v)} is not read`);
 }
 
+/** A layer's numeric argument `name` of class `cls`: `dflt` when absent, a decline when not a number. */
+export function numArg(
+  v: Value | undefined,
+  dflt: number | undefined,
+  line: number,
+  cls: string,
+  name: string,
+): number {
+  if (v === undefined || v.t === 'none') {
+    if (dflt === undefined) throw new Decline(line, `${cls}: \`${name}\` is missing`);
+    return dflt;
+  }
+  const n = numeric(v);
+  if (n === undefined) throw new Decline(line, `${cls}: ${name}=${show(v)} is not a number`);
+  return n;
+}
+
 /** An int or a tuple (`kernel_size=3`, `strides=(2, 2)`) as `dims` numbers; `dflt` when absent. */
 export function intsArg(
   v: Value | undefined,

@@ -16,6 +16,7 @@ import {
   activationNode,
   initArg,
   intsArg,
+  numArg,
   batchNormLast,
   concat,
   convLast,
@@ -522,14 +523,7 @@ export class FlaxInterp extends Interp {
   }
 
   private num(st: LayerState, name: string, dflt: number | undefined, line: number): number {
-    const v = this.arg(st, name);
-    if (v === undefined || v.t === 'none') {
-      if (dflt === undefined) throw new Decline(line, `${st.cls}: \`${name}\` is missing`);
-      return dflt;
-    }
-    const n = numeric(v);
-    if (n === undefined) throw new Decline(line, `${st.cls}: ${name}=${show(v)} is not a number`);
-    return n;
+    return numArg(this.arg(st, name), dflt, line, st.cls, name);
   }
 
   private flag(v: Value | undefined, dflt: boolean, line: number, what: string): boolean {

@@ -15,6 +15,7 @@ import {
   activationNode,
   initArg,
   intsArg,
+  numArg,
   batchNormLast,
   concat,
   convLast,
@@ -30,6 +31,7 @@ import {
   reshape,
   toChannelsLast,
   type At,
+  type KernelFans,
   type Padding,
 } from './channelsLast';
 import { GraphBuilder } from './graph';
@@ -538,14 +540,7 @@ export class KerasInterp extends Interp {
   }
 
   private num(st: LayerState, name: string, dflt: number | undefined, line: number): number {
-    const v = this.arg(st, name);
-    if (v === undefined || v.t === 'none') {
-      if (dflt === undefined) throw new Decline(line, `${st.cls}: \`${name}\` is missing`);
-      return dflt;
-    }
-    const n = numeric(v);
-    if (n === undefined) throw new Decline(line, `${st.cls}: ${name}=${show(v)} is not a number`);
-    return n;
+    return numArg(this.arg(st, name), dflt, line, st.cls, name);
   }
 
   private bool(st: LayerState, name: string, dflt: boolean): boolean {
@@ -693,6 +688,16 @@ export class KerasInterp extends Interp {
           padding = this.absorb(extraPad, x, k, s, line, notes);
         }
         const useBias = this.bool(st, 'use_bias', true);
+        // Keras' zero bias (or bias_initializer=) on the layer's output channels.
+        const biasOf = (n: number, fans: KernelFans) =>
+          useBias
+            ? st.params.get(
+                'bias',
+                [n],
+                initArg(this.arg(st, 'bias_initializer'), 'zeros', fans, line),
+                line,
+              )
+            : null;
         let y: TensorVal;
         let outC: number;
         if (cls === 'Conv1D' || cls === 'Conv2D') {
@@ -705,14 +710,7 @@ export class KerasInterp extends Interp {
             initArg(this.arg(st, 'kernel_initializer'), 'glorot_uniform', fans, line),
             line,
           );
-          const b = useBias
-            ? st.params.get(
-                'bias',
-                [outC],
-                initArg(this.arg(st, 'bias_initializer'), 'zeros', fans, line),
-                line,
-              )
-            : null;
+          const b = biasOf(outC, fans);
           y = convLast(
             g,
             at,
@@ -734,14 +732,7 @@ export class KerasInterp extends Interp {
             line,
           );
           if (cls === 'DepthwiseConv2D') {
-            const b = useBias
-              ? st.params.get(
-                  'bias',
-                  [outC],
-                  initArg(this.arg(st, 'bias_initializer'), 'zeros', dfans, line),
-                  line,
-                )
-              : null;
+            const b = biasOf(outC, dfans);
             y = convLast(
               g,
               at,
@@ -773,14 +764,7 @@ export class KerasInterp extends Interp {
               initArg(this.arg(st, 'pointwise_initializer'), 'glorot_uniform', pfans, line),
               line,
             );
-            const b = useBias
-              ? st.params.get(
-                  'bias',
-                  [filters],
-                  initArg(this.arg(st, 'bias_initializer'), 'zeros', pfans, line),
-                  line,
-                )
-              : null;
+            const b = biasOf(filters, pfans);
             y = convLast(
               g,
               at,
