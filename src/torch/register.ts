@@ -105,6 +105,36 @@ export function registerTorchCheck(context: vscode.ExtensionContext): void {
     },
   };
 
+  /** Information diagnostics where simulation and PyTorch differ, one per source line. */
+  function showDisagreements(doc: vscode.TextDocument, r: SideBySideReport): void {
+    const byLine = new Map<number, string[]>();
+    for (const l of r.layers) {
+      if (!l.disagreement || l.line === null || l.line < 1 || l.line > doc.lineCount) continue;
+      byLine.set(l.line, [
+        ...(byLine.get(l.line) ?? []),
+        `${l.module || '(model)'}: ${l.disagreement}`,
+      ]);
+    }
+    diagnostics.set(
+      doc.uri,
+      [...byLine].map(([line, msgs]) => {
+        const text = doc.lineAt(line - 1);
+        const d = new vscode.Diagnostic(
+          new vscode.Range(
+            line - 1,
+            text.firstNonWhitespaceCharacterIndex,
+            line - 1,
+            text.text.length,
+          ),
+          `Simulation and PyTorch differ: ${msgs.join('; ')}`,
+          vscode.DiagnosticSeverity.Information,
+        );
+        d.source = DIAGNOSTIC_SOURCE;
+        return d;
+      }),
+    );
+  }
+
   function showDiagnostic(
     e: TorchCheckError,
     doc: vscode.TextDocument,
@@ -232,6 +262,7 @@ export function registerTorchCheck(context: vscode.ExtensionContext): void {
           const measured = await measuredP;
           const report = sideBySideReport(measured, simulated);
           log.info(sideBySideMarkdown(report));
+          showDisagreements(doc, report);
           if (!silent) {
             const c = report.comparison;
             const msg = c
