@@ -16,6 +16,7 @@ import { newNonce } from '../webviewHtml';
 import { reportHtml } from './html';
 import { suggestionFor, type Suggestion } from './suggest';
 import {
+  fixLineOf,
   MAX_VIEW_RUNS,
   parseFromWebview,
   toViewReport,
@@ -31,6 +32,7 @@ interface Run {
   readonly report: GradientFlowReport;
   readonly suggestion: Suggestion | undefined;
   readonly source: string | undefined;
+  readonly fixLine: number | undefined;
 }
 
 export class ReportPanel implements vscode.Disposable {
@@ -110,6 +112,7 @@ export class ReportPanel implements vscode.Disposable {
         report,
         suggestion: suggestionFor(report),
         source: typeof from === 'string' ? from : undefined,
+        fixLine: fixLineOf(report as ReportIn),
       };
     });
     this.runs = [...this.runs, ...added].slice(-MAX_VIEW_RUNS);
@@ -135,6 +138,7 @@ export class ReportPanel implements vscode.Disposable {
           id: r.id,
           ...(r.source !== undefined ? { source: r.source } : {}),
           ...(r.suggestion ? { suggestion: r.suggestion.label } : {}),
+          ...(r.fixLine !== undefined && r.source !== undefined ? { fixLine: r.fixLine } : {}),
         }),
       ),
       ...(this.focus !== undefined ? { focus: this.focus } : {}),
@@ -169,6 +173,13 @@ export class ReportPanel implements vscode.Disposable {
         const run = this.runs.find((r) => r.id === m.id);
         if (run?.suggestion)
           await vscode.commands.executeCommand(CHECK_COMMAND, run.suggestion.config);
+        return;
+      }
+      case 'fixes': {
+        const run = this.runs.find((r) => r.id === m.id);
+        if (!run?.source || run.fixLine === undefined) return;
+        await reveal(vscode.Uri.parse(run.source), run.fixLine);
+        await vscode.commands.executeCommand('editor.action.quickFix');
         return;
       }
       case 'remove':

@@ -77,6 +77,8 @@ export const viewReportSchema = z.object({
   source: z.optional(str(4000)),
   /** "Re-run with the suggestion" — what the button will run, e.g. "relu + he_normal". */
   suggestion: z.optional(str(300)),
+  /** A model report: the first source line whose diagnostic has quick fixes. */
+  fixLine: z.optional(posInt),
   /** Recurrent runs: the gradient reaching each time step's input, the last hidden state's std. */
   steps: z.optional(stepsSchema),
 });
@@ -99,6 +101,8 @@ export const fromWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('exportPng'), dataUrl: str(32_000_000, 22) }),
   z.object({ type: z.literal('reveal'), id: str(100, 1), line: posInt }),
   z.object({ type: z.literal('rerun'), id: str(100, 1) }),
+  /** Reveal the model's first fixable line and open its quick fixes. */
+  z.object({ type: z.literal('fixes'), id: str(100, 1) }),
   z.object({ type: z.literal('remove'), id: str(100, 1) }),
 ]);
 export type FromWebview = z.infer<typeof fromWebviewSchema>;
@@ -151,7 +155,11 @@ interface ModelExtras {
       readonly kind?: string;
     }[];
   };
-  readonly findings?: readonly { readonly layer: number; readonly kind: string }[];
+  readonly findings?: readonly {
+    readonly layer: number;
+    readonly kind: string;
+    readonly line: number;
+  }[];
 }
 
 export interface ReportIn extends SummaryInput, ModelExtras {
@@ -187,7 +195,7 @@ const ERROR_KINDS = new Set(['vanishing', 'exploding', 'nonfinite']);
 /** The report as the webview needs it (JSON-safe). `id` names the run in the panel. */
 export function toViewReport(
   r: ReportIn,
-  extra: { id: string; source?: string; suggestion?: string },
+  extra: { id: string; source?: string; suggestion?: string; fixLine?: number },
 ): ViewReport {
   const s = summarize(r);
   const cfg = r.config;
@@ -276,8 +284,20 @@ export function toViewReport(
     elapsedMs: orNull(r.elapsedMs),
     ...(extra.source !== undefined ? { source: extra.source } : {}),
     ...(extra.suggestion !== undefined ? { suggestion: extra.suggestion } : {}),
+    ...(extra.fixLine !== undefined ? { fixLine: extra.fixLine } : {}),
     ...(r.steps && r.steps.length > 0 ? { steps: viewSteps(r.steps) } : {}),
   };
+}
+
+/** Findings the quick fixes answer (src/model/quickFixProvider.ts offers fixes on these). */
+const FIXABLE_KINDS = new Set(['nonfinite', 'exploding', 'vanishing', 'dead']);
+
+/** The first source line of a model report with a fixable finding, if any. */
+export function fixLineOf(r: {
+  readonly findings?: readonly { readonly kind: string; readonly line: number }[];
+}): number | undefined {
+  const lines = (r.findings ?? []).filter((f) => FIXABLE_KINDS.has(f.kind)).map((f) => f.line);
+  return lines.length > 0 ? Math.min(...lines) : undefined;
 }
 
 /** A table entry: one layer, or a run of repeated blocks shown collapsed ("h ×12"). */

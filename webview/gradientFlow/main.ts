@@ -350,6 +350,12 @@ function runSection(r: ViewReport, i: number, newest: boolean): HTMLElement {
     );
   }
   c.append(el('p', 'advice', r.advice));
+  if (r.fixLine !== undefined) {
+    const b = el('button', 'rerun', `Show the quick fixes in the file (line ${r.fixLine})`);
+    b.title = 'Each fix is titled with its effect, measured before it is applied';
+    b.addEventListener('click', () => api.postMessage({ type: 'fixes', id: r.id }));
+    c.append(b);
+  }
   if (r.suggestion) {
     const b = el('button', 'rerun', `Re-run with the suggestion (${r.suggestion})`);
     b.addEventListener('click', () => api.postMessage({ type: 'rerun', id: r.id }));

@@ -5,6 +5,7 @@ import { parseCommandArg } from '../../../src/gradientFlow/protocol';
 import { suggestionFor } from '../../../src/gradientFlow/suggest';
 import { summarize } from '../../../src/gradientFlow/summary';
 import {
+  fixLineOf,
   groupRows,
   parseFromWebview,
   toViewReport,
@@ -83,6 +84,24 @@ describe('the report as the webview shows it', () => {
       steps: [{ step: 1, inputGradRms: 1e-9, hiddenStd: null }],
       flag: 'warning',
       note: 'inputGradRms 10× lower than measured',
+    });
+  });
+
+  it('points a model report at its first fixable line', () => {
+    expect(
+      fixLineOf({
+        findings: [
+          { kind: 'selfNormalisation', line: 3 },
+          { kind: 'vanishing', line: 20 },
+          { kind: 'dead', line: 18 },
+        ],
+      }),
+    ).toBe(18);
+    expect(fixLineOf({ findings: [{ kind: 'shrinking', line: 3 }] })).toBeUndefined();
+    expect(fixLineOf({})).toBeUndefined();
+    expect(parseFromWebview({ type: 'fixes', id: 'run-2' })).toEqual({
+      type: 'fixes',
+      id: 'run-2',
     });
   });
 
