@@ -521,10 +521,15 @@ function topLevel(root: Node): Node[] {
 }
 
 /** Model classes, module-level Sequentials and factories of a parsed file, with default expressions. */
+export interface ListOptions extends Budget, FileOptions {
+  /** Steps for all the builds of one listing together (default 4,000,000, about 3 s). */
+  readonly maxTotalSteps?: number;
+}
+
 export function findTorchModels(
   tree: Tree,
   parseExpr: (expr: string) => Tree | null,
-  budget: Budget & FileOptions = {},
+  budget: ListOptions = {},
 ): FoundModel[] {
   const root = tree.rootNode;
   const imports = pythonImports(tree);
@@ -611,7 +616,11 @@ export function findTorchModels(
   const out: FoundModel[] = [];
   // How each block class was first built inside a model, as a literal call (`BasicBlock(64, 64, 1)`).
   const used = new Map<string, string>();
+  // One budget for the whole listing, so a file of many hostile classes still answers in seconds.
+  const totalSteps = budget.maxTotalSteps ?? 4_000_000;
+  let spent = probe.steps;
   const observe = (ip: Interp): void => {
+    spent += ip.steps;
     for (const [cls, calls] of ip.firstCalls) {
       if (used.has(cls.name) || !classes.has(cls.name)) continue;
       for (const call of calls) {
@@ -633,6 +642,10 @@ export function findTorchModels(
   const tryBuild = (exprs: string[]): { expr?: string; reason?: string } => {
     let first: string | undefined;
     for (const expr of exprs) {
+      if (spent >= totalSteps) {
+        first ??= `not read: reading this file took more than ${totalSteps} steps`;
+        break;
+      }
       const et = parseExpr(expr);
       if (!et) continue;
       try {
@@ -845,7 +858,7 @@ function literalText(v: Value, depth = 0, imp?: Imports): string | undefined {
 /** Every PyTorch model of a file (see the module comment). Never throws. */
 export async function readPythonModels(
   text: string,
-  budget: Budget & FileOptions = {},
+  budget: ListOptions = {},
 ): Promise<{ models: FoundModel[] }> {
   const parser = await pythonParser();
   const tree = parser.parse(text);

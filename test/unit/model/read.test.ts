@@ -130,6 +130,16 @@ class M(nn.Module):
 `;
     const r4 = await buildGraph(self, 'M()');
     expect(!r4.ok && r4.reason).toMatch(/nested deeper/);
+
+    // Many hostile classes: one budget for the whole listing.
+    const many = [0, 1, 2, 3].map((i) => loop.replace('class M(', `class M${i}(`)).join('\n');
+    const { models } = await readPythonModels(many, { maxSteps: 5_000, maxTotalSteps: 12_000 });
+    expect(models.map((m) => m.reason?.replace(/^line \d+: /, ''))).toEqual([
+      'reading stopped after 5000 steps (a loop too long to follow)',
+      'reading stopped after 5000 steps (a loop too long to follow)',
+      'reading stopped after 5000 steps (a loop too long to follow)',
+      'not read: reading this file took more than 12000 steps',
+    ]);
   });
 
   it('reads imports: nn is what the file imports', async () => {
