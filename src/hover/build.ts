@@ -280,6 +280,9 @@ export function buildHover(r: Recognition, options: HoverOptions): string | unde
   if (r.custom && !r.custom.match) return buildCustomHover(r, r.custom, options);
   const a = getActivation(r.id);
   if (!a) return undefined;
+  // The framework refuses these arguments: a curve would show a function no one can build.
+  if (r.invalid)
+    return `**${md(a.name)}** — ${FRAMEWORK_NAMES[r.spelling.framework]} ${code(r.spelling.qualifiedName)} · kernel id ${code(a.id)}\n\n⚠ ${md(r.invalid)}; not simulated.\n`;
   const compact = options.compact ?? true;
   const params = paramsInEffect(a, r);
   const k = keyNumbers(a, params);

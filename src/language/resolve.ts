@@ -5,6 +5,8 @@ import {
   type IndexedSpelling,
   type Spelling,
 } from '../kernel/spellings';
+import { getActivation } from '../kernel/registry';
+import { checkParams } from '../kernel/params';
 import type { Framework } from '../kernel/types';
 import type { Alternative, CallArgs, Literal, ParamSource, Recognition } from './types';
 
@@ -127,7 +129,29 @@ export function resolveCall(
     sources[k] = 'fixed';
   }
   if (spelling.note) notes.unshift(spelling.note);
-  return { id: pick.id, spelling, params, sources, unknown, ignored, notes };
+  const invalid = domainProblem(pick.id, params);
+  return {
+    id: pick.id,
+    spelling,
+    params,
+    sources,
+    unknown,
+    ignored,
+    notes,
+    ...(invalid ? { invalid } : {}),
+  };
+}
+
+/** What the kernel's one parameter check (src/kernel/params.ts) says of literal arguments that
+ * the framework itself refuses (`nn.Hardtanh(5, -5)`, `nn.CELU(0)`): readers decline such a call
+ * and the hover names the problem, instead of simulating a function PyTorch would not build. */
+function domainProblem(id: string, params: Readonly<Record<string, number>>): string | undefined {
+  const a = getActivation(id);
+  if (!a) return undefined;
+  const known: Record<string, number> = {};
+  for (const s of a.paramSpecs) if (s.name in params) known[s.name] = params[s.name]!;
+  const checked = checkParams(a, known);
+  return checked.ok ? undefined : checked.message;
 }
 
 /** A string id (`activation="selu"`, `ACT2FN["gelu_new"]`) in one framework. */

@@ -42,6 +42,9 @@ export interface Recognition {
   readonly ignored: readonly string[];
   /** Caveats: the spelling's note, unmodelled arguments, guessed imports. */
   readonly notes: readonly string[];
+  /** Literal arguments outside the function's domain, as the kernel's parameter check words it
+   * (`hardtanh: max_val must be greater than min_val …`): nothing is simulated for them. */
+  readonly invalid?: string;
   readonly alternatives: readonly Alternative[];
   /** Set when the name is defined in the file and was read by what it computes. */
   readonly custom?: CustomActivation;

@@ -1234,6 +1234,7 @@ function activation(
   if (!r) throw new Decline(line, `${qualified} is not read`);
   const u = r.unknown[0];
   if (u) throw new Decline(line, `${qualified}: \`${u.arg}\` = ${u.text} is not a constant`);
+  if (r.invalid) throw new Decline(line, `${qualified}: ${r.invalid}`);
   for (const n of r.notes) ip.note(line, `${qualified}: ${n}`);
   const params = { ...r.params };
   const op: Op = Object.keys(params).length

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { buildHover } from '../../../src/hover/build';
+import { buildGraph } from '../../../src/model/read/index';
+import { at } from '../language/helpers';
+
+const HARDTANH = `import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(4, 4)
+        self.a = nn.Hardtanh(5, -5)
+    def forward(self, x):
+        return self.a(self.l(x))
+`;
+
+describe('parameters PyTorch refuses are refused, not simulated', () => {
+  it('the model reader declines nn.Hardtanh(5, -5) with the reason', async () => {
+    const r = await buildGraph(HARDTANH, 'M()');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.reason).toMatch(/max_val must be greater than min_val/);
+    expect(r.line).toBe(8); // where forward applies it
+  });
+
+  it('the hover names the problem and draws no curve', async () => {
+    const r = await at(HARDTANH, 'Hardtanh(5');
+    expect(r?.invalid).toMatch(/PyTorch refuses Hardtanh\(5, -5\)/);
+    const md = buildHover(r!, { theme: 'dark', showPlot: true }) ?? '';
+    expect(md).toMatch(/not simulated/);
+    expect(md).not.toMatch(/svg|command:activationLens\.plot/);
+  });
+
+  it('in-domain arguments are untouched', async () => {
+    const r = await at('import torch.nn as nn\nnn.Hardtanh(0, 20)\nnn.CELU(0)\n', 'Hardtanh');
+    expect(r?.invalid).toBeUndefined();
+    const c = await at('import torch.nn as nn\nnn.CELU(0)\n', 'CELU');
+    expect(c?.invalid).toMatch(/alpha must be > 0/);
+  });
+});
