@@ -3,6 +3,7 @@
  * command's zod schema refines with it, the CLI parses text and hands over, the worker and
  * runCheck call it). Every size is checked here, before anything is allocated.
  */
+import { checkParams } from '../params';
 import { isValidSeed, MAX_SEED } from '../random';
 import { getActivation } from '../registry';
 import type { Params } from '../types';
@@ -117,16 +118,12 @@ export function resolveCheckConfig(c: CheckConfig): ResolvedCheckConfig {
   const a = typeof c.activation === 'string' ? getActivation(c.activation) : undefined;
   if (!a) throw new GradientFlowInputError(`unknown activation '${String(c.activation)}'`);
   const params: Record<string, number> = { ...a.params };
-  for (const [k, v] of Object.entries(c.params ?? {})) {
-    if (v === undefined) continue;
-    if (!a.paramSpecs.some((p) => p.name === k))
-      throw new GradientFlowInputError(`${a.id} has no parameter '${k}'`);
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new GradientFlowInputError(
-        `${a.id} parameter ${k} must be a finite number, got ${String(v)}`,
-      );
-    params[k] = v;
-  }
+  const given: Record<string, number> = {};
+  for (const [k, v] of Object.entries(c.params ?? {})) if (v !== undefined) given[k] = v;
+  // The one parameter check: names, finiteness and the function's domain (celu α = 0 gave NaN).
+  const checked = checkParams(a, given);
+  if (!checked.ok) throw new GradientFlowInputError(checked.message);
+  Object.assign(params, given);
   const arch = oneOf(c.arch ?? DEFAULT_CHECK.arch, 'arch', ARCHS);
   const recurrent = arch !== 'mlp';
   const init = oneOf(c.init ?? suggestedInit(a.id), 'init', INITS);

@@ -9,6 +9,7 @@
  * postMean/postStd (population) of h, deadFraction (units whose act′ is 0 on every row),
  * ‖∂L/∂W‖_F, RMS(∂L/∂h_prev).
  */
+import { checkParams } from '../params';
 import { getActivation } from '../registry';
 import { isValidSeed } from '../random';
 import type { Params } from '../types';
@@ -194,18 +195,17 @@ function validate(opts: SimulationOptions): Resolved[] {
       const a = getActivation(spec.activation.id);
       if (!a)
         throw new GradientFlowInputError(`${where}unknown activation '${spec.activation.id}'`);
+      const given: Record<string, number> = {};
       for (const [k, v] of Object.entries(spec.activation.params ?? {}) as [string, unknown][]) {
         if (v === undefined) continue;
         if (typeof v !== 'number')
           throw new GradientFlowInputError(`${where}parameter ${k} must be a number`);
-        const ps = a.paramSpecs.find((p) => p.name === k);
-        if (!ps) throw new GradientFlowInputError(`${where}${a.id} has no parameter '${k}'`);
-        if (!Number.isFinite(v))
-          throw new GradientFlowInputError(
-            `${where}${a.id} parameter ${k} must be finite, got ${v}`,
-          );
-        params[k] = v;
+        given[k] = v;
       }
+      // The one parameter check: names, finiteness and the function's domain.
+      const checked = checkParams(a, given);
+      if (!checked.ok) throw new GradientFlowInputError(`${where}${checked.message}`);
+      Object.assign(params, given);
     }
     out.push({ spec, params, gain, bias, dropout, alphaDropout });
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildHover } from '../../../src/hover/build';
+import { resolveCheckConfig } from '../../../src/kernel/gradientFlow/config';
+import { simulate } from '../../../src/kernel/gradientFlow/simulate';
 import { buildGraph } from '../../../src/model/read/index';
 import { at } from '../language/helpers';
 
@@ -35,5 +37,36 @@ describe('parameters PyTorch refuses are refused, not simulated', () => {
     expect(r?.invalid).toBeUndefined();
     const c = await at('import torch.nn as nn\nnn.CELU(0)\n', 'CELU');
     expect(c?.invalid).toMatch(/alpha must be > 0/);
+  });
+});
+
+describe('the kernel entry points share checkParams', () => {
+  it('resolveCheckConfig refuses values outside the domain', () => {
+    expect(() => resolveCheckConfig({ activation: 'celu', params: { alpha: 0 } })).toThrow(
+      /celu: alpha must be > 0/,
+    );
+    expect(() => resolveCheckConfig({ activation: 'softplus', params: { beta: 0 } })).toThrow(
+      /beta must be > 0/,
+    );
+  });
+
+  const layer = (params: Record<string, number>, memoryLimitBytes?: unknown) =>
+    simulate({
+      layers: [
+        {
+          inFeatures: 4,
+          outFeatures: 4,
+          activation: { id: 'hardtanh', params },
+          init: 'xavier_normal',
+        },
+      ],
+      batch: 4,
+      seed: 0,
+      ...(memoryLimitBytes === undefined ? {} : { memoryLimitBytes: memoryLimitBytes as number }),
+    });
+
+  it('simulate (layer specs, the graph engine) refuses Hardtanh(5, -5)', () => {
+    expect(() => layer({ min_val: 5, max_val: -5 })).toThrow(/PyTorch refuses Hardtanh\(5, -5\)/);
+    expect(layer({ min_val: -2, max_val: 2 }).layers).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@
  * Elementwise ops: input, identity, parameter, affine_const, activation, dropout, alpha_dropout,
  * softmax / log_softmax.
  */
+import { checkParams } from '../../params';
 import { getActivation } from '../../registry';
 import type { Batch, Params } from '../../types';
 import { numel, OpError, registerOp, type Buf, type Tensor } from '../op';
@@ -136,15 +137,10 @@ function activationParams(op: { id: string; params?: Readonly<Record<string, num
 } {
   const a = getActivation(op.id);
   if (!a) throw new OpError(`unknown activation '${op.id}'`);
-  for (const [k, v] of Object.entries(op.params ?? {})) {
-    if (!a.paramSpecs.some((p) => p.name === k))
-      throw new OpError(`${a.id} has no parameter '${k}'`);
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new OpError(`${a.id} parameter ${k} must be a finite number, got ${String(v)}`);
-  }
-  const defaults: Record<string, number> = {};
-  for (const p of a.paramSpecs) defaults[p.name] = p.default;
-  return { f: a.fBatch, df: a.dfBatch, params: { ...defaults, ...op.params } };
+  // The one parameter check (names, finiteness, the function's domain: Hardtanh(5, -5) is refused).
+  const checked = checkParams(a, op.params);
+  if (!checked.ok) throw new OpError(checked.message);
+  return { f: a.fBatch, df: a.dfBatch, params: checked.params };
 }
 
 /** Share of units along `axis` whose derivative is 0 at every position of every sample. */
