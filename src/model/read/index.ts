@@ -2,34 +2,45 @@
  * The model reader: PyTorch models read out of a Python file into the layer graph
  * (src/kernel/graph/types.ts) by a small abstract interpreter over the tree-sitter tree.
  *
- * Entry points (stable; R2's Keras/Flax readers and the CLI build on them):
+ * Entry points (stable; the Keras/Flax readers, frameworks.ts and the CLI build on them):
  *
- *   readPythonModels(text) → { models: [{ name, line, endLine, framework, kind, checkable,
- *                                         reason?, expr?, instantiations }] }
+ *   readPythonModels(text, { path?, resolveModule?, maxSteps?, maxTotalSteps? })
+ *     → { models: [{ name, line, endLine, framework, kind, checkable, reason?, expr?, instantiations }] }
  *     Every nn.Module subclass (`kind: 'class'`), module-level `nn.Sequential` (`'sequential'`)
- *     and factory function returning a model (`'factory'`, e.g. `def ResNet18(): return
- *     ResNet(BasicBlock, [2, 2, 2, 2])`), checkable or not. `expr` is the expression the check
- *     builds by default (`GPT()`, `Block(GPTConfig())` when the only argument is a config object
- *     of this file); `instantiations` are the calls written outside model classes
- *     (`GPT(GPTConfig(n_layer=4))`), for the editor to offer.
+ *     and factory (`'factory'`: `def ResNet18(): return ResNet(BasicBlock, [2, 2, 2, 2])`, also
+ *     through helpers like torchvision's `_resnet`, with arguments as the file calls it, or
+ *     returning a partial), checkable or not. `expr` is the expression the check builds by
+ *     default: `GPT()`, `Block(GPTConfig())` when the only argument is the file's one config
+ *     class, or a block as the model built it (`BasicBlock(64, 64, 1)`); `instantiations` are
+ *     the calls written outside model classes (`GPT(GPTConfig(n_layer=4))`), for the editor.
  *
- *   buildGraph(text, expr, inputShape?) → { ok: true, graph, inputShape, tokens?, notes, root }
- *                                       | { ok: false, reason: 'line 42: torch.einsum is not read', line }
+ *   buildGraph(text, expr, { inputShape?, batch?, path?, resolveModule?, maxSteps?, maxDepth? })
+ *     → { ok: true, graph, inputShape, tokens?, notes, expr }
+ *     | { ok: false, reason: 'line 42: torch.einsum is not read', line }
  *     `expr` is a class or factory name or a call with literal arguments, evaluated in the file's
  *     module scope. Rows are the PyTorch qualified module names (`layer1.0.conv1`), one per leaf
  *     module that runs in forward (a custom leaf module's own ops share its row; its output is
- *     the row's last node). Inits: PyTorch's defaults plus every re-initialisation the file applies.
+ *     the row's last node); built-in layers' nodes carry the line the layer is constructed on.
+ *     Inits: PyTorch's defaults plus every re-initialisation the file applies, module-level
+ *     `model.apply(fn)` on an instance of the model included.
+ *
+ *   `resolveModule` (files.ts's fileModuleResolver reads from disk) lets the reader follow
+ *   `from ..ops.misc import X` into the package's other files; without it such names decline
+ *   naming the file. torch.nn's composite layers (TransformerEncoderLayer/Encoder) come from
+ *   prelude.ts, written in Python.
  *
  *   The input, when not given: from the first module with parameters in named_modules() order —
- *   Linear → (8, in_features); Conv2d → (8, C, 32, 32), then 28, 64, 224… until the shapes fit
- *   (a shape error in forward tries the next size); Conv1d → (8, C, 64); ConvTranspose2d →
- *   (8, C, 1, 1) first; RNN/LSTM/GRU → (8, 32, input_size) (sequence-first when not batch_first);
- *   Embedding → token ids (8, T), T from the config's block_size / max_len / context_length /
- *   max_seq_len / seq_len / n_ctx, else 64. A note says which input was used.
+ *   Linear → (8, in_features), then (8, T, in_features); Conv2d → (8, C, 32, 32), then 28, 64,
+ *   224… until the shapes fit (a shape error in forward tries the next); Conv1d → (8, C, 64…);
+ *   ConvTranspose2d → (8, C, 1, 1) first; RNN/LSTM/GRU → 32 steps (sequence-first unless
+ *   batch_first), then (8, f, f); Embedding → token ids (8, T), T from the config's block_size /
+ *   max_len / context_length / max_seq_len / seq_len / n_ctx, else 64. When the layer that runs
+ *   first is not the first registered, its wanted channels, features or token ids are used; image
+ *   batches are tried last. The first note says which input was used and why.
  *
  * Nothing here throws on any input: a construct the reader cannot follow declines the model with
- * the construct and its line; every run is budgeted (steps, call depth), so hostile files end in
- * a clean decline.
+ * the construct and its line; every run is budgeted (steps per build and per listing, call
+ * depth, expression depth, graph size), so hostile files end in a clean decline.
  */
 import { Parser, type Node, type Tree } from 'web-tree-sitter';
 import type { Graph } from '../../kernel/graph/types';
