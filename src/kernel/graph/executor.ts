@@ -271,7 +271,8 @@ function validateOptions(opts: RunOptions): number {
     fail(null, `dtype must be float32 or float64, got ${String(opts.dtype)}`);
   if (opts.clipNorm !== undefined && !(opts.clipNorm > 0 && Number.isFinite(opts.clipNorm)))
     fail(null, `clip norm must be a positive finite number, got ${opts.clipNorm}`);
-  const limit = opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT;
+  // Only an absent limit means the default: null from a JSON caller is refused like NaN.
+  const limit = opts.memoryLimitBytes === undefined ? DEFAULT_MEMORY_LIMIT : opts.memoryLimitBytes;
   if (typeof limit !== 'number' || Number.isNaN(limit) || limit < 0)
     fail(null, `memory limit must be a non-negative number of bytes, got ${String(limit)}`);
   return limit;

@@ -69,4 +69,10 @@ describe('the kernel entry points share checkParams', () => {
     expect(() => layer({ min_val: 5, max_val: -5 })).toThrow(/PyTorch refuses Hardtanh\(5, -5\)/);
     expect(layer({ min_val: -2, max_val: 2 }).layers).toHaveLength(1);
   });
+
+  it('a memory limit that is NaN, negative or not a number is refused, not "guard off"', () => {
+    for (const bad of [NaN, -1, '1e9', null, {}])
+      expect(() => layer({}, bad), String(bad)).toThrow(/memory limit must be/);
+    expect(() => layer({}, 10)).toThrow(/more than the 0 MiB limit/);
+  });
 });
