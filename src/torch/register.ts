@@ -14,15 +14,13 @@ import { readPythonModels, type FoundModel } from '../model/read/index';
 import { outputChannel } from '../output';
 // The same options as the layer-graph check's command: {inputShape?, seed?, dtype?, silent?}.
 import { parseGraphCheckArgs } from '../model/graphLens';
+import { RESTRICTED_REASON, TORCH_COMMAND, defaultExpression, torchLens } from './lens';
 import { choosePython, TorchCheckError } from './protocol';
 import { sideBySideMarkdown, sideBySideReport, type SideBySideReport } from './report';
 import { DEFAULT_TIMEOUT_MS, runTorchCheck } from './run';
 import { readForTorch, type SimulatedSide } from './simulate';
 
-export const TORCH_COMMAND = 'activationLens.checkWithTorch';
 const DIAGNOSTIC_SOURCE = 'Activation Lens (PyTorch)';
-const RESTRICTED_REASON =
-  'Check with PyTorch runs this file’s definitions in your Python: trust the workspace to enable it';
 
 /** The interpreter: the Python extension's active environment, else the setting, else python3. */
 async function pythonFor(resource: vscode.Uri, log: vscode.LogOutputChannel) {
@@ -85,22 +83,13 @@ export function registerTorchCheck(context: vscode.ExtensionContext): void {
       const trusted = vscode.workspace.isTrusted;
       return models.map((m) => {
         const range = doc.lineAt(Math.min(Math.max(m.line - 1, 0), doc.lineCount - 1)).range;
-        const expr = m.instantiations[0] ?? m.expr ?? `${m.name}()`;
-        return new vscode.CodeLens(
-          range,
-          trusted
-            ? {
-                title: 'Check with PyTorch',
-                tooltip: `Run ${expr} with PyTorch in your Python and set its numbers beside the simulation's`,
-                command: TORCH_COMMAND,
-                arguments: [doc.uri, expr],
-              }
-            : {
-                title: 'Check with PyTorch (restricted mode)',
-                tooltip: RESTRICTED_REASON,
-                command: '',
-              },
-        );
+        const l = torchLens(m, trusted);
+        return new vscode.CodeLens(range, {
+          title: l.title,
+          tooltip: l.tooltip,
+          command: l.command,
+          ...(l.expression !== undefined ? { arguments: [doc.uri, l.expression] } : {}),
+        });
       });
     },
   };
@@ -184,7 +173,7 @@ export function registerTorchCheck(context: vscode.ExtensionContext): void {
           : await vscode.window
               .showQuickPick(
                 models.map((m) => ({
-                  label: m.instantiations[0] ?? m.expr ?? `${m.name}()`,
+                  label: defaultExpression(m),
                   description: `line ${m.line}`,
                   m,
                 })),
@@ -193,7 +182,7 @@ export function registerTorchCheck(context: vscode.ExtensionContext): void {
               .then((p) => p?.m);
       if (!pick)
         return models.length === 0 ? tell('no PyTorch model found in this file') : undefined;
-      expr = pick.instantiations[0] ?? pick.expr ?? `${pick.name}()`;
+      expr = defaultExpression(pick);
     }
     const modelLine =
       models.find(
