@@ -13,6 +13,7 @@ import {
 import zoomPlugin from 'chartjs-plugin-zoom';
 import type { SeriesName } from '../../src/plot/protocol';
 import type { Point } from '../../src/plot/sampling';
+import { formatNumber } from '../../src/format';
 import type { Palette } from '../shared/theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, zoomPlugin);
@@ -133,6 +134,14 @@ function crosshairPlugin(overlay: Overlay): Plugin<'line'> {
   };
 }
 
+/**
+ * Tick labels through our own formatter: Chart.js's default builds and calls Intl.NumberFormat for
+ * every tick of every layout (a measurable share of the first paint), and writes −0.5 with a hyphen.
+ */
+function tickLabel(v: string | number): string {
+  return formatNumber(typeof v === 'number' ? v : Number(v));
+}
+
 export interface ChartCallbacks {
   onLegendToggle(datasetKey: string): void;
   onViewChanged(xMin: number, xMax: number, yMin: number, yMax: number): void;
@@ -177,7 +186,7 @@ export function createChart(
           max: start.xMax,
           grid: { color: p.grid },
           border: { color: p.grid },
-          ticks: { color: p.foreground, maxTicksLimit: 11 },
+          ticks: { color: p.foreground, maxTicksLimit: 11, callback: tickLabel },
           title: { display: true, text: 'x', color: p.foreground },
         },
         y: {
@@ -186,7 +195,7 @@ export function createChart(
           max: start.yMax,
           grid: { color: p.grid },
           border: { color: p.grid },
-          ticks: { color: p.foreground },
+          ticks: { color: p.foreground, callback: tickLabel },
         },
       },
       plugins: {
