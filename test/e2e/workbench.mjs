@@ -21,6 +21,12 @@ const PUBLISHED = new Set([
   'plot-shading-dark',
   'model-diagnostics',
   'walkthrough-dark',
+  'report-dark',
+  'report-light',
+  'model-partial-dark',
+  'model-partial-light',
+  'quick-fix-dark',
+  'quick-fix-light',
 ]);
 
 export const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' };
