@@ -9,7 +9,12 @@
  * mathjs a relative tolerance under half an ulp (`relTol: Number.EPSILON / 4, absTol: 0`), or its
  * default tolerance makes `x > 0` false at x = 1e-300.
  */
+import { deepFreeze } from './freeze';
 import { GENERATED_FORMULAS, GENERATED_HELPERS } from './formulas.generated';
+
+// Generated tables, frozen where they are first read (the generator emits plain literals).
+deepFreeze(GENERATED_FORMULAS);
+deepFreeze(GENERATED_HELPERS);
 import type { Formula, Formulas } from './types';
 
 /** A named constant in a formula (not a parameter), e.g. SELU's λ ≈ 1.0507. */

@@ -1,4 +1,6 @@
 import { NUMERICS } from './activations';
+import * as CONSTANTS from './activations/constants';
+import { deepFreeze } from './freeze';
 import { FORMULAS } from './formulas';
 import { SPELLINGS, type Spelling } from './spellings';
 import type { ActivationNumerics, Formulas, Params } from './types';
@@ -11,15 +13,7 @@ export interface ActivationDescriptor extends ActivationNumerics {
   readonly spellings: readonly Spelling[];
 }
 
-/** Freezes plain data all the way down (not functions): the kernel is shared by every caller of
- * dist/kernel.js, and one caller editing `paramSpecs` or a formula must not change another's. */
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
+export { deepFreeze };
 
 function describe(n: ActivationNumerics): ActivationDescriptor {
   const formulas = FORMULAS[n.id];
@@ -33,6 +27,12 @@ function describe(n: ActivationNumerics): ActivationDescriptor {
     spellings: SPELLINGS[n.id] ?? [],
   });
 }
+
+// The tables themselves too: their modules are importable on their own (the bundle's tree, tests).
+deepFreeze(NUMERICS);
+deepFreeze(FORMULAS);
+deepFreeze(SPELLINGS);
+for (const table of Object.values(CONSTANTS)) deepFreeze(table); // generated: series, segments
 
 export const activations: readonly ActivationDescriptor[] = Object.freeze(NUMERICS.map(describe));
 

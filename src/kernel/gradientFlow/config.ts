@@ -11,9 +11,9 @@ import { BIAS_INITS, INITS, type BiasInit, type InitName } from './init';
 import { GradientFlowInputError, MAX_DEPTH, NORMS, type Dtype, type NormKind } from './simulate';
 import { suggestedInit } from './verdict';
 
-export const ARCHS = ['mlp', 'rnn', 'lstm', 'gru'] as const;
+export const ARCHS = Object.freeze(['mlp', 'rnn', 'lstm', 'gru'] as const);
 export type Arch = (typeof ARCHS)[number];
-export const DTYPES = ['float64', 'float32'] as const;
+export const DTYPES = Object.freeze(['float64', 'float32'] as const);
 
 /** Largest width, batch and step count accepted (the memory guard bounds their products). */
 export const MAX_WIDTH = 1_000_000;
@@ -49,7 +49,7 @@ export interface CheckConfig {
   readonly steps?: number;
 }
 
-export const DEFAULT_CHECK = {
+export const DEFAULT_CHECK = Object.freeze({
   depth: 32,
   recurrentDepth: 1,
   width: 256,
@@ -64,7 +64,7 @@ export const DEFAULT_CHECK = {
   residual: false,
   arch: 'mlp' as Arch,
   steps: 32,
-};
+});
 
 /** The resolved configuration, echoed in the report. */
 export interface ResolvedCheckConfig {

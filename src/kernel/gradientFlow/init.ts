@@ -5,7 +5,7 @@
  */
 import type { Rng } from '../random';
 
-export const INITS = [
+export const INITS = Object.freeze([
   'xavier_normal',
   'xavier_uniform',
   'he_normal',
@@ -15,14 +15,14 @@ export const INITS = [
   'pytorch_default',
   'keras_default',
   'orthogonal',
-] as const;
+] as const);
 export type InitName = (typeof INITS)[number];
 
-export const BIAS_INITS = ['none', 'zeros', 'pytorch_default'] as const;
+export const BIAS_INITS = Object.freeze(['none', 'zeros', 'pytorch_default'] as const);
 /** `none`: no bias term at all (the reference protocol); `zeros`: Keras Dense; `pytorch_default`: U(±1/√fan_in). */
 export type BiasInit = (typeof BIAS_INITS)[number];
 
-export const INIT_DESCRIPTIONS: Readonly<Record<InitName, string>> = {
+export const INIT_DESCRIPTIONS: Readonly<Record<InitName, string>> = Object.freeze({
   xavier_normal: 'N(0, 2/(fan_in+fan_out)) — Glorot; torch.nn.init.xavier_normal_',
   xavier_uniform: 'U(±√(6/(fan_in+fan_out))) — Glorot; torch.nn.init.xavier_uniform_',
   he_normal: "N(0, 2/fan_in) — Kaiming; torch.nn.init.kaiming_normal_(nonlinearity='relu')",
@@ -32,7 +32,7 @@ export const INIT_DESCRIPTIONS: Readonly<Record<InitName, string>> = {
   pytorch_default: "U(±1/√fan_in) — nn.Linear's default (kaiming_uniform_ with a=√5)",
   keras_default: "U(±√(6/(fan_in+fan_out))) — Keras Dense's default (glorot_uniform)",
   orthogonal: 'a random orthogonal matrix — torch.nn.init.orthogonal_ (QR of a Gaussian matrix)',
-};
+});
 
 export function isInitName(s: string): s is InitName {
   return (INITS as readonly string[]).includes(s);

@@ -47,7 +47,7 @@ export interface LayerSpec {
   readonly label?: string;
 }
 
-export const NORMS = ['none', 'batch', 'layer'] as const;
+export const NORMS = Object.freeze(['none', 'batch', 'layer'] as const);
 export type NormKind = (typeof NORMS)[number];
 
 export interface SimulationOptions {

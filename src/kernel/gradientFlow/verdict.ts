@@ -10,15 +10,16 @@
  */
 import { powerOfTen, ratioForPeople } from './magnitude';
 import type { LayerStats, SimulationResult } from './simulate';
+import { frozenSet } from '../freeze';
 
 export type Verdict = 'healthy' | 'vanishing' | 'exploding';
-export const VERDICTS: readonly Verdict[] = ['healthy', 'vanishing', 'exploding'];
+export const VERDICTS: readonly Verdict[] = Object.freeze(['healthy', 'vanishing', 'exploding']);
 
 /** |log10 r| beyond this is vanishing / exploding. */
 export const RATIO_LIMIT_LOG10 = 3;
 /** The lecture's self-normalisation band for SELU. */
-export const SELU_MEAN_BAND: readonly [number, number] = [-0.1, 0.1];
-export const SELU_STD_BAND: readonly [number, number] = [0.8, 1.5];
+export const SELU_MEAN_BAND: readonly [number, number] = Object.freeze([-0.1, 0.1]);
+export const SELU_STD_BAND: readonly [number, number] = Object.freeze([0.8, 1.5]);
 /** A layer gets a dead-unit warning at or above this fraction of dead units. */
 export const DEAD_WARNING_FRACTION = 0.05;
 
@@ -136,7 +137,7 @@ const RELU_LIKE = new Set([
   'softplus',
 ]);
 /** Activations that flatten out on both sides (their f′ vanishes for large |x|). */
-export const SATURATING: ReadonlySet<string> = new Set([
+export const SATURATING: ReadonlySet<string> = frozenSet([
   'sigmoid',
   'tanh',
   'hardsigmoid',

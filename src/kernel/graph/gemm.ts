@@ -14,6 +14,9 @@
  * Products accumulate in the run's dtype as PyTorch's BLAS does (float32 sums in float32).
  */
 import { GEMM_WASM, GEMM_WASM_SHARED, TILES } from './gemmWasm.generated';
+import { deepFreeze } from '../freeze';
+
+deepFreeze(TILES); // generated as a plain literal
 
 export type Buf = Float32Array | Float64Array;
 
