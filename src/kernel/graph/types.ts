@@ -244,7 +244,31 @@ export type Op =
       /** Default for every weight and bias: U(±1/√hidden). */
       readonly init: InitSpec;
     }
-  | { readonly op: 'identity' };
+  | { readonly op: 'identity' }
+  /** A tensor the reader computed (torch.arange/meshgrid/sin/…, a register_buffer value): no
+   * gradient. `data` is row-major with numel(shape) entries. */
+  | { readonly op: 'constant'; readonly shape: Shape; readonly data: readonly number[] }
+  /** torch.randn(shape) / randn_like: N(0, 1) noise drawn per run, no gradient (a VAE's eps). */
+  | { readonly op: 'randn'; readonly shape: Shape }
+  /** x · m with m ~ Bernoulli(keep)·scale of shape `maskShape` broadcast over x: Dropout1d/2d
+   * (mask (N, C, 1…)), stochastic depth / drop_path (mask (N, 1, …) or all ones-shape), training
+   * mode. */
+  | {
+      readonly op: 'bernoulli_mask';
+      readonly keep: number;
+      readonly scale: number;
+      readonly maskShape: Shape;
+    }
+  /** Elementwise e^x (torch.exp). */
+  | { readonly op: 'exp' }
+  /** F.pad: `pads` as torch gives them (last dim first: left, right, then the dim before, …);
+   * negative pads crop. */
+  | {
+      readonly op: 'pad';
+      readonly pads: readonly number[];
+      readonly mode: 'constant' | 'reflect' | 'replicate';
+      readonly value: number;
+    };
 
 export type OpName = Op['op'];
 

@@ -10,3 +10,4 @@ import './attention';
 import './rnn';
 import './conv';
 import './pool';
+import './tensors';
