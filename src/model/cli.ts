@@ -106,8 +106,12 @@ export async function checkModelExpression(
   const text = await readText(file);
   // The package's other files (`from ..ops.misc import X`) are read from beside the file.
   const files = { path: file, resolveModule: fileModuleResolver };
-  const { models } = await readModels(text, files);
-  const { expr, model } = pickExpression(models, file, given);
+  // A call is built as written; a name (or nothing) is looked up among the file's models first.
+  const isCall = given !== undefined && !/^\s*[A-Za-z_]\w*\s*$/.test(given);
+  const { models } = isCall ? { models: [] } : await readModels(text, files);
+  const { expr, model } = isCall
+    ? { expr: given, model: undefined }
+    : pickExpression(models, file, given);
   const built = await buildModel(text, expr, {
     ...files,
     ...(model ? { framework: model.framework } : {}),
@@ -115,9 +119,7 @@ export async function checkModelExpression(
     ...(options.batch !== undefined ? { batch: options.batch } : {}),
   });
   if (!built.ok) throw new UsageError(`${expr} in ${file} cannot be checked: ${built.reason}`);
-  const framework =
-    model?.framework ??
-    (/keras/i.test(built.graph.nodes.find((n) => n.kind)?.kind ?? '') ? 'keras' : 'pytorch');
+  const framework = model?.framework ?? built.framework ?? 'pytorch';
   try {
     return checkModelGraph(built, {
       framework,

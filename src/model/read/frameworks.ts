@@ -51,18 +51,22 @@ export function frameworksOf(tree: Tree): ModelFramework[] {
 /** A decline that only says the value is not this framework's model: try the next framework. */
 const NOT_MINE = /is not a torch\.nn\.Module|is not a Keras model|is not a Flax module/;
 
+/** A build, with the framework whose reader made it. */
+export type FrameworkBuildResult = BuildResult & { readonly framework?: ModelFramework };
+
 /** Builds `expr` with the reader of its framework. Never throws. */
 export function buildModelInTree(
   tree: Tree,
   exprTree: Tree,
   expr: string,
   options: FrameworkBuildOptions = {},
-): BuildResult {
+): FrameworkBuildResult {
   const order = options.framework ? [options.framework] : frameworksOf(tree);
   let first: BuildResult | undefined;
   for (const fw of order) {
     const r = BUILDERS[fw](tree, exprTree, expr, options);
-    if (r.ok || !NOT_MINE.test(r.reason)) return r;
+    if (r.ok) return { ...r, framework: fw };
+    if (!NOT_MINE.test(r.reason)) return r;
     first ??= r;
   }
   return first ?? { ok: false, reason: `\`${expr}\` is not a model`, line: null };
@@ -73,7 +77,7 @@ export async function buildModel(
   text: string,
   expr: string,
   options: FrameworkBuildOptions = {},
-): Promise<BuildResult> {
+): Promise<FrameworkBuildResult> {
   const parser = await pythonParser();
   const tree = parser.parse(text);
   const exprTree = parser.parse(expr);
