@@ -83,15 +83,21 @@ export interface ParsedCommandArg {
 
 /** Parses the command argument; throws an Error with a readable message when it is malformed. */
 export function parseCommandArg(arg: unknown): ParsedCommandArg {
-  // Pick the schema by shape first, so the message names the field that is wrong.
-  const schema = Array.isArray(arg)
-    ? runs
-    : typeof arg === 'object' && arg !== null && 'runs' in arg
-      ? runsObjectSchema
-      : typeof arg === 'object' && arg !== null
-        ? checkConfigSchema
-        : commandArgSchema;
-  const r = schema.safeParse(arg);
+  let r: ReturnType<typeof commandArgSchema.safeParse>;
+  try {
+    // Pick the schema by shape first, so the message names the field that is wrong.
+    const schema = Array.isArray(arg)
+      ? runs
+      : typeof arg === 'object' && arg !== null && 'runs' in arg
+        ? runsObjectSchema
+        : typeof arg === 'object' && arg !== null
+          ? checkConfigSchema
+          : commandArgSchema;
+    r = schema.safeParse(arg);
+  } catch {
+    // A getter or proxy threw while being read: one line, not its stack.
+    throw new Error('invalid gradient-flow options: not plain data');
+  }
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = issue && issue.path.length ? ` at ${issue.path.join('.')}` : '';

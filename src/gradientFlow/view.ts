@@ -107,13 +107,20 @@ export const fromWebviewSchema = z.discriminatedUnion('type', [
 ]);
 export type FromWebview = z.infer<typeof fromWebviewSchema>;
 
+/** Never throws: a getter or proxy that throws while being read is a malformed message too. */
+function safely<T>(schema: z.ZodMiniType<T>, raw: unknown): T | undefined {
+  try {
+    const r = schema.safeParse(raw);
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 export function parseFromWebview(raw: unknown): FromWebview | undefined {
-  const r = fromWebviewSchema.safeParse(raw);
-  return r.success ? r.data : undefined;
+  return safely(fromWebviewSchema, raw);
 }
 export function parseToWebview(raw: unknown): ToWebview | undefined {
-  const r = toWebviewSchema.safeParse(raw);
-  return r.success ? r.data : undefined;
+  return safely(toWebviewSchema, raw);
 }
 
 const orNull = (x: number | null | undefined): number | null =>

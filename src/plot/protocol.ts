@@ -33,21 +33,29 @@ export const curveStateSchema = z.object({
 });
 export type CurveState = z.infer<typeof curveStateSchema>;
 
-export const plotStateSchema = z.object({
-  version: z.literal(1),
-  curves: z.array(curveStateSchema).check(z.maxLength(MAX_CURVES)),
-  xMin: finite,
-  xMax: finite,
-  /** `null` = fit the data. */
-  yMin: z.nullable(finite),
-  yMax: z.nullable(finite),
-  series: z.object({ f: z.boolean(), df: z.boolean(), d2f: z.boolean() }),
-  shade: z.object({ vanish: z.boolean(), explode: z.boolean() }),
-  /** Datasets hidden from the legend, as `${curveKey}:${series}`. */
-  hidden: z.array(str(0, 32)).check(z.maxLength(MAX_CURVES * 3)),
-  /** The curve whose gradient regions are shaded. */
-  focus: z.nullable(str(0, 16)),
-});
+export const plotStateSchema = z
+  .object({
+    version: z.literal(1),
+    curves: z.array(curveStateSchema).check(z.maxLength(MAX_CURVES)),
+    xMin: finite,
+    xMax: finite,
+    /** `null` = fit the data. */
+    yMin: z.nullable(finite),
+    yMax: z.nullable(finite),
+    series: z.object({ f: z.boolean(), df: z.boolean(), d2f: z.boolean() }),
+    shade: z.object({ vanish: z.boolean(), explode: z.boolean() }),
+    /** Datasets hidden from the legend, as `${curveKey}:${series}`. */
+    hidden: z.array(str(0, 32)).check(z.maxLength(MAX_CURVES * 3)),
+    /** The curve whose gradient regions are shaded. */
+    focus: z.nullable(str(0, 16)),
+  })
+  .check(
+    z.refine((s) => s.xMin < s.xMax, 'xMin must be less than xMax'),
+    z.refine(
+      (s) => s.yMin === null || s.yMax === null || s.yMin < s.yMax,
+      'yMin must be less than yMax',
+    ),
+  );
 export type PlotState = z.infer<typeof plotStateSchema>;
 
 const notice = z.object({
@@ -113,17 +121,30 @@ function parseWith<T>(
   raw: unknown,
   warn: Warn,
 ): T | undefined {
-  const r = schema.safeParse(raw);
-  if (r.success) return r.data;
-  const type =
-    typeof raw === 'object' && raw !== null && 'type' in raw
-      ? String((raw as { type: unknown }).type).slice(0, 40)
-      : '?';
-  const issue = r.error.issues[0];
-  warn(
-    `activation-lens: dropped a malformed ${side} message (type '${type}'): ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
-  );
+  // Never throws: a getter, a proxy or a `type` without a string form must not reach the host's
+  // message loop as an exception (postMessage's JSON cannot build them; a bug or a test can).
+  let problem: string;
+  try {
+    const r = schema.safeParse(raw);
+    if (r.success) return r.data;
+    const issue = r.error.issues[0];
+    problem = issue
+      ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`
+      : 'invalid';
+  } catch {
+    problem = 'not plain data';
+  }
+  warn(`activation-lens: dropped a malformed ${side} message (type '${typeOf(raw)}'): ${problem}`);
   return undefined;
+}
+
+function typeOf(raw: unknown): string {
+  try {
+    const t: unknown = (raw as { type?: unknown } | null)?.type;
+    return typeof t === 'string' ? t.slice(0, 40) : '?';
+  } catch {
+    return '?';
+  }
 }
 
 /** Validates a message that arrived in the webview; `undefined` (and a warning) when malformed. */
@@ -138,6 +159,10 @@ export function parseFromWebview(raw: unknown, warn: Warn): FromWebviewMessage |
 
 /** A persisted or restored state; `undefined` when it is not one of ours (or from an old version). */
 export function parsePlotState(raw: unknown): PlotState | undefined {
-  const r = plotStateSchema.safeParse(raw);
-  return r.success ? r.data : undefined;
+  try {
+    const r = plotStateSchema.safeParse(raw);
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined; // a getter or proxy threw: not a state of ours
+  }
 }
