@@ -139,6 +139,7 @@ const SIGNATURES: Readonly<Record<string, readonly string[]>> = {
   ZeroPadding1D: ['padding'],
   ZeroPadding2D: ['padding', 'data_format'],
   Rescaling: ['scale', 'offset'],
+  Lambda: ['function', 'output_shape', 'mask', 'arguments'],
   InputLayer: ['shape', 'batch_size'],
 };
 
@@ -606,6 +607,7 @@ export class KerasInterp extends Interp {
     const cls = st.cls;
     if (!(cls in SIGNATURES) && !IDENTITY_LAYERS.has(cls))
       throw new Decline(st.line, `layers.${cls} is not simulated`);
+    if (cls === 'Lambda') return this.lambdaLayer(st, input);
     if (['Add', 'Multiply', 'Average', 'Concatenate'].includes(cls)) {
       const xs = this.tensors(input, line, cls).map((x) => this.unpad(x, line, cls));
       if (cls === 'Concatenate') return concat(g, at, xs, this.num(st, 'axis', -1, line));
@@ -948,6 +950,36 @@ export class KerasInterp extends Interp {
           return g.add({ op: 'identity' }, [x], x.shape, at.line, at.kind, at.row);
         throw new Decline(st.line, `layers.${cls} is not simulated`);
     }
+  }
+
+  /**
+   * layers.Lambda(fn, arguments={…}): the function runs on the reader's tensors as any Python in
+   * the file does (`lambda inputs, scale: inputs[0] + inputs[1] * scale`); its ops form the row.
+   */
+  private lambdaLayer(st: LayerState, input: Value): Value {
+    const fn = this.arg(st, 'function');
+    if (!fn || (fn.t !== 'func' && fn.t !== 'builtin'))
+      throw new Decline(st.line, 'layers.Lambda without a function');
+    const kw = new Map<string, Value>();
+    const extra = this.arg(st, 'arguments');
+    if (extra?.t === 'dict')
+      for (const [k, v] of extra.entries.values()) if (k.t === 'str') kw.set(k.v, v);
+    const g = this.graph;
+    const start = g.nodes.length;
+    g.rowStack.push({ row: st.name, kind: 'Lambda' });
+    let out: Value;
+    try {
+      out = this.call(fn, [input], kw, st.line);
+    } finally {
+      g.rowStack.pop();
+    }
+    if (out.t !== 'tensor')
+      throw new Decline(st.line, `the Lambda \`${st.name}\` returns ${show(out)}, not a tensor`);
+    // A Lambda that made no node (returns its input) still needs its row.
+    if (g.nodes.length === start || g.nodes[g.nodes.length - 1]!.id !== out.id) {
+      return g.add({ op: 'identity' }, [out], out.shape, st.line, 'Lambda', st.name);
+    }
+    return out;
   }
 
   private zeroPad(st: LayerState, x: TensorVal, line: number): Value {

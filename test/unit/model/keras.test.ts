@@ -146,11 +146,26 @@ class Net(keras.Model):
     const src = `
 import keras
 from keras import layers
-m = keras.Sequential([keras.Input(shape=(8,)), layers.Lambda(lambda t: t * 2), layers.Dense(1)])
+m = keras.Sequential([keras.Input(shape=(8, 4)), layers.LSTM(4), layers.Dense(1)])
 `;
     const r = await build(src, 'm');
     expect(r).toMatchObject({ ok: false, line: 4 });
-    if (!r.ok) expect(r.reason).toMatch(/Lambda is not simulated/);
+    if (!r.ok) expect(r.reason).toMatch(/LSTM is not simulated/);
+  });
+
+  it('runs a Lambda layer’s function on the tensors, its ops forming the Lambda’s row', async () => {
+    const src = `
+import keras
+from keras import layers
+inputs = keras.Input(shape=(8,))
+a = layers.Dense(8)(inputs)
+mixed = layers.Lambda(lambda xs, scale: xs[0] + xs[1] * scale, arguments={"scale": 0.2}, name="mix")([inputs, a])
+net = keras.Model(inputs, mixed)
+`;
+    const r = await build(src, 'net');
+    if (!r.ok) throw new Error(r.reason);
+    const mix = r.graph.nodes.filter((n) => n.row === 'mix').map((n) => n.op.op);
+    expect(mix).toEqual(['affine_const', 'add']);
   });
 
   it('finds Sequentials, model-building functions and subclasses', async () => {
