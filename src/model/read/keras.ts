@@ -837,15 +837,16 @@ export class KerasInterp extends Interp {
         if (extraPad) {
           if (padding !== 'valid')
             throw new Decline(line, `ZeroPadding2D before a '${padding}' ${cls}`);
-          if (kind === 'avg')
-            throw new Decline(line, 'ZeroPadding2D before average pooling is not read');
           padding = this.absorb(extraPad, x, pool, s, line, notes);
-          notes.push(
-            'zero padding before max pooling read as pooling padding (exact for non-negative inputs, as after a ReLU)',
-          );
+          if (kind === 'max') {
+            notes.push(
+              'zero padding before max pooling read as pooling padding (exact for non-negative inputs, as after a ReLU)',
+            );
+          }
         }
-        // TensorFlow's 'same' average pooling divides by the pixels inside the image.
-        return poolLast(g, at, x, kind, pool, s, padding, false, notes);
+        // TensorFlow's 'same' average pooling divides by the pixels inside the image; zeros padded
+        // by a ZeroPadding2D are pixels of the image, counted as torch's count_include_pad does.
+        return poolLast(g, at, x, kind, pool, s, padding, !!extraPad, notes);
       }
       case 'GlobalAveragePooling1D':
       case 'GlobalAveragePooling2D':
