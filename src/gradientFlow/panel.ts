@@ -153,7 +153,7 @@ export class ReportPanel implements vscode.Disposable {
       this.log.warn('gradient-flow panel: dropped a malformed message');
       return;
     }
-    if (m.type !== 'ready' && this.runs.length === 0) {
+    if (m.type !== 'ready' && m.type !== 'exportPng' && this.runs.length === 0) {
       // A panel restored after a reload draws its saved runs, but the host no longer has them.
       void vscode.window.showInformationMessage(
         'Activation Lens: this report was restored from an earlier session; run the check again to export or re-run it.',
