@@ -550,14 +550,24 @@ export function runGraph(graph: Graph, opts: RunOptions): GraphRunResult {
     };
   }
 
-  const gradNorm = (n: CompiledNode, prefix: 'weight' | 'bias'): number | null => {
+  const gradNorm = (
+    n: CompiledNode,
+    prefix: 'weight' | 'bias',
+    rowNodes: readonly number[],
+  ): number | null => {
+    // A recurrent module the reader spread over several nodes (bidirectional: a node per
+    // direction and layer) owns every one of their weights, as torch's module.parameters() does.
     const slots =
       n.node.op.op === 'rnn'
-        ? n.params.filter((p) => p.name.startsWith(`${prefix}_`))
+        ? rowNodes
+            .map((i) => g.nodes[i]!)
+            .filter((m) => m.node.op.op === 'rnn')
+            .flatMap((m) => m.params.filter((p) => p.name.startsWith(`${prefix}_`)))
         : n.params.filter((p) => p.name === prefix);
     if (slots.length === 0) return null;
     let s = 0;
-    for (const p of slots) s += sumSq(paramG[p.storage]!.data);
+    for (const storage of new Set(slots.map((p) => p.storage)))
+      s += sumSq(paramG[storage]!.data);
     return Math.sqrt(s);
   };
   const result: RowStats[] = rows.map((r, ri) => {
@@ -582,8 +592,8 @@ export function runGraph(graph: Graph, opts: RunOptions): GraphRunResult {
       outputShape: last.outShape,
       postMean: rowPost[ri]![0],
       postStd: rowPost[ri]![1],
-      weightGradNorm: wn ? gradNorm(wn, 'weight') : null,
-      biasGradNorm: bn ? gradNorm(bn, 'bias') : null,
+      weightGradNorm: wn ? gradNorm(wn, 'weight', r.nodes) : null,
+      biasGradNorm: bn ? gradNorm(bn, 'bias', r.nodes) : null,
       inputGradRms: rowInRms[ri]!,
       deadFraction: rowDead[ri]!,
       ...(hidden

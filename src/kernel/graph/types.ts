@@ -241,6 +241,9 @@ export type Op =
       readonly numLayers: number;
       readonly bias: boolean;
       readonly batchFirst: boolean;
+      /** nn.LSTM(dropout=p): dropout on each layer's output except the last (training mode);
+       * absent = 0. */
+      readonly dropout?: number;
       /** Default for every weight and bias: U(±1/√hidden). */
       readonly init: InitSpec;
     }

@@ -1527,39 +1527,20 @@ function rnn(ip: Interp, m: ModuleObj, x: TensorVal, pos: Value[], line: number)
       const bwd = reverse(add(cell, [reverse(out)], shape));
       out = add({ op: 'concat', dim: 2 }, [fwd, bwd], [shape[0]!, shape[1]!, 2 * h]);
     }
-  } else if (dropout > 0 && layers > 1) {
-    // torch applies dropout between stacked layers: one node per layer, dropout between them.
-    out = x;
-    for (let l = 0; l < layers; l++) {
-      if (l > 0)
-        out = gb.add({ op: 'dropout', p: dropout }, [out], out.shape, line, m.kind, m.path);
-      out = gb.add(
-        {
-          op: 'rnn',
-          mode,
-          inputSize: l === 0 ? inp : h,
-          hiddenSize: h,
-          numLayers: 1,
-          bias,
-          batchFirst,
-          init,
-        },
-        [out],
-        shape,
-        line,
-        m.kind,
-        m.path,
-      );
-    }
   } else {
-    out = gb.add(
-      { op: 'rnn', mode, inputSize: inp, hiddenSize: h, numLayers: layers, bias, batchFirst, init },
-      [x],
-      shape,
-      line,
-      m.kind,
-      m.path,
-    );
+    // One node for the whole stack: the op drops between layers as torch does (dropout=p).
+    const op: Op = {
+      op: 'rnn',
+      mode,
+      inputSize: inp,
+      hiddenSize: h,
+      numLayers: layers,
+      bias,
+      batchFirst,
+      init,
+      ...(dropout > 0 && layers > 1 ? { dropout } : {}),
+    };
+    out = gb.add(op, [x], shape, line, m.kind, m.path);
   }
   const hidden: Value = { t: 'opaque', what: `the final hidden state of ${m.path || layer}` };
   return tuple([out, layer === 'LSTM' ? tuple([hidden, hidden]) : hidden]);

@@ -433,6 +433,45 @@ describe('a run', () => {
     expect(row.weightGradNorm).toBeGreaterThan(0);
   });
 
+  it('drops between stacked recurrent layers as a dropout node between one-layer nodes would', () => {
+    const cell = (numLayers: number, inputSize: number, dropout?: number): Op => ({
+      op: 'rnn',
+      mode: 'lstm',
+      inputSize,
+      hiddenSize: 6,
+      numLayers,
+      bias: true,
+      batchFirst: false,
+      init: { kind: 'uniform', low: -0.4, high: 0.4 },
+      ...(dropout !== undefined ? { dropout } : {}),
+    });
+    const x = node('x', [], { op: 'input', shape: [9, 4, 5] });
+    const stacked = (dropout?: number): Graph => ({
+      nodes: [x, node('r', ['x'], cell(2, 5, dropout), 'rnn')],
+      output: 'r',
+    });
+    // The same draws in the same order: inits of l0 then l1, then the time-major mask.
+    const split: Graph = {
+      nodes: [
+        x,
+        node('r0', ['x'], cell(1, 5), 'rnn'),
+        node('d', ['r0'], { op: 'dropout', p: 0.5 }, 'rnn'),
+        node('r1', ['d'], cell(1, 6), 'rnn'),
+      ],
+      output: 'r1',
+    };
+    const a = runGraph(stacked(0.5), opts).rows[0]!;
+    const b = runGraph(split, opts).rows[0]!;
+    for (const k of ['postMean', 'postStd', 'weightGradNorm', 'biasGradNorm'] as const)
+      expect(a[k]).toBeCloseTo(b[k]!, 12);
+    expect(a.inputGradRms).toBeCloseTo(b.inputGradRms, 12);
+    // p = 0 draws nothing and changes nothing; p = 0.5 changes the gradient.
+    const none = runGraph(stacked(), opts).rows[0]!;
+    expect(runGraph(stacked(0), opts).rows[0]).toEqual(none);
+    expect(a.weightGradNorm).not.toBeCloseTo(none.weightGradNorm!, 3);
+    expect(() => runGraph(stacked(1), opts)).toThrow(/dropout must be in \[0, 1\)/);
+  });
+
   it('draws dropout masks: kept entries scaled by 1/(1−p), the rest 0', () => {
     const g = (op: Op): Graph => ({
       nodes: [node('x', [], { op: 'input', shape: [200, 100] }), node('d', ['x'], op, 'd')],

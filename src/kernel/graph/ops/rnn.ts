@@ -7,7 +7,7 @@
 import { gemm } from '../gemm';
 import { OpError, registerOp, shapeStr, type Buf } from '../op';
 import type { Op, Shape } from '../types';
-import { gemmBlocked, positiveInt } from './util';
+import { gemmBlocked, positiveInt, rate } from './util';
 
 type RnnOp = Extract<Op, { op: 'rnn' }>;
 
@@ -19,6 +19,7 @@ function geom(op: RnnOp, x: Shape): { L: number; N: number; I: number; H: number
   const I = positiveInt(op.inputSize, 'input_size');
   const H = positiveInt(op.hiddenSize, 'hidden_size');
   positiveInt(op.numLayers, 'num_layers');
+  rate(op.dropout ?? 0, 'dropout');
   if (!['rnn_tanh', 'rnn_relu', 'lstm', 'gru'].includes(op.mode))
     throw new OpError(`unknown mode '${String(op.mode)}'`);
   if (x.length !== 3 || x[2] !== I)
@@ -57,6 +58,8 @@ interface LayerSaved {
   readonly c: Buf | null; // LSTM cell states, ((L+1)·N × H)
   readonly act: Buf; // post-activation gates (L·N × G·H); GRU also keeps gh_n
   readonly ghn: Buf | null; // GRU: h W_hnᵀ + b_hn per step (L·N × H)
+  /** Dropout multipliers (0 or 1/(1−p)) applied to this layer's output before the next layer. */
+  readonly mask: Buf | null;
 }
 
 registerOp('rnn', {
@@ -81,9 +84,12 @@ registerOp('rnn', {
   },
   workspaceBytes(op, [x], _out, b) {
     const { L, N, I, H, G } = geom(op, x!);
-    return op.numLayers * (L * N * Math.max(I, H) + 2 * (L + 1) * N * H + L * N * (G + 1) * H) * b;
+    const drop = op.dropout ? 2 * L * N * H : 0; // mask + dropped output
+    return (
+      op.numLayers * (L * N * Math.max(I, H) + 2 * (L + 1) * N * H + L * N * (G + 1) * H + drop) * b
+    );
   },
-  forward({ op, inputs, params, output, checkCancel }) {
+  forward({ op, inputs, params, output, rng, checkCancel }) {
     const { L, N, I, H, G } = geom(op, inputs[0]!.shape);
     const GH = G * H;
     let x: Buf = inputs[0]!.data;
@@ -99,6 +105,7 @@ registerOp('rnn', {
       const whh = params[`weight_hh_l${k}`]!.data;
       const bih = params[`bias_ih_l${k}`]?.data;
       const bhh = params[`bias_hh_l${k}`]?.data;
+      const input = x;
       const xi = alloc(L * N * GH, x);
       gemmBlocked(
         {
@@ -182,8 +189,23 @@ registerOp('rnn', {
           }
         }
       }
-      layers.push({ x, h, c, act: xi, ghn });
       x = h.subarray(N * H);
+      // torch's stacked RNNs drop each layer's output except the last's (training mode), drawn
+      // in time-major order like the rest of the layer.
+      let mask: Buf | null = null;
+      if (op.dropout && k < op.numLayers - 1) {
+        const keep = 1 - op.dropout;
+        const scale = 1 / keep;
+        mask = alloc(x.length, x);
+        const dropped = alloc(x.length, x);
+        for (let i = 0; i < x.length; i++) {
+          const m = rng.uniform() < keep ? scale : 0;
+          mask[i] = m;
+          dropped[i] = x[i]! * m;
+        }
+        x = dropped;
+      }
+      layers.push({ x: input, h, c, act: xi, ghn, mask });
       inW = H;
     }
     if (op.batchFirst) swap01(x, L, N, H, output.data);
@@ -335,6 +357,8 @@ registerOp('rnn', {
         checkCancel,
       );
       dH = dX;
+      const below = saved[k - 1]?.mask;
+      if (below) for (let i = 0; i < dH.length; i++) dH[i] = dH[i]! * below[i]!;
     }
     const gx = gradInputs[0]?.data;
     if (!gx) return;
