@@ -10,6 +10,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { pythonBinaryOp } from '../../language/pythonArith';
 import { readImports, type Imports } from '../../language/pythonImports';
+import { constAssign, constCompare } from './consts';
 import { GraphBuilder } from './graph';
 import { PRELUDE } from './prelude';
 import {
@@ -765,6 +766,7 @@ export class Interp {
         return;
       }
     }
+    if (obj.t === 'const' && constAssign(obj, key, v, line)) return;
     throw new Decline(line, `item assignment on ${show(obj)} is not read`);
   }
 
@@ -867,7 +869,8 @@ export class Interp {
           if (op === '+') return num(x, v.t === 'bool' || v.int);
           if (op === '~') return int(~x);
         }
-        if (v.t === 'tensor' || v.t === 'param') return tensorUnary(this, op, v, line);
+        if (v.t === 'tensor' || v.t === 'param' || v.t === 'const')
+          return tensorUnary(this, op, v, line);
         throw new Decline(line, `\`${op}\` on ${show(v)} is not read`);
       }
       case 'not_operator': {
@@ -1025,6 +1028,11 @@ export class Interp {
     if (a.t === 'mask' && (op === '==' || op === '!=') && b.t === 'num' && b.v === 0) {
       return { t: 'mask', shape: a.shape, zero: op === '==' ? !a.zero : a.zero };
     }
+    if (a.t === 'const' || b.t === 'const' || a.t === 'arange' || b.t === 'arange') {
+      // Comparisons of computed tensors are computed masks (`attn_mask != 0`).
+      const r = constCompare(op, a, b, line);
+      if (r) return r;
+    }
     switch (op) {
       case 'is':
         return bool(same(a, b));
@@ -1076,7 +1084,11 @@ export class Interp {
       a.t === 'init' ||
       b.t === 'init' ||
       a.t === 'arange' ||
-      b.t === 'arange'
+      b.t === 'arange' ||
+      a.t === 'const' ||
+      b.t === 'const' ||
+      a.t === 'bernoulli' ||
+      b.t === 'bernoulli'
     ) {
       return tensorBinary(this, op, a, b, line);
     }
@@ -1505,6 +1517,7 @@ export class Interp {
       obj.t === 'param' ||
       obj.t === 'mask' ||
       obj.t === 'arange' ||
+      obj.t === 'const' ||
       obj.t === 'argparse'
     ) {
       return tensorIndex(this, obj, key, line);
@@ -1526,6 +1539,10 @@ export class Interp {
         if (v.layer === 'ModuleDict') return [...v.children.keys()].map(str);
         if (v.layer === 'Sequential' || v.layer === 'ModuleList') return [...v.children.values()];
         break;
+      case 'const':
+        return Array.from({ length: v.shape[0] ?? 0 }, (_, i) =>
+          tensorIndex(this, v, int(i), line),
+        );
       case 'tensor':
         throw new Decline(line, 'iterating over a tensor is not read');
       default:

@@ -24,6 +24,24 @@ import {
 } from './init';
 import { numeric, sliceBounds, type Interp } from './interp';
 import {
+  BINARY_NAMES,
+  constBinary,
+  constCat,
+  constFromNested,
+  constIndex,
+  constMeshgrid,
+  constPermute,
+  constReduce,
+  constReshape,
+  constToList,
+  constUnary,
+  constUnsqueeze,
+  constWhere,
+  makeConst,
+  toConst,
+  type ConstVal,
+} from './consts';
+import {
   Decline,
   FALSE,
   newModule,
@@ -872,7 +890,22 @@ export function asTensor(ip: Interp, v: Value, line: number, what = 'this'): Ten
     gb.paramNodes.set(v.p, t);
     return t;
   }
+  if (v.t === 'init' && v.init.kind === 'normal' && !v.empty) {
+    // torch.randn_like(std): noise drawn each run, no gradient (a VAE's eps).
+    const r = g(ip, line).add({ op: 'randn', shape: v.shape }, [], v.shape, line, 'torch.randn');
+    const { mean = 0, std } = v.init;
+    return mean === 0 && std === 1 ? r : affine(ip, r, std, mean, line);
+  }
+  const c = toConst(v);
+  if (c && v.t !== 'num' && v.t !== 'bool') return constNode(ip, c, line);
   throw new Decline(line, `${what} is ${show(v)}, not a tensor the reader follows`);
+}
+
+/** A computed tensor as a `constant` node (no gradient). */
+function constNode(ip: Interp, c: ConstVal, line: number): TensorVal {
+  const shape = c.shape.length ? c.shape : [1];
+  if (shape.some((d) => d === 0)) throw new Decline(line, 'an empty constant tensor is not read');
+  return g(ip, line).add({ op: 'constant', shape, data: c.data }, [], shape, line, 'constant');
 }
 
 function spec(
@@ -1789,6 +1822,7 @@ function affine(ip: Interp, x: TensorVal, factor: number, offset: number, line: 
 }
 
 export function tensorUnary(ip: Interp, op: string, v: Value, line: number): Value {
+  if (v.t === 'const' && (op === '-' || op === '+')) return op === '-' ? constUnary('neg', v)! : v;
   const x = asTensor(ip, v, line);
   if (op === '-') return affine(ip, x, -1, 0, line);
   if (op === '+') return x;
@@ -1796,6 +1830,29 @@ export function tensorUnary(ip: Interp, op: string, v: Value, line: number): Val
 }
 
 export function tensorBinary(ip: Interp, op: string, a: Value, b: Value, line: number): Value {
+  if (a.t === 'bernoulli' || b.t === 'bernoulli') return noiseTimes(ip, op, a, b, line);
+  if (a.t === 'const' || b.t === 'const' || a.t === 'arange' || b.t === 'arange') {
+    // Computed tensors combine into computed tensors (RegNet's `torch.arange(d) * w_a + w_0`).
+    const ca = toConst(a);
+    const cb = toConst(b);
+    const r = ca && cb ? constBinary(op, ca, cb, line) : undefined;
+    if (r) return r;
+  }
+  if (
+    (a.t === 'init' && (b.t === 'tensor' || b.t === 'param')) ||
+    (b.t === 'init' && (a.t === 'tensor' || a.t === 'param'))
+  ) {
+    const t = a.t === 'init' ? a : (b as Extract<Value, { t: 'init' }>);
+    // `x + torch.zeros(…)` keeps its broadcast below; other factories meet tensors as nodes.
+    if (!(op === '+' && t.init.kind === 'zeros'))
+      return tensorBinary(
+        ip,
+        op,
+        a.t === 'init' ? asTensor(ip, a, line) : a,
+        b.t === 'init' ? asTensor(ip, b, line) : b,
+        line,
+      );
+  }
   // Factories combined with numbers before they become Parameters: torch.randn(…) * 0.02.
   if (a.t === 'init' || b.t === 'init') {
     const t = a.t === 'init' ? a : (b as Extract<Value, { t: 'init' }>);
@@ -1827,6 +1884,10 @@ export function tensorBinary(ip: Interp, op: string, a: Value, b: Value, line: n
       const x = asTensor(ip, other, line);
       return expandTo(ip, x, broadcast(x.shape, t.shape, line), line);
     }
+    // Buffers of known values (FrozenBatchNorm2d's running_var + eps) stay computed.
+    const [ca, cb] = [toConst(a), toConst(b)];
+    const known = ca && cb ? constBinary(op, ca, cb, line) : undefined;
+    if (known) return known;
     throw new Decline(line, `\`${op}\` on a constant tensor (${show(a)}, ${show(b)}) is not read`);
   }
   const ka = numeric(a);
@@ -1857,6 +1918,11 @@ export function tensorBinary(ip: Interp, op: string, a: Value, b: Value, line: n
       `\`${op}\` between a number and a tensor (${left ? `${k} ${op} x` : `x ${op} ${k}`}) is not read`,
     );
   }
+  const cb = toConst(b);
+  if (op === '/' && cb) {
+    // Division by a computed tensor is a product with its reciprocal.
+    return tensorBinary(ip, '*', a, constBinary('/', makeConst([], [1], line), cb, line)!, line);
+  }
   const x = asTensor(ip, a, line);
   const y = asTensor(ip, b, line);
   switch (op) {
@@ -1879,6 +1945,28 @@ export function tensorBinary(ip: Interp, op: string, a: Value, b: Value, line: n
     default:
       throw new Decline(line, `\`${op}\` between two tensors is not read`);
   }
+}
+
+/** `x * noise` with stochastic depth's Bernoulli noise (torchvision's stochastic_depth, timm's
+ * drop_path): one bernoulli_mask node. */
+function noiseTimes(ip: Interp, op: string, a: Value, b: Value, line: number): Value {
+  const noise = (a.t === 'bernoulli' ? a : b) as Extract<Value, { t: 'bernoulli' }>;
+  const other = a.t === 'bernoulli' ? b : a;
+  const k = numeric(other);
+  if (k !== undefined && (op === '*' || (op === '/' && a.t === 'bernoulli')))
+    return { ...noise, scale: op === '*' ? noise.scale * k : noise.scale / k };
+  if (op !== '*') throw new Decline(line, `\`${op}\` with a Bernoulli noise tensor is not read`);
+  const x = asTensor(ip, other, line);
+  const shape = broadcast(x.shape, noise.shape, line);
+  if (shape.join() !== x.shape.join())
+    throw new Decline(line, `noise (${noise.shape.join(', ')}) is larger than the tensor`, true);
+  return g(ip, line).add(
+    { op: 'bernoulli_mask', keep: noise.keep, scale: noise.scale, maskShape: noise.shape },
+    [x],
+    x.shape,
+    line,
+    'bernoulli_mask',
+  );
 }
 
 function runEinops(
@@ -1997,6 +2085,11 @@ export function tensorIndex(ip: Interp, obj: Value, key: Value, line: number): V
     throw new Decline(line, `${obj.kind}[${show(key)}] is not read`);
   }
   if (obj.t === 'argparse' && key.t === 'str') return obj.defaults.get(key.v) ?? NONE;
+  if (obj.t === 'const') {
+    const r = constIndex(obj, key, line);
+    if (r) return r;
+  }
+  if (obj.t === 'arange' && key.t === 'num') return constIndex(toConst(obj)!, key, line)!;
   if (obj.t === 'mask' || obj.t === 'arange') {
     // Slicing the causal mask buffer keeps it causal when both trailing dims are cut alike.
     const shape = indexShape(obj.shape, key, line);
@@ -2169,8 +2262,17 @@ export function libraryAttr(ip: Interp, v: Value, name: string, line: number): V
         return { t: 'builtin', name: `tensor.${name}`, self: v };
     }
   }
-  if (v.t === 'mask' || v.t === 'arange' || v.t === 'init') {
+  if (
+    v.t === 'mask' ||
+    v.t === 'arange' ||
+    v.t === 'init' ||
+    v.t === 'const' ||
+    v.t === 'bernoulli'
+  ) {
     if (name === 'shape') return tuple(v.shape.map(I));
+    if (name === 'ndim') return I(v.shape.length);
+    if (name === 'dtype') return { t: 'opaque', what: 'torch.float32' };
+    if (name === 'device') return { t: 'opaque', what: 'a device' };
     return { t: 'builtin', name: `tensor.${name}`, self: v };
   }
   if (v.t === 'opaque') {
@@ -2329,6 +2431,8 @@ function parameter(v: Value | undefined, line: number): Value {
 
 function torchFunction(ip: Interp, f: string, pos: Value[], kw: Kw, line: number): Value {
   const a = new Args(`torch.${f}`, pos, kw, line);
+  const known = constFunction(ip, f, a, pos, kw, line);
+  if (known) return known;
   switch (f) {
     case 'zeros':
     case 'ones':
@@ -2504,8 +2608,105 @@ function torchFunction(ip: Interp, f: string, pos: Value[], kw: Kw, line: number
   throw new Decline(line, `torch.${f} is not read`);
 }
 
+/** torch functions of computed tensors (positions, tables), and torch.exp of a tensor. */
+function constFunction(
+  ip: Interp,
+  f: string,
+  a: Args,
+  pos: Value[],
+  kw: Kw,
+  line: number,
+): Value | undefined {
+  const first = pos[0];
+  const c0 = first && first.t !== 'num' && first.t !== 'bool' ? toConst(first) : undefined;
+  switch (f) {
+    case 'meshgrid': {
+      const xs = (pos.length === 1 && isSeq(pos[0]!) ? ip.iterate(pos[0]!, line) : pos).map(
+        toConst,
+      );
+      if (xs.some((x) => !x)) return undefined;
+      const ix = kw.get('indexing');
+      return constMeshgrid(xs as ConstVal[], ix?.t === 'str' ? ix.v : 'ij', line);
+    }
+    case 'stack':
+    case 'cat':
+    case 'concat': {
+      const xs = ip.iterate(a.get(0, 'tensors')!, line).map(toConst);
+      if (xs.length === 0 || xs.some((x) => !x || x.shape.length === 0)) return undefined;
+      const d = a.int(1, 'dim', 0);
+      const parts =
+        f === 'stack' ? (xs as ConstVal[]).map((x) => constUnsqueeze(x, d)) : (xs as ConstVal[]);
+      return constCat(parts, d, line);
+    }
+    case 'tensor':
+    case 'as_tensor':
+    case 'Tensor':
+    case 'FloatTensor':
+    case 'LongTensor':
+      return first && first.t !== 'num' ? constFromNested(first, line) : undefined;
+    case 'outer':
+    case 'ger': {
+      const y = toConst(pos[1] ?? NONE);
+      if (!c0 || !y || c0.shape.length !== 1 || y.shape.length !== 1) return undefined;
+      return constBinary('*', constUnsqueeze(c0, 1), constUnsqueeze(y, 0), line);
+    }
+    case 'eye': {
+      const n = a.int(0, 'n');
+      const m = pos[1] ? a.int(1, 'm') : n;
+      return makeConst(
+        [n, m],
+        Array.from({ length: n * m }, (_, i) => (Math.floor(i / m) === i % m ? 1 : 0)),
+        line,
+      );
+    }
+    case 'diff': {
+      // Along the last dim, once (RegNet's stage boundaries).
+      if (!c0 || c0.shape.length !== 1 || pos.length > 1 || kw.size > 0) return undefined;
+      return makeConst(
+        [Math.max(0, c0.data.length - 1)],
+        c0.data.slice(1).map((v, i) => v - c0.data[i]!),
+        line,
+      );
+    }
+    case 'where': {
+      const [cnd, x, y] = [0, 1, 2].map((i) => toConst(pos[i] ?? NONE));
+      return cnd && x && y ? constWhere(cnd, x, y, line) : undefined;
+    }
+    case 'flatten':
+    case 'permute':
+    case 'reshape':
+    case 'transpose':
+    case 'unsqueeze':
+    case 'squeeze':
+    case 'sum':
+    case 'mean':
+    case 'masked_fill':
+      return c0 ? constMethod(ip, f, c0, pos.slice(1), kw, line) : undefined;
+    default:
+      break;
+  }
+  if (c0) {
+    const un = constUnary(f, c0);
+    if (un) return un;
+    const bin = BINARY_NAMES[f];
+    const other = pos[1] ?? kw.get('other') ?? kw.get('exponent');
+    const c1 = bin && other ? toConst(other) : undefined;
+    if (bin && c1) return constBinary(bin, c0, c1, line);
+  }
+  if (f === 'pow' && first && numeric(first) !== undefined) {
+    const e = toConst(pos[1] ?? NONE);
+    if (e) return constBinary('**', toConst(first)!, e, line);
+  }
+  if (f === 'exp' && (first?.t === 'tensor' || first?.t === 'param')) {
+    const x = asTensor(ip, first, line);
+    return g(ip, line).add({ op: 'exp' }, [x], x.shape, line, 'torch.exp');
+  }
+  return undefined;
+}
+
 function shapeOf(v: Value, line: number): readonly number[] {
-  if (v.t === 'tensor' || v.t === 'init' || v.t === 'mask' || v.t === 'arange') return v.shape;
+  if (v.t === 'tensor' || v.t === 'init' || v.t === 'mask' || v.t === 'arange' || v.t === 'const')
+    return v.shape;
   if (v.t === 'param') return v.p.shape;
   throw new Decline(line, `${show(v)} has no shape`);
 }
@@ -2698,6 +2899,121 @@ function dimsArg(ip: Interp, pos: readonly Value[], line: number, what: string):
   return ns as number[];
 }
 
+/** In-place and plain scaling of stochastic-depth noise (`noise.div_(survival_rate)`). */
+function noiseMethod(
+  m: string,
+  self: Extract<Value, { t: 'bernoulli' }>,
+  pos: readonly Value[],
+  line: number,
+): Value {
+  const k = numeric(pos[0] ?? NONE);
+  if (k !== undefined && ['div_', 'div', 'mul_', 'mul'].includes(m)) {
+    const scale = m.startsWith('div') ? self.scale / k : self.scale * k;
+    if (!m.endsWith('_')) return { ...self, scale };
+    self.scale = scale;
+    return self;
+  }
+  if (['to', 'float', 'type_as', 'detach'].includes(m)) return self;
+  throw new Decline(line, `.${m}() on Bernoulli noise is not read`);
+}
+
+/** Methods of a computed tensor: computed when their result is known, else as graph nodes. */
+function constMethod(
+  ip: Interp,
+  m: string,
+  c: ConstVal,
+  pos: Value[],
+  kw: Kw,
+  line: number,
+): Value {
+  const a = new Args(`.${m}`, pos, kw, line);
+  const r = c.shape.length;
+  const un = constUnary(m, c);
+  if (un) return un;
+  const bin = BINARY_NAMES[m.replace(/_$/, '')];
+  if (bin) {
+    const other = toConst(a.get(0, 'other') ?? NONE);
+    const res = other ? constBinary(bin, c, other, line) : undefined;
+    if (res && m.endsWith('_')) {
+      c.data.splice(0, c.data.length, ...res.data);
+      return c;
+    }
+    if (res) return res;
+  }
+  switch (m) {
+    case 'size': {
+      const d = a.get(0, 'dim');
+      if (d !== undefined) return I(c.shape[normDim(numeric(d) ?? NaN, r, line)]!);
+      return tuple(c.shape.map(I));
+    }
+    case 'dim':
+      return I(r);
+    case 'numel':
+      return I(c.data.length);
+    case 'item':
+      if (c.data.length !== 1)
+        throw new Decline(line, '.item() of a tensor of more than one entry');
+      return num(c.data[0]!);
+    case 'tolist':
+      return constToList(c);
+    case 'to':
+    case 'cuda':
+    case 'cpu':
+    case 'type_as':
+    case 'requires_grad_':
+      return c;
+    case 'view':
+    case 'reshape':
+      return constReshape(c, dimsArg(ip, pos, line, m), line);
+    case 'flatten': {
+      const s0 = normDim(a.int(0, 'start_dim', 0), Math.max(r, 1), line);
+      const s1 = normDim(a.int(1, 'end_dim', -1), Math.max(r, 1), line);
+      const mid = c.shape.slice(s0, s1 + 1).reduce((x, y) => x * y, 1);
+      return constReshape(c, [...c.shape.slice(0, s0), mid, ...c.shape.slice(s1 + 1)], line);
+    }
+    case 'permute':
+      return constPermute(c, dimsArg(ip, pos, line, m), line);
+    case 'transpose': {
+      const d0 = normDim(a.int(0, 'dim0'), r, line);
+      const d1 = normDim(a.int(1, 'dim1'), r, line);
+      const dims = [...c.shape.keys()];
+      [dims[d0], dims[d1]] = [d1, d0];
+      return constPermute(c, dims, line);
+    }
+    case 'unsqueeze':
+      return constUnsqueeze(c, a.int(0, 'dim'));
+    case 'squeeze': {
+      const d = a.get(0, 'dim');
+      const k = d === undefined ? undefined : normDim(numeric(d) ?? NaN, r, line);
+      const shape = c.shape.filter((n, i) => !(n === 1 && (k === undefined || k === i)));
+      return { t: 'const', shape, data: c.data };
+    }
+    case 'sum':
+    case 'mean':
+    case 'max':
+    case 'min': {
+      const dv = a.get(0, 'dim');
+      const dims =
+        dv === undefined || dv.t === 'none'
+          ? undefined
+          : dimsArg(ip, [isSeq(dv) ? dv : tuple([dv])], line, m);
+      if ((m === 'max' || m === 'min') && dims) break;
+      const res = constReduce(c, m, dims, a.bool(1, 'keepdim', false));
+      return res.shape.length === 0 ? num(res.data[0]!) : res;
+    }
+    case 'masked_fill': {
+      const mask = toConst(a.get(0, 'mask') ?? NONE);
+      const v = numeric(a.get(1, 'value') ?? NONE);
+      if (!mask || v === undefined) break;
+      return constWhere(mask, makeConst([], [v], line), c, line);
+    }
+    default:
+      break;
+  }
+  if (!ip.g) throw new Decline(line, `.${m}() of a computed tensor is not read`);
+  return tensorMethod(ip, m, asTensor(ip, c, line), pos, kw, line);
+}
+
 function tensorMethod(
   ip: Interp,
   m: string,
@@ -2706,6 +3022,23 @@ function tensorMethod(
   kw: Kw,
   line: number,
 ): Value {
+  if (self.t === 'bernoulli') return noiseMethod(m, self, pos, line);
+  if (self.t === 'init' && m === 'bernoulli_') {
+    // stochastic_depth's `torch.empty(size).bernoulli_(survival_rate)`.
+    const keep = new Args(m, pos, kw, line).num(0, 'p', 0.5);
+    return { t: 'bernoulli', shape: self.shape, keep, scale: 1 };
+  }
+  if (self.t === 'tensor' && (m === 'new_empty' || m === 'new_zeros' || m === 'new_ones')) {
+    // timm's drop_path: `x.new_empty(shape).bernoulli_(keep_prob)`.
+    const shape = shapeArgs(ip, pos, line, m);
+    return {
+      t: 'init',
+      shape,
+      init: m === 'new_ones' ? ONES : ZEROS,
+      ...(m === 'new_empty' ? { empty: true } : {}),
+    };
+  }
+  if (self.t === 'const') return constMethod(ip, m, self, pos, kw, line);
   // Parameters re-initialised in place: w.data.normal_(0, 0.02), b.data.zero_().
   if (self.t === 'param' && (m === 'numel' || m === 'nelement'))
     return I(self.p.shape.reduce((x, y) => x * y, 1));
@@ -2774,6 +3107,8 @@ function tensorMethod(
       return { ...self, shape: [...self.shape.slice(0, d), 1, ...self.shape.slice(d)] };
     }
     if (m === 'size') return tuple(self.shape.map(I));
+    const c = toConst(self);
+    if (c) return constMethod(ip, m, c, pos, kw, line);
     if (m === 'masked_fill')
       throw new Decline(line, 'masked_fill on a constant tensor is not read');
     throw new Decline(line, `.${m}() on a constant tensor is not read`);
@@ -2939,6 +3274,8 @@ function tensorMethod(
         pos[0]!,
         line,
       );
+    case 'exp':
+      return gb().add({ op: 'exp' }, [x], s, line, '.exp()');
     case 'expand': {
       const want = dimsArg(ip, pos, line, 'expand').map((n, i, all) =>
         n === -1 ? s[s.length - all.length + i]! : n,

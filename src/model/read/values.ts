@@ -139,6 +139,16 @@ export type Value =
       readonly start: number;
       readonly step: number;
     }
+  /** A tensor whose values the reader computes (torch.arange(d) * w_a + w_0, a meshgrid of
+   * positions, a sincos table): row-major `data`, changed in place by item assignment. */
+  | { readonly t: 'const'; readonly shape: readonly number[]; readonly data: number[] }
+  /** `torch.empty(size).bernoulli_(keep)` (stochastic depth's noise), `scale` set by `.div_(keep)`. */
+  | {
+      readonly t: 'bernoulli';
+      readonly shape: readonly number[];
+      readonly keep: number;
+      scale: number;
+    }
   /** A causal mask: `torch.tril(torch.ones(n, n))` (or a slice of it); `zero` after `== 0`. */
   | { readonly t: 'mask'; readonly shape: readonly number[]; readonly zero: boolean }
   /** argparse: a parser, or the namespace of its defaults. */
@@ -190,6 +200,8 @@ export function show(v: Value): string {
       return `tensor(${v.shape.join('×')})`;
     case 'param':
       return `Parameter(${v.p.shape.join('×')})`;
+    case 'const':
+      return `constant tensor(${v.shape.join('×')})`;
     default:
       return v.t;
   }
@@ -219,7 +231,11 @@ export function truthy(v: Value): boolean | undefined {
     case 'tensor':
     case 'mask':
     case 'arange':
+    case 'bernoulli':
       return undefined;
+    case 'const':
+      // Python's bool() of a one-element tensor is its value; of more, an error.
+      return v.data.length === 1 ? v.data[0] !== 0 : undefined;
     default:
       return true;
   }
