@@ -173,6 +173,8 @@ const UNARY: Record<string, (x: number) => number> = {
   tan: Math.tan,
   tanh: Math.tanh,
   abs: Math.abs,
+  sign: Math.sign,
+  log1p: Math.log1p,
   neg: (x) => -x,
   floor: Math.floor,
   ceil: Math.ceil,

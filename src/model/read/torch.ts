@@ -2880,8 +2880,30 @@ function functional(ip: Interp, f: string, pos: Value[], kw: Kw, line: number): 
       );
     case 'glu':
       return glu(ip, x(), a.int(1, 'dim', -1), line, 'F.glu');
-    case 'pad':
-      throw new Decline(line, 'F.pad is not read');
+    case 'pad': {
+      const t = x();
+      const pads = dimsArg(ip, [a.get(1, 'pad') ?? NONE], line, 'F.pad');
+      const modeV = a.get(2, 'mode');
+      const mode =
+        modeV === undefined || modeV.t === 'none' ? 'constant' : modeV.t === 'str' ? modeV.v : '';
+      if (mode !== 'constant' && mode !== 'reflect' && mode !== 'replicate')
+        throw new Decline(line, `F.pad with mode ${modeV ? show(modeV) : ''} is not read`);
+      const vV = a.get(3, 'value');
+      const value = vV === undefined || vV.t === 'none' ? 0 : numeric(vV);
+      if (value === undefined) throw new Decline(line, 'F.pad with a non-constant value');
+      if (pads.length % 2 !== 0 || pads.length / 2 > t.shape.length)
+        throw new Decline(
+          line,
+          `F.pad with ${pads.length} pad values on a rank-${t.shape.length} tensor`,
+        );
+      if (pads.every((p) => p === 0)) return t;
+      const shape = [...t.shape];
+      for (let k = 0; k < pads.length / 2; k++) {
+        const d = shape.length - 1 - k;
+        shape[d] = shape[d]! + pads[2 * k]! + pads[2 * k + 1]!;
+      }
+      return g(ip, line).add({ op: 'pad', pads, mode, value }, [t], shape, line, 'F.pad');
+    }
     default:
       break;
   }
@@ -3086,6 +3108,9 @@ function tensorMethod(
         'detach',
       ].includes(m)
     ) {
+      const known = toConst(self);
+      if ((m === 'view' || m === 'reshape') && known && dimsArg(ip, pos, line, m).includes(-1))
+        return constReshape(known, dimsArg(ip, pos, line, m), line);
       if (m === 'view' || m === 'reshape') {
         const shape = shapeArgs(ip, pos, line, m);
         const sameTail = shape.slice(-2).join() === self.shape.slice(-2).join();
@@ -3276,6 +3301,26 @@ function tensorMethod(
       );
     case 'exp':
       return gb().add({ op: 'exp' }, [x], s, line, '.exp()');
+    case 'repeat_interleave': {
+      // With an integer count: each entry r times along dim, as a new axis expanded and merged.
+      const r = numeric(a.get(0, 'repeats') ?? NONE);
+      const dv = a.get(1, 'dim');
+      if (r === undefined || !Number.isInteger(r) || r < 1 || dv === undefined || dv.t === 'none')
+        throw new Decline(
+          line,
+          '.repeat_interleave() other than an integer count along a dim is not read',
+        );
+      const d = normDim(numeric(dv) ?? NaN, s.length, line);
+      if (r === 1) return x;
+      const opened = [...s.slice(0, d + 1), 1, ...s.slice(d + 1)];
+      const wide = expandTo(
+        ip,
+        reshape(ip, x, opened, line),
+        [...s.slice(0, d + 1), r, ...s.slice(d + 1)],
+        line,
+      );
+      return reshape(ip, wide, [...s.slice(0, d), s[d]! * r, ...s.slice(d + 1)], line);
+    }
     case 'expand': {
       const want = dimsArg(ip, pos, line, 'expand').map((n, i, all) =>
         n === -1 ? s[s.length - all.length + i]! : n,
