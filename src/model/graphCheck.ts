@@ -5,7 +5,7 @@
  * the CLI, the extension's worker and the tests share it.
  */
 import { runGraph } from '../kernel/graph/executor';
-import type { Dtype, GraphRunResult, RowStats, Shape } from '../kernel/graph/types';
+import type { Dtype, Graph, GraphRunResult, RowStats, Shape } from '../kernel/graph/types';
 import { judge, type Verdict } from '../kernel/gradientFlow/verdict';
 import type { BuildResult } from './read/index';
 
@@ -98,6 +98,46 @@ export function modelVerdict(rows: readonly ModelLayerRow[]): { verdict: Verdict
   return { verdict: j.verdict, reason: `${j.reason} (${first} against ${last})` };
 }
 
+const CHANNELS_FIRST_OPS = new Set([
+  'conv',
+  'conv_transpose',
+  'batch_norm',
+  'instance_norm',
+  'group_norm',
+  'pool',
+  'adaptive_pool',
+  'upsample',
+]);
+const SAME_LAYOUT_OPS = new Set([
+  'activation',
+  'dropout',
+  'alpha_dropout',
+  'identity',
+  'affine_const',
+]);
+
+/**
+ * Keras and Flax rows whose last node is channels-first inside the graph (a conv, a batch norm, a
+ * pooling, or an activation fused after them): their output shapes are shown channels last, as
+ * the framework gives them. The reader drops the permute back when the next layer reads the channels-first
+ * tensor directly, so the row ends channels-first.
+ */
+export function channelsFirstRows(graph: Graph): Set<string> {
+  const cf = new Map<string, boolean>();
+  const lastOfRow = new Map<string, string>();
+  for (const n of graph.nodes) {
+    const op = n.op.op;
+    cf.set(
+      n.id,
+      CHANNELS_FIRST_OPS.has(op) || (SAME_LAYOUT_OPS.has(op) && cf.get(n.inputs[0] ?? '') === true),
+    );
+    if (n.row !== undefined) lastOfRow.set(n.row, n.id);
+  }
+  return new Set([...lastOfRow].filter(([, id]) => cf.get(id) === true).map(([row]) => row));
+}
+
+const toLast = (s: Shape): Shape => (s.length > 2 ? [s[0]!, ...s.slice(2), s[1]!] : s);
+
 /** Runs a built model graph and reports its rows. Throws the engine's errors (GraphError, cancel). */
 export function checkModelGraph(
   build: Extract<BuildResult, { ok: true }>,
@@ -112,7 +152,11 @@ export function checkModelGraph(
     ...(options.shouldCancel ? { shouldCancel: options.shouldCancel } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  const layers = result.rows.map(toRow);
+  // Keras and Flax shapes read as the framework gives them (channels last).
+  const cf = options.framework === 'pytorch' ? new Set<string>() : channelsFirstRows(build.graph);
+  const layers = result.rows.map((r) =>
+    cf.has(r.row) ? { ...toRow(r), outputShape: toLast(r.outputShape) } : toRow(r),
+  );
   const v = modelVerdict(layers);
   return {
     expr: build.expr,

@@ -212,9 +212,18 @@ function spec(g: GraphBuilder, p: ParamObj, name: string, line: number) {
 // ---- layout --------------------------------------------------------------------------------
 
 /** Moves the last axis to position 1: (N, …, C) → (N, C, …). */
+/**
+ * The channels-first tensor a channels-last one was made from (`toChannelsLast`), so that a conv
+ * after a conv or a batch norm reads it directly: the permute back is then used by nothing and
+ * dropped with the graph's unused nodes, which halves what Keras and Flax graphs hold.
+ */
+const channelsFirstOf = new WeakMap<TensorVal, TensorVal>();
+
 export function toChannelsFirst(g: GraphBuilder, at: At, x: TensorVal): TensorVal {
   const r = x.shape.length;
   if (r <= 2) return x;
+  const twin = channelsFirstOf.get(x);
+  if (twin) return twin;
   const dims = [0, r - 1, ...Array.from({ length: r - 2 }, (_, i) => i + 1)];
   return emit(
     g,
@@ -230,13 +239,15 @@ export function toChannelsLast(g: GraphBuilder, at: At, x: TensorVal): TensorVal
   const r = x.shape.length;
   if (r <= 2) return x;
   const dims = [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1];
-  return emit(
+  const y = emit(
     g,
     at,
     { op: 'permute', dims },
     [x],
     dims.map((d) => x.shape[d]!),
   );
+  channelsFirstOf.set(y, x);
+  return y;
 }
 
 // ---- padding -------------------------------------------------------------------------------
