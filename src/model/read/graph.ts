@@ -19,6 +19,8 @@ export class GraphBuilder {
   readonly paramNodes = new Map<ParamObj, TensorVal>();
   /** The row a leaf module call is running under (custom leaf modules tag their nodes). */
   rowStack: { row: string; kind: string }[] = [];
+  /** How many times each leaf module ran in this forward. */
+  private readonly runs = new Map<string, number>();
 
   add(
     op: Op,
@@ -66,7 +68,25 @@ export class GraphBuilder {
     return this.nodes[i];
   }
 
+  /** A leaf module (row) starts a run. */
+  ran(row: string): void {
+    this.runs.set(row, (this.runs.get(row) ?? 0) + 1);
+  }
+
+  /** Takes the row off nodes of a module that is not a leaf in PyTorch's sense (it has children,
+   * such as nn.MultiheadAttention's out_proj): torch's hooks give it no row. */
+  unrow(row: string, from: number): void {
+    for (let i = from; i < this.nodes.length; i++) {
+      const n = this.nodes[i]!;
+      if (n.row === row) delete n.row;
+    }
+  }
+
   graph(output: TensorVal): Graph {
+    // The "Real models" protocol scores leaf modules that run once per forward: one run of a
+    // module run twice (weight sharing, a ReLU or Dropout reused) is not its row, nor are both.
+    for (const n of this.nodes)
+      if (n.row !== undefined && (this.runs.get(n.row) ?? 0) > 1) delete n.row;
     return { nodes: this.nodes, output: output.id };
   }
 }

@@ -836,6 +836,7 @@ export function callModule(
 function leafCall(ip: Interp, m: ModuleObj, run: () => Value): Value {
   const g = ip.g!;
   const start = g.nodes.length;
+  g.ran(m.path!);
   g.rowStack.push({ row: m.path!, kind: m.kind });
   let out: Value;
   try {
@@ -922,12 +923,14 @@ function spec(
 function runLayer(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number): Value {
   const gb = ip.g;
   const start = gb?.nodes.length ?? 0;
+  if (gb && m.path !== undefined && m.children.size === 0) gb.ran(m.path);
   const v = runLayerAt(ip, m, pos, kw, line);
   if (gb && m.path !== undefined) {
     for (let i = start; i < gb.nodes.length; i++) {
       const n = gb.nodes[i]!;
       if (n.row === m.path) n.line = m.line;
     }
+    if (m.children.size > 0) gb.unrow(m.path, start);
   }
   return v;
 }

@@ -250,9 +250,11 @@ describe('model reader: real code', () => {
       'maxpool',
       'layer1.0.conv1',
       'layer1.0.bn1',
-      'layer1.0.relu',
+      // BasicBlock calls self.relu twice: no row, as torch's hooks give it none.
       'layer1.0.conv2',
+      'layer1.0.bn2',
     ]);
+    expect(names).not.toContain('layer1.0.relu');
     expect(names).toContain('layer2.0.downsample.0');
     expect(names.slice(-2)).toEqual(['avgpool', 'fc']);
     // torchvision re-initialises: kaiming_normal_(fan_out, relu) on convs, ones/zeros on norms.
@@ -261,6 +263,44 @@ describe('model reader: real code', () => {
     });
     expect(g.nodes.filter((n) => n.op.op === 'add')).toHaveLength(8);
     expect(out(g).op).toMatchObject({ op: 'linear', inFeatures: 512, outFeatures: 10 });
+  });
+
+  it('gives rows to leaf modules run once, as torch hooks do: none to MultiheadAttention or reused modules', async () => {
+    const src = `
+import torch
+import torch.nn as nn
+
+class Scale(nn.Module):
+    def __init__(self, s=0.5):
+        super().__init__()
+        self.s = s
+
+    def forward(self, x):
+        return x * self.s
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.inp = nn.Linear(8, 16)
+        self.attn = nn.MultiheadAttention(16, 2, batch_first=True)
+        self.shared = nn.Linear(16, 16)
+        self.scale = Scale()
+        self.act = nn.GELU()
+        self.head = nn.Linear(16, 4)
+
+    def forward(self, x):
+        x = self.inp(x)
+        x = x + self.attn(x, x, x, need_weights=False)[0]
+        x = self.scale(self.shared(x))
+        x = self.scale(self.shared(x))
+        return self.head(self.act(x))
+`;
+    const r = ok(await buildGraph(src, 'Net()', { inputShape: [4, 5, 8] }));
+    // python/torch_check.py on this file: ['inp', 'act', 'head'].
+    expect(rows(r.graph)).toEqual(['inp', 'act', 'head']);
+    // The unrowed nodes still run: attention, both uses of the shared Linear (one tied weight).
+    expect(r.graph.nodes.filter((n) => n.op.op === 'linear')).toHaveLength(4);
+    expect(r.graph.nodes.some((n) => n.op.op === 'multihead_attention')).toBe(true);
   });
 
   it('reads an LSTM language model: tuple outputs, stacked layers with dropout between', async () => {
@@ -571,12 +611,20 @@ class LM(nn.Module):
     expect(names.slice(0, 6)).toEqual([
       'embed',
       'encoder.layers.0.norm1',
-      'encoder.layers.0.self_attn',
+      // nn.MultiheadAttention has a child (out_proj) and is no leaf: no row of its own.
       'encoder.layers.0.dropout1',
       'encoder.layers.0.norm2',
       'encoder.layers.0.linear1',
+      'encoder.layers.0.dropout',
     ]);
-    const attn = byRow(r.graph, 'encoder.layers.1.self_attn');
+    expect(names.some((n) => n.includes('self_attn'))).toBe(false);
+    // The second layer's attention: the unrowed nodes between its norm1 and dropout1.
+    const ids = r.graph.nodes.map((n) => n.row);
+    const attn = r.graph.nodes.slice(
+      ids.lastIndexOf('encoder.layers.1.norm1') + 1,
+      ids.indexOf('encoder.layers.1.dropout1'),
+    );
+    expect(attn.every((n) => n.row === undefined)).toBe(true);
     expect(attn.map((n) => n.op.op)).toContain('dropout');
     expect(attn[0]!.op).toMatchObject({
       op: 'linear',
