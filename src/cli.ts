@@ -16,8 +16,17 @@ export async function main(
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({
-      writeErr: (s) => process.stderr.write(s),
+      // commander writes the help to stderr when it is the answer to a mistake (no command,
+      // `help <unknown>`): one line instead, as for every other bad input.
+      writeErr: (s) =>
+        process.stderr.write(
+          s.startsWith('Usage:')
+            ? `activation-lens: give a command: ${program.commands.map((c) => c.name()).join(', ')} (see 'activation-lens --help')\n`
+            : s,
+        ),
       writeOut: (s) => process.stdout.write(s),
+      // "error: unknown option '--dept'\n(Did you mean --depth?)" on one line.
+      outputError: (s, write) => write(`${s.trimEnd().replace(/\s*\n\s*/g, ' ')}\n`),
     });
   registerListEval(program, print);
   registerModels(program, print);

@@ -108,7 +108,8 @@ export async function checkModelExpression(
   const files = { path: file, resolveModule: fileModuleResolver };
   // A call is built as written; a name (or nothing) is looked up among the file's models first.
   const isCall = given !== undefined && !/^\s*[A-Za-z_]\w*\s*$/.test(given);
-  const { models } = isCall ? { models: [] } : await readModels(text, files);
+  const { models, declined } = isCall ? { models: [] } : await readModels(text, files);
+  if (declined) throw new UsageError(`${file}: ${declined}`);
   const { expr, model } = isCall
     ? { expr: given, model: undefined }
     : pickExpression(models, file, given);
@@ -197,10 +198,11 @@ export function registerModels(program: Command, print: (s: string) => void): vo
     .option('--json', 'print {"models": [...]} as JSON')
     .action(async (raw: { from: string; json?: boolean }) => {
       const text = await readText(raw.from);
-      const { models } = await readModels(text, {
+      const { models, declined } = await readModels(text, {
         path: raw.from,
         resolveModule: fileModuleResolver,
       });
+      if (declined) throw new UsageError(`${raw.from}: ${declined}`);
       if (raw.json) {
         print(toJson({ models }));
         return;

@@ -6,10 +6,12 @@
  */
 import type { Tree } from 'web-tree-sitter';
 import { pythonImports } from '../../language/pythonImports';
-import { pythonParser } from '../../language/treeSitter';
 import { buildFlaxGraphInTree, findFlaxModels, isFlaxFile } from './flax';
+import { pythonParser } from '../../language/treeSitter';
 import {
+  boundedParse,
   buildGraphInTree,
+  parseBounded,
   findTorchModels,
   type BuildOptions,
   type BuildResult,
@@ -79,12 +81,14 @@ export async function buildModel(
   options: FrameworkBuildOptions = {},
 ): Promise<FrameworkBuildResult> {
   const parser = await pythonParser();
-  const tree = parser.parse(text);
-  const exprTree = parser.parse(expr);
+  const parsed = parseBounded(parser, text);
+  if (!('tree' in parsed)) return { ok: false, reason: parsed.reason, line: null };
+  const tree = parsed.tree;
+  const exprTree = boundedParse(parser)(expr);
   try {
-    if (!tree || !exprTree)
-      return { ok: false, reason: 'tree-sitter returned no tree', line: null };
-    return buildModelInTree(tree, exprTree, expr, { ...options, parse: (t) => parser.parse(t) });
+    if (!exprTree)
+      return { ok: false, reason: 'the model expression could not be parsed', line: null };
+    return buildModelInTree(tree, exprTree, expr, { ...options, parse: boundedParse(parser) });
   } catch (e) {
     return {
       ok: false,
@@ -92,7 +96,7 @@ export async function buildModel(
       line: null,
     };
   } finally {
-    tree?.delete();
+    tree.delete();
     exprTree?.delete();
   }
 }
@@ -130,15 +134,17 @@ export function findModels(
 export async function readModels(
   text: string,
   budget: Budget & FileOptions = {},
-): Promise<{ models: FoundModel[] }> {
+): Promise<{ models: FoundModel[]; declined?: string }> {
   const parser = await pythonParser();
-  const tree = parser.parse(text);
-  if (!tree) return { models: [] };
+  const parsed = parseBounded(parser, text);
+  // Too large or too slow to parse: no models, and the reason for whoever shows the list.
+  if (!('tree' in parsed)) return { models: [], declined: parsed.reason };
+  const tree = parsed.tree;
   try {
     return {
-      models: findModels(tree, (e) => parser.parse(e), {
+      models: findModels(tree, boundedParse(parser), {
         ...budget,
-        parse: (t) => parser.parse(t),
+        parse: boundedParse(parser),
       }),
     };
   } finally {

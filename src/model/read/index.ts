@@ -45,7 +45,7 @@
 import { Parser, type Node, type Tree } from 'web-tree-sitter';
 import type { Graph } from '../../kernel/graph/types';
 import { pythonImports, qualifiedNames, type Imports } from '../../language/pythonImports';
-import { pythonParser } from '../../language/treeSitter';
+import { parsePython, PythonParseLimitError, pythonParser } from '../../language/treeSitter';
 import { GraphBuilder } from './graph';
 import { Interp, field, lineOf, named, type Budget, type ModuleResolver } from './interp';
 import { assignPaths, callModule, namedModules } from './torch';
@@ -500,6 +500,27 @@ function outputTensor(v: Value): TensorVal | undefined {
   return undefined;
 }
 
+/**
+ * Parses within the shared size limit and time budget (parsePython: 4,000 comment lines took 13 s
+ * and a 5 MB file 40 s through parser.parse). `reason` is the user's one line when refused.
+ */
+export function parseBounded(parser: Parser, text: string): { tree: Tree } | { reason: string } {
+  try {
+    return { tree: parsePython(parser, text) };
+  } catch (e) {
+    if (e instanceof PythonParseLimitError) return { reason: e.message };
+    throw e;
+  }
+}
+
+/** The `parse` of FileOptions for the package's other files and expressions: null when refused. */
+export function boundedParse(parser: Parser): (text: string) => Tree | null {
+  return (text) => {
+    const r = parseBounded(parser, text);
+    return 'tree' in r ? r.tree : null;
+  };
+}
+
 /** Parses `text` and builds the graph of `expr` (see the module comment). Never throws. */
 export async function buildGraph(
   text: string,
@@ -507,14 +528,16 @@ export async function buildGraph(
   options: BuildOptions = {},
 ): Promise<BuildResult> {
   const parser = await pythonParser();
-  const tree = parser.parse(text);
-  const exprTree = parser.parse(expr);
+  const parsed = parseBounded(parser, text);
+  if (!('tree' in parsed)) return { ok: false, reason: parsed.reason, line: null };
+  const tree = parsed.tree;
+  const exprTree = boundedParse(parser)(expr);
   try {
-    if (!tree || !exprTree)
-      return { ok: false, reason: 'tree-sitter returned no tree', line: null };
-    return buildGraphInTree(tree, exprTree, expr, { ...options, parse: (t) => parser.parse(t) });
+    if (!exprTree)
+      return { ok: false, reason: 'the model expression could not be parsed', line: null };
+    return buildGraphInTree(tree, exprTree, expr, { ...options, parse: boundedParse(parser) });
   } finally {
-    tree?.delete();
+    tree.delete();
     exprTree?.delete();
   }
 }
@@ -870,15 +893,16 @@ function literalText(v: Value, depth = 0, imp?: Imports): string | undefined {
 export async function readPythonModels(
   text: string,
   budget: ListOptions = {},
-): Promise<{ models: FoundModel[] }> {
+): Promise<{ models: FoundModel[]; declined?: string }> {
   const parser = await pythonParser();
-  const tree = parser.parse(text);
-  if (!tree) return { models: [] };
+  const parsed = parseBounded(parser, text);
+  if (!('tree' in parsed)) return { models: [], declined: parsed.reason };
+  const tree = parsed.tree;
   try {
     return {
-      models: findTorchModels(tree, (e) => parser.parse(e), {
+      models: findTorchModels(tree, boundedParse(parser), {
         ...budget,
-        parse: (t) => parser.parse(t),
+        parse: boundedParse(parser),
       }),
     };
   } catch (e) {
