@@ -3,6 +3,7 @@
  * functions (and the tensor methods `normal_`, `uniform_`, `zero_`, `fill_`) a file applies after
  * construction, as InitSpec on the parameter objects they change.
  */
+import { calculateGain as kernelGain } from '../../kernel/graph/init';
 import type { InitSpec } from '../../kernel/graph/types';
 import { Decline, show, type ParamObj, type Value } from './values';
 
@@ -18,30 +19,12 @@ export function param(shape: readonly number[], init: InitSpec, line: number): P
   return { shape: [...shape], init, line };
 }
 
-/** torch.nn.init.calculate_gain. */
+/** torch.nn.init.calculate_gain, from the kernel's table; an unknown name declines at its line. */
 export function calculateGain(nonlinearity: string, a: number | undefined, line: number): number {
-  switch (nonlinearity) {
-    case 'linear':
-    case 'identity':
-    case 'sigmoid':
-    case 'conv1d':
-    case 'conv2d':
-    case 'conv3d':
-    case 'conv_transpose1d':
-    case 'conv_transpose2d':
-      return 1;
-    case 'tanh':
-      return 5 / 3;
-    case 'relu':
-      return Math.SQRT2;
-    case 'leaky_relu': {
-      const s = a ?? 0.01;
-      return Math.sqrt(2 / (1 + s * s));
-    }
-    case 'selu':
-      return 3 / 4;
-    default:
-      throw new Decline(line, `calculate_gain('${nonlinearity}') is not known`);
+  try {
+    return kernelGain(nonlinearity, a);
+  } catch {
+    throw new Decline(line, `calculate_gain('${nonlinearity}') is not known`);
   }
 }
 

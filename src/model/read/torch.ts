@@ -19,6 +19,7 @@ import {
   TORCH_BIAS,
   TORCH_WEIGHT,
   ZEROS,
+  calculateGain,
   initSpec,
   param,
 } from './init';
@@ -2397,26 +2398,7 @@ export function callLibrary(
 
 function calculateGainOf(nl: Value | undefined, p: Value | undefined, line: number): number {
   if (nl?.t !== 'str') throw new Decline(line, 'calculate_gain of a non-literal');
-  const a = p ? numeric(p) : undefined;
-  // Re-use init.ts's table through a kaiming spec would hide the number; compute here.
-  switch (nl.v) {
-    case 'tanh':
-      return 5 / 3;
-    case 'relu':
-      return Math.SQRT2;
-    case 'leaky_relu':
-      return Math.sqrt(2 / (1 + (a ?? 0.01) ** 2));
-    case 'selu':
-      return 3 / 4;
-    case 'linear':
-    case 'sigmoid':
-    case 'identity':
-    case 'conv1d':
-    case 'conv2d':
-      return 1;
-    default:
-      throw new Decline(line, `calculate_gain('${nl.v}') is not known`);
-  }
+  return calculateGain(nl.v, p ? numeric(p) : undefined, line);
 }
 
 function parameter(v: Value | undefined, line: number): Value {

@@ -303,6 +303,32 @@ class Net(nn.Module):
     expect(r.graph.nodes.some((n) => n.op.op === 'multihead_attention')).toBe(true);
   });
 
+  it("takes calculate_gain from the kernel's table, declining unknown names at their line", async () => {
+    const src = (gain: string): string => `
+import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        nn.init.xavier_uniform_(self.fc.weight, gain=${gain})
+
+    def forward(self, x):
+        return self.fc(x)
+`;
+    const gainOf = async (gain: string): Promise<unknown> =>
+      byRow(ok(await buildGraph(src(gain), 'Net()')).graph, 'fc')[0]!.op;
+    expect(await gainOf("nn.init.calculate_gain('leaky_relu', 0.2)")).toMatchObject({
+      weight: { init: { kind: 'xavier_uniform', gain: Math.sqrt(2 / 1.04) } },
+    });
+    // The reader's copy lacked conv_transpose3d; the kernel's table has it.
+    expect(await gainOf("nn.init.calculate_gain('conv_transpose3d')")).toMatchObject({
+      weight: { init: { gain: 1 } },
+    });
+    const r = await buildGraph(src("nn.init.calculate_gain('swish')"), 'Net()');
+    expect(r.ok ? '' : r.reason).toBe("line 8: calculate_gain('swish') is not known");
+  });
+
   it('reads an LSTM language model: tuple outputs, stacked layers with dropout between', async () => {
     const r = ok(
       await buildGraph(corpus('written/lstm_lm.py'), 'RNNLanguageModel("LSTM", 1000, 64, 64, 2)', {
