@@ -10,7 +10,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { pythonBinaryOp } from '../../language/pythonArith';
 import { readImports, type Imports } from '../../language/pythonImports';
-import { constAssign, constCompare } from './consts';
+import { constAssign, constCompare, toConst } from './consts';
 import { GraphBuilder } from './graph';
 import { PRELUDE } from './prelude';
 import {
@@ -717,6 +717,13 @@ export class Interp {
           subs.length === 1
             ? this.eval(subs[0]!, scope)
             : tuple(subs.map((s) => this.eval(s, scope)));
+        const filled = obj.t === 'init' ? toConst(obj) : undefined;
+        if (filled && field(target, 'value')!.type === 'identifier') {
+          // `pe = torch.zeros(n, d); pe[:, 0::2] = torch.sin(…)`: the name now holds the values.
+          this.setitem(filled, key, v, line);
+          this.assign(field(target, 'value')!, filled, scope);
+          return;
+        }
         this.setitem(obj, key, v, line);
         return;
       }

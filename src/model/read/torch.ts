@@ -172,6 +172,10 @@ const LAYERS: Readonly<Record<string, Sig>> = {
     ['p', F(0.5)],
     ['inplace', FALSE],
   ],
+  Dropout3d: [
+    ['p', F(0.5)],
+    ['inplace', FALSE],
+  ],
   MaxPool1d: MAXPOOL,
   MaxPool2d: MAXPOOL,
   AvgPool1d: AVGPOOL,
@@ -1128,7 +1132,8 @@ function runLayerAt(ip: Interp, m: ModuleObj, pos: Value[], kw: Kw, line: number
       return add({ op: 'alpha_dropout', p: cfgNum(m, 'p', line) }, s);
     case 'Dropout1d':
     case 'Dropout2d':
-      throw new Decline(line, `nn.${layer} (whole-channel dropout) is not simulated`);
+    case 'Dropout3d':
+      return add(channelDropout(cfgNum(m, 'p', line), s), s);
     case 'MaxPool1d':
     case 'MaxPool2d':
     case 'AvgPool1d':
@@ -2709,6 +2714,19 @@ function functional(ip: Interp, f: string, pos: Value[], kw: Kw, line: number): 
   const a = new Args(`F.${f}`, pos, kw, line);
   const x = () => asTensor(ip, a.get(0, 'input')!, line, `the input of F.${f}`);
   switch (f) {
+    case 'dropout1d':
+    case 'dropout2d':
+    case 'dropout3d': {
+      const t = x();
+      if (!a.bool(2, 'training', true)) return t;
+      return g(ip, line).add(
+        channelDropout(a.num(1, 'p', 0.5), t.shape),
+        [t],
+        t.shape,
+        line,
+        `F.${f}`,
+      );
+    }
     case 'dropout':
     case 'alpha_dropout': {
       const training = a.bool(2, 'training', true);
@@ -2904,6 +2922,14 @@ function dimsArg(ip: Interp, pos: readonly Value[], line: number, what: string):
   if (ns.some((n) => n === undefined || !Number.isInteger(n)))
     throw new Decline(line, `${what}(${items.map(show).join(', ')}) is not known integers`);
   return ns as number[];
+}
+
+/** Dropout1d/2d/3d: whole channels dropped, one draw per (sample, channel) ((C, L) unbatched). */
+function channelDropout(p: number, s: readonly number[]): Op {
+  const keep = 1 - p;
+  const lead = s.length <= 2 ? 1 : 2;
+  const maskShape = s.map((n, i) => (i < lead ? n : 1));
+  return { op: 'bernoulli_mask', keep, scale: keep > 0 ? 1 / keep : 0, maskShape };
 }
 
 /** In-place and plain scaling of stochastic-depth noise (`noise.div_(survival_rate)`). */
