@@ -460,6 +460,26 @@ async function main(): Promise<number> {
       );
       const box = await one.page.inputValue('#p-c1-negative_slope-n');
       assert(box === '0.5', `number box shows ${box}`);
+      // The shading's "of …" selector names the curve with its new parameter, not the old one.
+      const option = await one.page.evaluate(
+        () => (document.querySelector('#shade-focus') as HTMLSelectElement).options[0]?.text ?? '',
+      );
+      assert(option.includes('0.5'), `"of" selector still reads ${option}`);
+      // The card's properties are those of the current parameters, in the hover's notation.
+      await one.page.waitForFunction(() =>
+        /Properties at these parameters/.test(document.querySelector('.props')?.textContent ?? ''),
+      );
+      const props = await one.page.evaluate(() => document.querySelector('.props')?.textContent);
+      assert(/Range(≈ )?\(−∞, ∞\)/.test(props ?? ''), `properties: ${props}`);
+    });
+
+    await test('the Add… button asks the host for the activation picker', async () => {
+      await one.page.click('#add-curves');
+      const sent = await host(one.page);
+      assert(
+        sent.some((m) => m.type === 'pickActivations'),
+        `host got ${sent.map((m) => m.type).join(', ')}`,
+      );
     });
 
     await test('an out-of-range number is clamped with a visible message, never NaN', async () => {
