@@ -2099,6 +2099,29 @@ export function tensorIndex(ip: Interp, obj: Value, key: Value, line: number): V
     if (r) return r;
   }
   if (obj.t === 'arange' && key.t === 'num') return constIndex(toConst(obj)!, key, line)!;
+  if (obj.t === 'param' && key.t === 'const' && obj.p.shape.length === 2) {
+    // table[index] with a computed index (Swin's relative position bias): rows of a parameter,
+    // which is an embedding lookup with constant ids.
+    if (
+      key.data.some((v, i) => !Number.isInteger(v) || v < 0 || v >= obj.p.shape[0]! || i > 1 << 22)
+    )
+      throw new Decline(line, 'indexing a parameter with values that are not row numbers');
+    const ids = constNode(ip, key, line);
+    const gb = g(ip, line);
+    const id = gb.nextId();
+    return gb.add(
+      {
+        op: 'embedding',
+        numEmbeddings: obj.p.shape[0]!,
+        embeddingDim: obj.p.shape[1]!,
+        weight: gb.param(obj.p, id, 'weight', line),
+      },
+      [ids],
+      [...key.shape, obj.p.shape[1]!],
+      line,
+      'index',
+    );
+  }
   if (obj.t === 'mask' || obj.t === 'arange') {
     // Slicing the causal mask buffer keeps it causal when both trailing dims are cut alike.
     const shape = indexShape(obj.shape, key, line);
@@ -2413,6 +2436,10 @@ function parameter(v: Value | undefined, line: number): Value {
       p: { ...param(v.shape, v.init, line), ...(v.empty ? { uninitialised: true } : {}) },
     };
   if (v?.t === 'param') return v;
+  if (v?.t === 'const' && v.data.length > 0 && v.data.every((x) => x === v.data[0])) {
+    // nn.Parameter(torch.log(10 * torch.ones(h, 1, 1))): one value everywhere.
+    return { t: 'param', p: param([...v.shape], { kind: 'constant', value: v.data[0]! }, line) };
+  }
   throw new Decline(
     line,
     `nn.Parameter of ${v ? show(v) : 'nothing'} is not read (torch.zeros/ones/randn/rand/empty are)`,
@@ -2598,6 +2625,27 @@ function torchFunction(ip: Interp, f: string, pos: Value[], kw: Kw, line: number
   throw new Decline(line, `torch.${f} is not read`);
 }
 
+/** torch.roll along one dim: the last `shift` entries moved to the front, as two slices. */
+function roll(ip: Interp, x: TensorVal, shift: number, dim: number, line: number): TensorVal {
+  const d = normDim(dim, x.shape.length, line);
+  const n = x.shape[d]!;
+  const s = ((shift % n) + n) % n;
+  if (s === 0) return x;
+  const gb = g(ip, line);
+  const part = (start: number, end: number): TensorVal => {
+    const shape = [...x.shape];
+    shape[d] = end - start;
+    return gb.add({ op: 'slice', dim: d, start, end, step: 1 }, [x], shape, line, 'torch.roll');
+  };
+  return gb.add(
+    { op: 'concat', dim: d },
+    [part(n - s, n), part(0, n - s)],
+    x.shape,
+    line,
+    'torch.roll',
+  );
+}
+
 /** torch functions of computed tensors (positions, tables), and torch.exp of a tensor. */
 function constFunction(
   ip: Interp,
@@ -2648,6 +2696,17 @@ function constFunction(
         Array.from({ length: n * m }, (_, i) => (Math.floor(i / m) === i % m ? 1 : 0)),
         line,
       );
+    }
+    case 'roll': {
+      if (first?.t !== 'tensor') return undefined;
+      const shifts = a.get(1, 'shifts');
+      const dims = a.get(2, 'dims');
+      if (shifts === undefined || dims === undefined || dims.t === 'none') return undefined;
+      const ss = dimsArg(ip, [isSeq(shifts) ? shifts : tuple([shifts])], line, 'torch.roll');
+      const ds = dimsArg(ip, [isSeq(dims) ? dims : tuple([dims])], line, 'torch.roll');
+      if (ss.length !== ds.length)
+        throw new Decline(line, 'torch.roll with as many shifts as dims');
+      return ss.reduce<TensorVal>((t, sh, i) => roll(ip, t, sh, ds[i]!, line), first);
     }
     case 'diff': {
       // Along the last dim, once (RegNet's stage boundaries).

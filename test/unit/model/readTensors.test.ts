@@ -194,4 +194,41 @@ class Net(nn.Module):
       reason: expect.stringMatching(/F\.pad with mode 'circular'/),
     });
   });
+
+  it("reads Swin's shifted windows: torch.roll as two slices, a bias table indexed by computed ids", async () => {
+    const src = `${HEAD}
+class Attn(nn.Module):
+    def __init__(self, w=2, heads=2):
+        super().__init__()
+        self.table = nn.Parameter(torch.zeros((2 * w - 1) * (2 * w - 1), heads))
+        coords = torch.stack(torch.meshgrid(torch.arange(w), torch.arange(w), indexing="ij"))
+        flat = torch.flatten(coords, 1)
+        rel = (flat[:, :, None] - flat[:, None, :]).permute(1, 2, 0).contiguous()
+        rel[:, :, 0] += w - 1
+        rel[:, :, 1] += w - 1
+        rel[:, :, 0] *= 2 * w - 1
+        self.register_buffer("index", rel.sum(-1).flatten())
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        x = torch.roll(x, shifts=(-1,), dims=(1,))
+        bias = self.table[self.index].view(4, 4, -1).permute(2, 0, 1)
+        return self.fc(x) + bias.sum(0)
+`;
+    const g = ok(await buildGraph(src, 'Attn()', { inputShape: [2, 4, 4] })).graph;
+    const slices = ops(g, 'slice').map((n) => n.op);
+    expect(slices).toEqual([
+      { op: 'slice', dim: 1, start: 1, end: 4, step: 1 },
+      { op: 'slice', dim: 1, start: 0, end: 1, step: 1 },
+    ]);
+    const [lookup] = ops(g, 'embedding');
+    expect(lookup!.op).toMatchObject({ numEmbeddings: 9, embeddingDim: 2 });
+    const ids = g.nodes.find((n) => n.id === lookup!.inputs[0])!.op;
+    // PyTorch's relative_position_index for a 2×2 window.
+    expect(ids).toEqual({
+      op: 'constant',
+      shape: [16],
+      data: [4, 3, 1, 0, 5, 4, 2, 1, 7, 6, 4, 3, 8, 7, 5, 4],
+    });
+  });
 });
