@@ -78,7 +78,7 @@ describe('typeset formulas', () => {
     const bad: string[] = [];
     for (const a of activations) {
       for (const f of [a.formulas.f, a.formulas.df])
-        if (!formulaImage(`f(x) = ${f.tex}`, 'dark')) bad.push(`${id}: ${f.tex}`);
+        if (!formulaImage(`f(x) = ${f.tex}`, 'dark')) bad.push(`${a.id}: ${f.tex}`);
     }
     expect(bad).toEqual([]);
   });
