@@ -20,6 +20,7 @@ import {
   moduleAttr,
   setModuleAttr,
   tensorBinary,
+  extendModules,
   tensorIndex,
   tensorUnary,
   isKnownLibraryName,
@@ -663,6 +664,10 @@ export class Interp {
     const rhs = this.eval(right, scope);
     if (cur.t === 'list' && op === '+') {
       cur.items.push(...this.iterate(rhs, line));
+      return;
+    }
+    if (cur.t === 'module' && cur.layer === 'ModuleList' && op === '+') {
+      extendModules(this, cur, rhs, line);
       return;
     }
     this.assign(left, this.binary(op, cur, rhs, line), scope);

@@ -2071,6 +2071,72 @@ function matmul(ip: Interp, x: TensorVal, y: TensorVal, line: number): TensorVal
   );
 }
 
+/**
+ * torch.einsum of two tensors where every letter is a batch letter (both inputs and the output),
+ * a contracted one (both inputs only) or belongs to one input and the output: a batched matmul
+ * between permutes and reshapes ("b h i d, b h j d -> b h i j" is q @ kᵀ).
+ */
+function einsum2(ip: Interp, spec: string, x: TensorVal, y: TensorVal, line: number): TensorVal {
+  const m = /^([^,]*),([^,]*)->(.*)$/.exec(spec.replace(/\s+/g, ''));
+  const [a, b, o] = m ? [[...m[1]!], [...m[2]!], [...m[3]!]] : [[], [], []];
+  const bad = (why: string): never => {
+    throw new Decline(line, `torch.einsum('${spec}'): ${why}`);
+  };
+  if (!m) bad('only two operands with an explicit output are read');
+  if (a.length !== x.shape.length || b.length !== y.shape.length)
+    bad('subscripts do not match the ranks');
+  for (const s of [a, b, o])
+    if (new Set(s).size !== s.length || s.some((c) => !/[A-Za-z]/.test(c)))
+      bad('repeated or non-letter subscripts are not read');
+  const size = new Map<string, number>();
+  for (const [letters, t] of [
+    [a, x],
+    [b, y],
+  ] as const)
+    letters.forEach((c, i) => {
+      const n = t.shape[i]!;
+      if (size.has(c) && size.get(c) !== n) bad(`${c} is ${size.get(c)} and ${n}`);
+      size.set(c, n);
+    });
+  const batch = o.filter((c) => a.includes(c) && b.includes(c));
+  const left = o.filter((c) => a.includes(c) && !b.includes(c));
+  const right = o.filter((c) => b.includes(c) && !a.includes(c));
+  const sum = a.filter((c) => b.includes(c) && !o.includes(c));
+  if (o.some((c) => !a.includes(c) && !b.includes(c))) bad('an output letter is in no input');
+  if ([...a, ...b].some((c) => !o.includes(c) && !sum.includes(c)))
+    bad('a letter summed within one input is not read');
+  const prod = (cs: readonly string[]): number => cs.reduce((p, c) => p * size.get(c)!, 1);
+  const arrange = (
+    t: TensorVal,
+    letters: string[],
+    order: string[],
+    shape: number[],
+  ): TensorVal => {
+    const dims = order.map((c) => letters.indexOf(c));
+    const moved = dims.every((d, i) => d === i) ? t : permute(ip, t, dims, line);
+    return reshape(ip, moved, shape, line);
+  };
+  const bs = batch.map((c) => size.get(c)!);
+  const xm = arrange(x, a, [...batch, ...left, ...sum], [...bs, prod(left), prod(sum)]);
+  const ym = arrange(y, b, [...batch, ...sum, ...right], [...bs, prod(sum), prod(right)]);
+  const mm = matmul(ip, xm, ym, line);
+  const natural = [...batch, ...left, ...right];
+  const out = reshape(
+    ip,
+    mm,
+    natural.map((c) => size.get(c)!),
+    line,
+  );
+  const dims = o.map((c) => natural.indexOf(c));
+  return dims.every((d, i) => d === i) ? out : permute(ip, out, dims, line);
+}
+
+/** `module_list += [...]` (ModuleList.__iadd__ is extend). */
+export function extendModules(ip: Interp, m: ModuleObj, v: Value, line: number): ModuleObj {
+  for (const item of ip.iterate(v, line)) addChild(m, String(m.children.size), item, line);
+  return m;
+}
+
 /** x[...] on tensors (and on the causal-mask buffer and ModuleList/Sequential indexing). */
 export function tensorIndex(ip: Interp, obj: Value, key: Value, line: number): Value {
   if (obj.t === 'module') {
@@ -2389,6 +2455,17 @@ export function callLibrary(
   }
   if (name.startsWith('torch.nn.functional.')) return functional(ip, name.slice(20), pos, kw, line);
   if (name.startsWith('torch.')) return torchFunction(ip, name.slice(6), pos, kw, line);
+  if (name === 'numpy.linspace' || name === 'numpy.arange') {
+    // Constant schedules (MaxViT's stochastic-depth rates): the same values torch computes.
+    const v = torchFunction(ip, name.slice(6), pos, kw, line);
+    return v.t === 'list'
+      ? makeConst(
+          [v.items.length],
+          v.items.map((i) => numeric(i)!),
+          line,
+        )
+      : v;
+  }
   const ein = /^einops\.(rearrange|repeat|reduce)$/.exec(name);
   if (ein) {
     const kind = ein[1] as 'rearrange' | 'repeat' | 'reduce';
@@ -2696,6 +2773,13 @@ function constFunction(
         Array.from({ length: n * m }, (_, i) => (Math.floor(i / m) === i % m ? 1 : 0)),
         line,
       );
+    }
+    case 'einsum': {
+      const spec = first?.t === 'str' ? first.v : undefined;
+      const ops =
+        pos.length === 2 && pos[1] && isSeq(pos[1]) ? ip.iterate(pos[1], line) : pos.slice(1);
+      if (spec === undefined || ops.length !== 2) return undefined;
+      return einsum2(ip, spec, asTensor(ip, ops[0]!, line), asTensor(ip, ops[1]!, line), line);
     }
     case 'roll': {
       if (first?.t !== 'tensor') return undefined;

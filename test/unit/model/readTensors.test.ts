@@ -231,4 +231,48 @@ class Attn(nn.Module):
       data: [4, 3, 1, 0, 5, 4, 2, 1, 7, 6, 4, 3, 8, 7, 5, 4],
     });
   });
+
+  it("reads MaxViT's einsum attention as a batched matmul and ModuleList += [...] as extend", async () => {
+    const src = `${HEAD}
+import numpy as np
+
+class Attn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList()
+        for p in np.linspace(0, 0.2, 2).tolist():
+            self.layers += [nn.Linear(6, 6)]
+
+    def forward(self, x):
+        q = self.layers[0](x).reshape(2, 3, 2, 3)
+        k = self.layers[1](x).reshape(2, 3, 2, 3)
+        dots = torch.einsum("B I H D, B J H D -> B H I J", q, k)
+        return torch.einsum("b h i j, b j h d -> b i h d", dots.softmax(-1), q)
+`;
+    const r = ok(await buildGraph(src, 'Attn()', { inputShape: [2, 3, 6] }));
+    expect(rows(r.graph)).toEqual(['layers.0', 'layers.1']);
+    const mm = ops(r.graph, 'matmul');
+    expect(mm).toHaveLength(2);
+    const shape = (id: string) => {
+      // The reshape feeding each matmul tells the batched layout: (B·H, I, D) @ (B·H, D, J).
+      const n = r.graph.nodes.find((x) => x.id === id)!;
+      return n.op.op === 'reshape' ? n.op.shape : null;
+    };
+    expect(mm.map((n) => n.inputs.map(shape))).toEqual([
+      [
+        [2, 2, 3, 3],
+        [2, 2, 3, 3],
+      ],
+      [
+        [2, 2, 3, 3],
+        [2, 2, 3, 3],
+      ],
+    ]);
+    const last = r.graph.nodes.find((n) => n.id === r.graph.output)!;
+    expect(last.op).toEqual({ op: 'permute', dims: [0, 2, 1, 3] });
+    const bad = await buildGraph(src.replace('B H I J", q', 'B H I", q'), 'Attn()', {
+      inputShape: [2, 3, 6],
+    });
+    expect(bad).toMatchObject({ ok: false, reason: expect.stringMatching(/torch\.einsum/) });
+  });
 });
