@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'samples/**', 'screenshots/**'],
+    ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'samples/**', 'screenshots/**', 'test/corpus/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
