@@ -318,6 +318,9 @@ const LAYOUT_KEEPING = new Set<string>([
   'concat',
   'split',
   'slice',
+  'bernoulli_mask',
+  'exp',
+  'pad',
 ]);
 /** Ops whose output is channels-last (features on the last axis). */
 const CHANNELS_LAST = new Set<string>([

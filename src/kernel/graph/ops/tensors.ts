@@ -60,7 +60,9 @@ registerOp('bernoulli_mask', {
     if (!Number.isFinite(op.scale)) throw new OpError('mask scale must be finite');
     const out = broadcastShapes([x!, op.maskShape]);
     if (out.length !== x!.length || out.some((d, i) => d !== x![i]))
-      throw new OpError(`mask (${op.maskShape.join(', ')}) does not fit the input (${x!.join(', ')})`);
+      throw new OpError(
+        `mask (${op.maskShape.join(', ')}) does not fit the input (${x!.join(', ')})`,
+      );
     return x!;
   },
   workspaceBytes: (op, [x], _o, bpe) => numel(op.maskShape) * bpe + numel(x!) * 4,
