@@ -360,6 +360,42 @@ describe('a run', () => {
     expect(inside).toBeGreaterThan(2 * 2);
   });
 
+  it('polls for cancellation inside one huge norm or activation, every 2^20 elements', () => {
+    const n = 1 << 23; // one layer_norm block of 8M elements: a single pass between nodes
+    const huge = (op: Op): Graph => ({
+      nodes: [node('x', [], { op: 'input', shape: [1, n] }), node('y', ['x'], op, 'y')],
+      output: 'y',
+    });
+    const f32 = { seed: 1, dtype: 'float32' } as const;
+    const ln: Op = { op: 'layer_norm', normalizedShape: [n], eps: 1e-5, weight: null, bias: null };
+    let polls = 0;
+    runGraph(huge(ln), { ...f32, shouldCancel: () => (polls++, false) });
+    // Forward: mean, variance, output passes; backward: two passes; 8 pieces each.
+    expect(polls).toBeGreaterThanOrEqual(5 * 8);
+    // A flag that flips once layer_norm's forward has begun stops the run inside that node: the
+    // progress never reports it done (with polls between nodes only, it would).
+    let done = 0;
+    let after = 0;
+    expect(() =>
+      runGraph(huge(ln), {
+        ...f32,
+        onProgress: (d) => (done = d),
+        // Poll 1 after the input is the check before the node; poll 2 is inside its first pass.
+        shouldCancel: () => done === 1 && ++after >= 2,
+      }),
+    ).toThrow(CancelledError);
+    expect(done).toBe(1);
+    polls = 0;
+    runGraph(huge({ op: 'activation', id: 'gelu' }), {
+      ...f32,
+      shouldCancel: () => (polls++, false),
+    });
+    expect(polls).toBeGreaterThanOrEqual(2 * 8);
+    polls = 0;
+    runGraph(huge({ op: 'dropout', p: 0.1 }), { ...f32, shouldCancel: () => (polls++, false) });
+    expect(polls).toBeGreaterThanOrEqual(2 * 8);
+  });
+
   it('keeps per-step statistics of recurrent rows', () => {
     const g: Graph = {
       nodes: [

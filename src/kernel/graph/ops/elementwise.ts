@@ -7,7 +7,7 @@ import { getActivation } from '../../registry';
 import type { Batch, Params } from '../../types';
 import { numel, OpError, registerOp, type Buf, type Tensor } from '../op';
 import type { Dtype, Shape } from '../types';
-import { around, normDimOp, positiveInt, rate } from './util';
+import { around, normDimOp, pacer, pieces, positiveInt, rate } from './util';
 
 registerOp('input', {
   arity: 0,
@@ -170,13 +170,16 @@ function scaleBackward(ctx: {
   readonly saved: Buf;
   readonly gradOutput: Tensor;
   readonly gradInputs: readonly (Tensor | null)[];
+  readonly checkCancel: () => void;
 }): void {
   const gx = ctx.gradInputs[0];
   if (!gx) return;
   const g = ctx.gradOutput.data;
   const s = ctx.saved;
   const d = gx.data;
-  for (let i = 0; i < d.length; i++) d[i] = d[i]! + g[i]! * s[i]!;
+  pieces(0, d.length, pacer(ctx.checkCancel), (i0, i1) => {
+    for (let i = i0; i < i1; i++) d[i] = d[i]! + g[i]! * s[i]!;
+  });
 }
 const scaleWorkspace = (_op: unknown, _in: unknown, out: Shape, b: number): number =>
   numel(out) * b;
@@ -190,12 +193,15 @@ registerOp('activation', {
     return x!;
   },
   workspaceBytes: scaleWorkspace,
-  forward({ op, inputs, output, dtype }) {
+  forward({ op, inputs, output, dtype, checkCancel }) {
     const { f, df, params } = activationParams(op);
     const x = inputs[0]!.data;
+    const y = output.data;
     // act′ is kept from forward (as the old simulation did): backward then needs no input.
     const gate = factors(x.length, dtype);
-    applyBatch2(f, df, params, x, output.data, gate);
+    pieces(0, x.length, pacer(checkCancel), (i0, i1) =>
+      applyBatch2(f, df, params, x.subarray(i0, i1), y.subarray(i0, i1), gate.subarray(i0, i1)),
+    );
     return gate;
   },
   deadFraction: (ctx, gate, axis) => deadShare(gate, ctx.output.shape, axis),
@@ -210,17 +216,19 @@ registerOp('dropout', {
     return x!;
   },
   workspaceBytes: scaleWorkspace,
-  forward({ op, inputs, output, rng, dtype }) {
+  forward({ op, inputs, output, rng, dtype, checkCancel }) {
     const x = inputs[0]!.data;
     const y = output.data;
     const keep = 1 - op.p;
     const scale = 1 / keep;
     const m = factors(x.length, dtype);
-    for (let i = 0; i < x.length; i++) {
-      const k = rng.uniform() < keep ? scale : 0;
-      m[i] = k;
-      y[i] = x[i]! * k;
-    }
+    pieces(0, x.length, pacer(checkCancel), (i0, i1) => {
+      for (let i = i0; i < i1; i++) {
+        const k = rng.uniform() < keep ? scale : 0;
+        m[i] = k;
+        y[i] = x[i]! * k;
+      }
+    });
     return m;
   },
   backward: scaleBackward,
@@ -237,7 +245,7 @@ registerOp('alpha_dropout', {
     return x!;
   },
   workspaceBytes: scaleWorkspace,
-  forward({ op, inputs, output, rng, dtype }) {
+  forward({ op, inputs, output, rng, dtype, checkCancel }) {
     const x = inputs[0]!.data;
     const y = output.data;
     const p = op.p;
@@ -246,15 +254,17 @@ registerOp('alpha_dropout', {
     const kept = al * a * p;
     const dropped = -al * a + al * a * p;
     const m = factors(x.length, dtype);
-    for (let i = 0; i < x.length; i++) {
-      if (rng.uniform() < 1 - p) {
-        m[i] = a;
-        y[i] = x[i]! * a + kept;
-      } else {
-        m[i] = 0;
-        y[i] = dropped;
+    pieces(0, x.length, pacer(checkCancel), (i0, i1) => {
+      for (let i = i0; i < i1; i++) {
+        if (rng.uniform() < 1 - p) {
+          m[i] = a;
+          y[i] = x[i]! * a + kept;
+        } else {
+          m[i] = 0;
+          y[i] = dropped;
+        }
       }
-    }
+    });
     return m;
   },
   backward: scaleBackward,

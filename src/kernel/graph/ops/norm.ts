@@ -12,7 +12,7 @@
  */
 import { numel, OpError, registerOp, shapeStr, type OpImpl, type OpOf, type Tensor } from '../op';
 import type { Dtype, Op, ParamSpecG, Shape } from '../types';
-import { positiveInt, sameShape } from './util';
+import { CANCEL_ELEMENTS as CH, pacer, positiveInt, sameShape } from './util';
 
 interface Layout {
   /** Blocks of S contiguous elements, in storage order. */
@@ -143,7 +143,9 @@ function register<K extends NormOp['op']>(name: K): void {
     },
     params: (op, [x]) => normParams(op, affineShape(op, x!)),
     workspaceBytes: (_op, [x], _out, b) => numel(x!) * b,
-    forward({ op, inputs, params, output, dtype }) {
+    forward({ op, inputs, params, output, dtype, checkCancel }) {
+      // Every pass below is cut into pieces of ≤ CH elements so that one huge block still cancels.
+      const pace = pacer(checkCancel);
       const x = inputs[0]!.data;
       const lay = layout(op, inputs[0]!.shape);
       const { blocks, S, groups } = lay;
@@ -155,7 +157,11 @@ function register<K extends NormOp['op']>(name: K): void {
         count[g] = count[g]! + S;
         if (!centred) continue;
         let s = 0;
-        for (let i = k * S, e = i + S; i < e; i++) s += x[i]!;
+        for (let i0 = k * S, e = i0 + S; i0 < e; i0 += CH) {
+          const e1 = Math.min(e, i0 + CH);
+          for (let i = i0; i < e1; i++) s += x[i]!;
+          pace(e1 - i0);
+        }
         mean[g] = mean[g]! + s;
       }
       for (let g = 0; g < groups; g++) mean[g] = mean[g]! / count[g]!;
@@ -164,7 +170,11 @@ function register<K extends NormOp['op']>(name: K): void {
         const g = lay.group(k);
         const m = mean[g]!;
         let s = 0;
-        for (let i = k * S, e = i + S; i < e; i++) s += (x[i]! - m) * (x[i]! - m);
+        for (let i0 = k * S, e = i0 + S; i0 < e; i0 += CH) {
+          const e1 = Math.min(e, i0 + CH);
+          for (let i = i0; i < e1; i++) s += (x[i]! - m) * (x[i]! - m);
+          pace(e1 - i0);
+        }
         v[g] = v[g]! + s;
       }
       const eps = epsOf(op, dtype);
@@ -181,15 +191,20 @@ function register<K extends NormOp['op']>(name: K): void {
         const c = lay.channel?.(k);
         const wc = w && c !== undefined ? w[c]! : 1;
         const bc = b && c !== undefined ? b[c]! : 0;
-        for (let s = 0, i = k * S; s < S; s++, i++) {
-          const h = (x[i]! - m) * r;
-          xhat[i] = h;
-          y[i] = c !== undefined ? h * wc + bc : (w ? h * w[s]! : h) + (b ? b[s]! : 0);
+        for (let s0 = 0; s0 < S; s0 += CH) {
+          const s1 = Math.min(S, s0 + CH);
+          for (let s = s0, i = k * S + s0; s < s1; s++, i++) {
+            const h = (x[i]! - m) * r;
+            xhat[i] = h;
+            y[i] = c !== undefined ? h * wc + bc : (w ? h * w[s]! : h) + (b ? b[s]! : 0);
+          }
+          pace(s1 - s0);
         }
       }
       return { xhat, rstd, lay };
     },
-    backward({ op, saved, params, gradOutput, gradInputs, gradParams }) {
+    backward({ op, saved, params, gradOutput, gradInputs, gradParams, checkCancel }) {
+      const pace = pacer(checkCancel);
       const { xhat, rstd, lay } = saved;
       const { blocks, S, groups } = lay;
       const gy = gradOutput.data;
@@ -210,19 +225,23 @@ function register<K extends NormOp['op']>(name: K): void {
         let ax = 0;
         let pw = 0;
         let pb = 0;
-        for (let s = 0, i = k * S; s < S; s++, i++) {
-          const gi = gy[i]!;
-          const h = xhat[i]!;
-          if (c === undefined) {
-            if (gw) gw[s] = gw[s]! + gi * h;
-            if (gb) gb[s] = gb[s]! + gi;
-          } else {
-            pw += gi * h;
-            pb += gi;
+        for (let s0 = 0; s0 < S; s0 += CH) {
+          const s1 = Math.min(S, s0 + CH);
+          for (let s = s0, i = k * S + s0; s < s1; s++, i++) {
+            const gi = gy[i]!;
+            const h = xhat[i]!;
+            if (c === undefined) {
+              if (gw) gw[s] = gw[s]! + gi * h;
+              if (gb) gb[s] = gb[s]! + gi;
+            } else {
+              pw += gi * h;
+              pb += gi;
+            }
+            const gh = c !== undefined ? gi * wc : w ? gi * w[s]! : gi;
+            a += gh;
+            ax += gh * h;
           }
-          const gh = c !== undefined ? gi * wc : w ? gi * w[s]! : gi;
-          a += gh;
-          ax += gh * h;
+          pace(s1 - s0);
         }
         if (c !== undefined) {
           if (gw) gw[c] = gw[c]! + pw;
@@ -241,10 +260,14 @@ function register<K extends NormOp['op']>(name: K): void {
         const r = rstd[g]!;
         const mg = centred ? sg[g]! / n : 0;
         const mgx = sgx[g]! / n;
-        for (let s = 0, i = k * S; s < S; s++, i++) {
-          const gi = gy[i]!;
-          const gh = c !== undefined ? gi * wc : w ? gi * w[s]! : gi;
-          gx[i] = gx[i]! + r * (gh - mg - xhat[i]! * mgx);
+        for (let s0 = 0; s0 < S; s0 += CH) {
+          const s1 = Math.min(S, s0 + CH);
+          for (let s = s0, i = k * S + s0; s < s1; s++, i++) {
+            const gi = gy[i]!;
+            const gh = c !== undefined ? gi * wc : w ? gi * w[s]! : gi;
+            gx[i] = gx[i]! + r * (gh - mg - xhat[i]! * mgx);
+          }
+          pace(s1 - s0);
         }
       }
     },

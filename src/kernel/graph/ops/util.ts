@@ -20,6 +20,40 @@ export function blocks(
   }
 }
 
+/**
+ * Elements of elementwise work between cancellation checks in ops that are one pass over a tensor
+ * (norms, activations, dropout): 2²⁰ is around a millisecond, so a tensor of any size still
+ * cancels well within 100 ms.
+ */
+export const CANCEL_ELEMENTS = 1 << 20;
+
+/** A cancellation check paced by work done: pace(n) after n elements checks once per
+ * CANCEL_ELEMENTS. Pieces longer than that must be cut (see `pieces`). */
+export function pacer(checkCancel: () => void): (n: number) => void {
+  let done = 0;
+  return (n) => {
+    done += n;
+    if (done >= CANCEL_ELEMENTS) {
+      done = 0;
+      checkCancel();
+    }
+  };
+}
+
+/** fn over [from, to) in pieces of at most CANCEL_ELEMENTS, pacing after each. */
+export function pieces(
+  from: number,
+  to: number,
+  pace: (n: number) => void,
+  fn: (i0: number, i1: number) => void,
+): void {
+  for (let i0 = from; i0 < to; i0 += CANCEL_ELEMENTS) {
+    const i1 = Math.min(to, i0 + CANCEL_ELEMENTS);
+    fn(i0, i1);
+    pace(i1 - i0);
+  }
+}
+
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
