@@ -4,7 +4,8 @@
  * (Swin's relative position index), sincos tables, masks built by item assignment. They stay
  * values until forward() meets them with a tensor; then they become a `constant` graph node.
  */
-import { broadcastIndex } from '../../kernel/graph/ops/util';
+import { strides } from '../../kernel/graph/op';
+import { broadcastIndex, broadcastShapes } from '../../kernel/graph/ops/util';
 import { sliceBounds } from './interp';
 import { Decline, isSeq, num, show, tuple, type Value } from './values';
 
@@ -85,20 +86,15 @@ export function constFromNested(v: Value, line: number): ConstVal | undefined {
 }
 
 function broadcastShape(a: readonly number[], b: readonly number[], line: number): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const x = a[a.length - rank + i] ?? 1;
-    const y = b[b.length - rank + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1)
-      throw new Decline(
-        line,
-        `constant tensors (${a.join(', ')}) and (${b.join(', ')}) do not broadcast`,
-        true,
-      );
-    out.push(x === 1 ? y : x);
+  try {
+    return [...broadcastShapes([a, b])];
+  } catch {
+    throw new Decline(
+      line,
+      `constant tensors (${a.join(', ')}) and (${b.join(', ')}) do not broadcast`,
+      true,
+    );
   }
-  return out;
 }
 
 const BINARY: Record<string, (x: number, y: number) => number> = {
@@ -199,16 +195,6 @@ const UNARY: Record<string, (x: number) => number> = {
 export function constUnary(fn: string, x: ConstVal): ConstVal | undefined {
   const f = UNARY[fn];
   return f ? { t: 'const', shape: x.shape, data: x.data.map(f) } : undefined;
-}
-
-function strides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
 }
 
 export function constPermute(x: ConstVal, dims: readonly number[], line: number): ConstVal {
