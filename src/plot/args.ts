@@ -14,6 +14,28 @@ const oneOrMany = z.union([
   z.array(curveRequestSchema).check(z.minLength(1), z.maxLength(MAX_CURVES * 4)),
 ]);
 
+interface IssueLike {
+  readonly code?: string;
+  readonly message: string;
+  readonly path: readonly PropertyKey[];
+  readonly errors?: readonly (readonly IssueLike[])[];
+}
+
+/**
+ * The custom definition's own complaint ('nested deeper than 64', 'unknown function') from inside
+ * the union's alternatives, which zod otherwise sums up as 'Invalid input'.
+ */
+function customIssue(issues: readonly IssueLike[]): IssueLike | undefined {
+  for (const i of issues) {
+    if (i.code === 'custom') return i;
+    for (const alt of i.errors ?? []) {
+      const found = customIssue(alt);
+      if (found) return { ...found, path: [...i.path, ...found.path] };
+    }
+  }
+  return undefined;
+}
+
 export type PlotArgs =
   | { kind: 'none' }
   | { kind: 'curves'; curves: CurveRequest[] }
@@ -32,7 +54,7 @@ export function parsePlotArgs(args: readonly unknown[]): PlotArgs {
     return { kind: 'none' };
   const r = oneOrMany.safeParse(first);
   if (r.success) return { kind: 'curves', curves: r.data };
-  const issue = r.error.issues[0];
+  const issue = customIssue(r.error.issues) ?? r.error.issues[0];
   return {
     kind: 'invalid',
     message: `Activation Lens: the plot command expects {id, params} or a list of them${issue ? ` (${issue.path.join('.') || 'argument'}: ${issue.message})` : ''}.`,

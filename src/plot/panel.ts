@@ -14,6 +14,10 @@ import {
 import { newNonce } from '../webviewHtml';
 import { plotHtml } from './html';
 import { initialState, normalizeState, reduce, type PlotAction } from './state';
+import { withCustom } from './custom';
+
+/** Kernel ids, and custom curves by their definition. */
+const lookup = withCustom(getActivation);
 
 export const PLOT_VIEW_TYPE = 'activationLens.plot';
 
@@ -75,7 +79,7 @@ export class PlotPanel implements vscode.Disposable {
     const parsed = parsePlotState(saved);
     if (saved !== undefined && !parsed)
       log.warn('plot: restored state was not understood; starting empty');
-    const state = parsed ? normalizeState(parsed, getActivation).state : initialState();
+    const state = parsed ? normalizeState(parsed, lookup).state : initialState();
     return new PlotPanel(panel, extensionUri, log, state, onDispose);
   }
 
@@ -85,7 +89,7 @@ export class PlotPanel implements vscode.Disposable {
 
   /** Applies a command's change, sends the new state, and reports notes to the user. */
   apply(action: PlotAction): PlotState {
-    const r = reduce(this.state, action, getActivation);
+    const r = reduce(this.state, action, lookup);
     this.state = r.state;
     for (const note of r.notes)
       this.post({ type: 'notice', notice: { level: 'warning', message: note } });
@@ -127,7 +131,7 @@ export class PlotPanel implements vscode.Disposable {
   }
 
   private updateTitle(): void {
-    const names = this.state.curves.map((c) => getActivation(c.id)?.name ?? c.id);
+    const names = this.state.curves.map((c) => lookup(c.id, c.custom)?.name ?? c.id);
     this.panel.title =
       names.length === 0
         ? 'Activation Plot'
@@ -150,7 +154,7 @@ export class PlotPanel implements vscode.Disposable {
         return;
       case 'stateChanged': {
         // The webview already validated its edits with the same reducer; re-check against this kernel.
-        this.state = normalizeState(m.state, getActivation).state;
+        this.state = normalizeState(m.state, lookup).state;
         this.updateTitle();
         return;
       }

@@ -5,6 +5,7 @@
  */
 // zod/mini: the same validation at a quarter of the bundle (the webview ships it).
 import * as z from 'zod/mini';
+import { customDefSchema } from './custom';
 
 /** More curves than this stop being readable in one chart. */
 export const MAX_CURVES = 8;
@@ -18,8 +19,18 @@ const str = (min: number, max: number) => z.string().check(z.minLength(min), z.m
 const id = str(1, 64);
 const paramsSchema = z.record(str(1, 64), finite);
 
-export const curveRequestSchema = z.object({ id, params: z.optional(paramsSchema) });
-/** What the plot command accepts: `{id, params}` or an array of them (the hover's command link). */
+export const curveRequestSchema = z
+  .object({
+    id: z.optional(id),
+    params: z.optional(paramsSchema),
+    /** A definition from the user's file (the hover's link for an unmatched custom activation). */
+    custom: z.optional(customDefSchema),
+  })
+  .check(z.refine((r) => r.id !== undefined || r.custom !== undefined, 'needs id or custom'));
+/**
+ * What the plot command accepts: `{id, params}`, `{custom: {name, expr, params}}`, or an array of
+ * them (the hover's command link).
+ */
 export type CurveRequest = z.infer<typeof curveRequestSchema>;
 
 export const seriesNames = ['f', 'df', 'd2f'] as const;
@@ -30,6 +41,8 @@ export const curveStateSchema = z.object({
   key: str(1, 16),
   id,
   params: paramsSchema,
+  /** Set on custom curves (id `custom:<name>`): the definition itself, so a reload can redraw it. */
+  custom: z.optional(customDefSchema),
 });
 export type CurveState = z.infer<typeof curveStateSchema>;
 

@@ -3,7 +3,7 @@ import { activations } from '../kernel';
 import { ActivationRecogniser, SUPPORTED_LANGUAGES } from '../language/recogniser';
 import { outputChannel } from '../output';
 import type { Recognition } from '../language/types';
-import type { CurveRequest, PlotState } from './protocol';
+import type { CurveRequest, CurveState, PlotState } from './protocol';
 import { parsePlotArgs } from './args';
 import { curveAtCursor } from './cursor';
 import { PLOT_VIEW_TYPE, PlotPanel } from './panel';
@@ -24,7 +24,7 @@ function items(): Item[] {
  * The one activation picker: multi-select, the plotted curves ticked, and the result in the
  * order the user ticked them (the chart's colours and legend follow it). Undefined when cancelled.
  */
-function pickActivations(plotted: readonly CurveRequest[]): Promise<string[] | undefined> {
+function pickActivations(plotted: readonly CurveState[]): Promise<string[] | undefined> {
   return new Promise((resolve) => {
     const qp = vscode.window.createQuickPick<Item>();
     qp.title = 'Plot Activations';
@@ -96,7 +96,11 @@ export function registerPlot(context: vscode.ExtensionContext): void {
     const plotted = current?.current.curves ?? [];
     const ids = await pickActivations(plotted);
     if (!ids) return undefined;
-    const curves = ids.map((id) => plotted.find((c) => c.id === id) ?? { id });
+    // The picker lists the kernel only: custom curves from the hover stay as they are.
+    const curves: CurveRequest[] = [
+      ...ids.map((id) => plotted.find((c) => c.id === id) ?? { id }),
+      ...plotted.filter((c) => c.custom),
+    ];
     const panel = open();
     return settle(panel, panel.replace(curves));
   };

@@ -15,10 +15,15 @@ import {
   type SeriesName,
 } from './protocol';
 import { clampParam, normalizeParams } from './params';
+import type { CustomDef } from './custom';
 
-/** What the reducer needs from the kernel; `getActivation` satisfies it. */
+/**
+ * What the reducer needs from the kernel: `getActivation` satisfies it for kernel ids;
+ * `withCustom(getActivation)` also answers for custom curves (their definition travels with them).
+ */
 export type Lookup = (
   id: string,
+  custom?: CustomDef,
 ) =>
   | (Pick<ActivationNumerics, 'id' | 'name' | 'paramSpecs'> &
       Partial<Pick<ActivationNumerics, 'kinks'>>)
@@ -79,6 +84,10 @@ function sameParams(
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
+function sameCustom(a: CustomDef | undefined, b: CustomDef | undefined): boolean {
+  return a === b || (!!a && !!b && JSON.stringify(a) === JSON.stringify(b));
+}
+
 function resolve(
   requests: readonly CurveRequest[],
   existing: readonly CurveState[],
@@ -87,16 +96,23 @@ function resolve(
 ): CurveState[] {
   const out = [...existing];
   for (const r of requests) {
-    const a = lookup(r.id);
+    const a = lookup(r.id ?? '', r.custom);
     if (!a) {
-      notes.push(`Unknown activation '${r.id}'.`);
+      notes.push(`Unknown activation '${r.id ?? r.custom?.name ?? '?'}'.`);
       continue;
     }
-    const { params, notes: pn } = normalizeParams(a.paramSpecs, r.params, a.name);
+    // A custom curve starts at its definition's defaults unless the request says otherwise.
+    const given = r.params ?? (r.custom ? r.custom.params : undefined);
+    const { params, notes: pn } = normalizeParams(a.paramSpecs, given, a.name);
     notes.push(...pn);
     // Plotting what is already there would only duplicate a legend entry.
-    if (out.some((c) => c.id === a.id && sameParams(c.params, params))) continue;
-    out.push({ key: nextKey(out), id: a.id, params });
+    if (
+      out.some(
+        (c) => c.id === a.id && sameParams(c.params, params) && sameCustom(c.custom, r.custom),
+      )
+    )
+      continue;
+    out.push({ key: nextKey(out), id: a.id, params, ...(r.custom ? { custom: r.custom } : {}) });
   }
   if (out.length > MAX_CURVES) {
     const dropped = out.splice(0, out.length - MAX_CURVES);
@@ -130,7 +146,7 @@ export function defaultRange(curves: readonly CurveState[], lookup: Lookup): [nu
   for (const c of curves) {
     let kinks: number[] = [];
     try {
-      kinks = lookup(c.id)?.kinks?.(c.params) ?? [];
+      kinks = lookup(c.id, c.custom)?.kinks?.(c.params) ?? [];
     } catch {
       kinks = [];
     }
@@ -215,7 +231,8 @@ export function reduce(state: PlotState, action: PlotAction, lookup: Lookup): Re
     }
     case 'setParam': {
       const curve = state.curves.find((c) => c.key === action.key);
-      const spec = curve && lookup(curve.id)?.paramSpecs.find((s) => s.name === action.name);
+      const spec =
+        curve && lookup(curve.id, curve.custom)?.paramSpecs.find((s) => s.name === action.name);
       if (!curve || !spec) {
         notes.push(`No parameter '${action.name}' on curve '${action.key}'.`);
         return done(state);
@@ -231,7 +248,7 @@ export function reduce(state: PlotState, action: PlotAction, lookup: Lookup): Re
     case 'resetParams': {
       const curves = state.curves.map((x) => {
         if (x.key !== action.key) return x;
-        const a = lookup(x.id);
+        const a = lookup(x.id, x.custom);
         return a ? { ...x, params: normalizeParams(a.paramSpecs, undefined, a.name).params } : x;
       });
       return done({ ...state, curves });
@@ -309,7 +326,7 @@ export function normalizeState(state: PlotState, lookup: Lookup): Reduced {
   const notes: string[] = [];
   const curves: CurveState[] = [];
   for (const c of state.curves) {
-    const a = lookup(c.id);
+    const a = lookup(c.id, c.custom);
     if (!a) {
       notes.push(`Unknown activation '${c.id}' dropped.`);
       continue;
@@ -317,7 +334,7 @@ export function normalizeState(state: PlotState, lookup: Lookup): Reduced {
     if (curves.some((x) => x.key === c.key)) continue;
     const { params, notes: pn } = normalizeParams(a.paramSpecs, c.params, a.name);
     notes.push(...pn);
-    curves.push({ key: c.key, id: a.id, params });
+    curves.push({ key: c.key, id: a.id, params, ...(c.custom ? { custom: c.custom } : {}) });
   }
   const why = checkRange(state.xMin, state.xMax);
   const range = why ? { xMin: DEFAULT_X_RANGE[0], xMax: DEFAULT_X_RANGE[1] } : {};

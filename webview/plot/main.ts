@@ -7,6 +7,7 @@ import '../shared/zodConfig';
 import type { Chart } from 'chart.js';
 import type katexLib from 'katex';
 import { getActivation, type ActivationDescriptor } from '../../src/kernel/registry';
+import { withCustom } from '../../src/plot/custom';
 import { buildCsv, curveLabel } from '../../src/plot/csv';
 import {
   DEFAULT_POINTS,
@@ -22,8 +23,8 @@ import {
 } from '../../src/plot/sampling';
 import { normalizeState, reduce, initialState, type PlotAction } from '../../src/plot/state';
 import { substituteParams } from '../../src/plot/tex';
-import { formatNumber, inputNumber, intervalText, rangeText } from '../../src/format';
-import { keyNumbers } from '../../src/hover/keyNumbers';
+import { formatNumber, inputNumber, intervalText, rangeText } from '../../src/kernel/format';
+import { computeKeyNumbers, keyNumbers } from '../../src/hover/keyNumbers';
 import {
   parsePlotState,
   parseToWebview,
@@ -50,7 +51,8 @@ import { h } from '../shared/dom';
 /** Since navigation start: this script starts running (download, parse and compile done). */
 const scriptStartMs = performance.now();
 const vscode = vscodeApi<FromWebviewMessage, PlotState>();
-const lookup = (id: string): ActivationDescriptor | undefined => getActivation(id);
+/** Kernel ids, and custom curves (from the hover) by the definition they carry. */
+const lookup = withCustom(getActivation);
 
 function post(m: FromWebviewMessage): void {
   vscode.postMessage(m);
@@ -220,7 +222,7 @@ function datasetsOf(): PlotDataset[] {
 }
 
 function resample(curve: CurveState): void {
-  const a = lookup(curve.id);
+  const a = lookup(curve.id, curve.custom);
   if (!a) return;
   const s = sampleCurve(a, curve.params, state.xMin, state.xMax, DEFAULT_POINTS);
   samples.set(curve.key, s);
@@ -258,7 +260,7 @@ function applyScales(): void {
 function rebuildDatasets(): void {
   const ds: PlotDataset[] = [];
   state.curves.forEach((c, i) => {
-    const a = lookup(c.id);
+    const a = lookup(c.id, c.custom);
     if (!a) return;
     for (const s of seriesNames) {
       const d = makeDataset(`${c.key}:${s}`, s, seriesLabel(a.name, s), []);
@@ -374,7 +376,7 @@ function renderTex(el: HTMLElement, tex: string, plain: string): void {
 /** The card's formulas (typeset, or plain text until KaTeX is in) and, unless `quick`, its properties. */
 function renderFormulas(c: CurveState, quick = false): void {
   const card = cardByKey.get(c.key);
-  const a = lookup(c.id);
+  const a = lookup(c.id, c.custom);
   if (!card || !a) return;
   const sub = (tex: string | undefined): string =>
     tex ? substituteParams(tex, a.paramSpecs, c.params) : '';
@@ -392,7 +394,8 @@ const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
  * key numbers, so the card and the hover never disagree).
  */
 function propertiesTable(a: ActivationDescriptor, params: CurveState['params']): HTMLTableElement {
-  const k = keyNumbers(a, params);
+  // The memo is keyed by id: two custom definitions may share a name, so theirs is not memoised.
+  const k = a.id.startsWith('custom:') ? computeKeyNumbers(a, params) : keyNumbers(a, params);
   let kinks: number[] = [];
   try {
     kinks = a.kinks(params);
@@ -430,7 +433,7 @@ function propertiesTable(a: ActivationDescriptor, params: CurveState['params']):
 }
 
 function buildCard(c: CurveState, index: number): Card | undefined {
-  const a = lookup(c.id);
+  const a = lookup(c.id, c.custom);
   if (!a) return undefined;
   const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
   swatch.style.backgroundColor = colourOf(index); // CSSOM, allowed by the CSP
@@ -524,7 +527,7 @@ function rebuildCards(): void {
       h(
         'option',
         { value: c.key, selected: c.key === state.focus },
-        curveLabel(lookup(c.id)?.name ?? c.id, c.params),
+        curveLabel(lookup(c.id, c.custom)?.name ?? c.id, c.params),
       ),
     ),
   );
@@ -535,7 +538,7 @@ function rebuildCards(): void {
 function syncFocusLabel(c: CurveState): void {
   for (const o of focusSelect.options) {
     if (o.value !== c.key) continue;
-    const label = curveLabel(lookup(c.id)?.name ?? c.id, c.params);
+    const label = curveLabel(lookup(c.id, c.custom)?.name ?? c.id, c.params);
     if (o.textContent !== label) o.textContent = label;
   }
 }
@@ -571,7 +574,7 @@ function renderReadout(x: number | null): void {
     h('th', { scope: 'col' }, 'f″'),
   );
   const rows = state.curves.map((c, i) => {
-    const a = lookup(c.id);
+    const a = lookup(c.id, c.custom);
     const r = a && x !== null ? readout(a, c.params, x) : { f: null, df: null, d2f: null };
     const sw = h('span', { class: 'swatch', 'aria-hidden': 'true' });
     sw.style.backgroundColor = colourOf(i);
@@ -748,7 +751,8 @@ canvas.addEventListener('keydown', (e) => {
 });
 
 function fileStem(): string {
-  const ids = [...new Set(state.curves.map((c) => c.id))].slice(0, 4);
+  // custom:snake → custom-snake: export file names are plain.
+  const ids = [...new Set(state.curves.map((c) => c.id.replace(/[^\w.-]/g, '-')))].slice(0, 4);
   return ids.length ? ids.join('-') : 'activation-plot';
 }
 
@@ -761,7 +765,7 @@ exportPng.addEventListener('click', () => {
 });
 exportCsv.addEventListener('click', () => {
   const curves = state.curves.flatMap((c) => {
-    const a = lookup(c.id);
+    const a = lookup(c.id, c.custom);
     return a ? [{ label: curveLabel(c.id, c.params), activation: a, params: c.params }] : [];
   });
   const shown = seriesNames.filter((s) => state.series[s]);
