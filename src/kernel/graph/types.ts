@@ -175,7 +175,8 @@ export type Op =
     }
   /** x[..., index, ...]: removes `dim` (x[:, -1, :]). */
   | { readonly op: 'select'; readonly dim: number; readonly index: number }
-  /** mean or sum over dims (x.mean(dim=1), global average pooling). */
+  /** mean or sum over dims (x.mean(dim=1), global average pooling); every dim without keepdim
+   * gives a 0-d tensor (shape []), as x.sum() does. */
   | {
       readonly op: 'reduce';
       readonly kind: 'mean' | 'sum';

@@ -396,6 +396,27 @@ describe('a run', () => {
     expect(polls).toBeGreaterThanOrEqual(2 * 8);
   });
 
+  it('reduces to a single number (x.sum(), x.mean()): a 0-d output scored as out·G', () => {
+    const g = (kind: 'sum' | 'mean', keepdim: boolean): Graph => ({
+      nodes: [
+        node('x', [], { op: 'input', shape: [5, 4] }),
+        node('fc', ['x'], linear(4, 3), 'fc'),
+        node('r', ['fc'], { op: 'reduce', kind, dims: [0, 1], keepdim }, 'r'),
+      ],
+      output: 'r',
+    });
+    expect(compileGraph(g('sum', false)).nodes[2]!.outShape).toEqual([]);
+    const scalar = runGraph(g('sum', false), opts);
+    // The same draws and loss as keepdim's (1, 1): G is one N(0, 1) number either way.
+    const kept = runGraph(g('sum', true), opts);
+    expect(scalar.rows[0]!.weightGradNorm).toBe(kept.rows[0]!.weightGradNorm);
+    expect(scalar.rows[1]!.postStd).toBe(0);
+    // ∂L/∂fc = G everywhere for sum, G/15 for mean.
+    const mean = runGraph(g('mean', false), opts);
+    expect(mean.rows[0]!.weightGradNorm! * 15).toBeCloseTo(scalar.rows[0]!.weightGradNorm!, 12);
+    expect(scalar.rows[1]!.inputGradRms).toBeGreaterThan(0);
+  });
+
   it('keeps per-step statistics of recurrent rows', () => {
     const g: Graph = {
       nodes: [

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runGraph } from '../../../src/kernel/graph/executor';
 import type { Graph, GraphNode } from '../../../src/kernel/graph/types';
 import { fileModuleResolver } from '../../../src/model/read/files';
 import { buildGraph, readPythonModels, type BuildResult } from '../../../src/model/read/index';
@@ -327,6 +328,27 @@ class Net(nn.Module):
     });
     const r = await buildGraph(src("nn.init.calculate_gain('swish')"), 'Net()');
     expect(r.ok ? '' : r.reason).toBe("line 8: calculate_gain('swish') is not known");
+  });
+
+  it('reads a forward that ends in x.sum() or torch.mean(x): a 0-d output', async () => {
+    const src = (tail: string): string => `
+import torch
+import torch.nn as nn
+
+class Energy(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(6, 3)
+
+    def forward(self, x):
+        return ${tail}
+`;
+    for (const tail of ['self.fc(x).sum()', 'torch.mean(self.fc(x))', 'self.fc(x).mean()']) {
+      const r = ok(await buildGraph(src(tail), 'Energy()', { inputShape: [4, 6] }));
+      expect(out(r.graph).op).toMatchObject({ op: 'reduce', dims: [0, 1], keepdim: false });
+      const rows = runGraph(r.graph, { seed: 0, dtype: 'float32' }).rows;
+      expect(rows.find((x) => x.row === 'fc')!.weightGradNorm).toBeGreaterThan(0);
+    }
   });
 
   it('reads an LSTM language model: tuple outputs, stacked layers with dropout between', async () => {

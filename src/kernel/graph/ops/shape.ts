@@ -368,9 +368,9 @@ registerOp('reduce', {
   outputShape(op, [x]) {
     if (op.kind !== 'mean' && op.kind !== 'sum')
       throw new OpError(`unknown reduction '${String(op.kind)}'`);
-    const out = reducePlan(op, x!).out;
-    if (out.length === 0) throw new OpError('reducing every dim leaves no batch');
-    return out;
+    // Every dim without keepdim is torch's 0-d result (x.sum(), x.mean()): one number, and a
+    // loss out·G with G a single N(0, 1) draw.
+    return reducePlan(op, x!).out;
   },
   forward({ op, inputs, output }) {
     const p = reducePlan(op, inputs[0]!.shape);
