@@ -4,6 +4,7 @@ import type { Framework, Params } from '../kernel/types';
 import { compile, derivative, print, simplify, type Expr } from '../language/custom/expr';
 import { GRID_HI, GRID_LO, type KernelMatch } from '../language/custom/identify';
 import type { CustomActivation, Recognition } from '../language/types';
+import { parseCustomDef } from '../plot/custom';
 import {
   computeKeyNumbers,
   keyNumbers,
@@ -458,13 +459,21 @@ function buildCustomHover(r: Recognition, c: CustomActivation, options: HoverOpt
   else lines.push(...body, '', ...(plot ? [plot, ''] : []));
   const near = nearestText(c.nearest);
   if (near) lines.push(near, '');
+  const links: string[] = [];
+  // The definition itself as a curve beside the built-ins, when it fits the plot's bounds.
+  const def = parseCustomDef({ name: c.name, expr: c.expr, params: c.params });
+  if (def.ok) {
+    const arg = encodeURIComponent(JSON.stringify([{ custom: def.def }]));
+    links.push(`[Plot ${md(c.name)}](command:activationLens.plot?${arg})`);
+  }
   const nearest = c.nearest && getActivation(c.nearest.id);
   if (nearest && c.nearest) {
     const plotArg = encodeURIComponent(
       JSON.stringify([{ id: nearest.id, params: c.nearest.params }]),
     );
-    lines.push(`[Plot the closest built-in](command:activationLens.plot?${plotArg})`, '');
+    links.push(`[Plot the closest built-in](command:activationLens.plot?${plotArg})`);
   }
+  if (links.length) lines.push(links.join(' · '), '');
   for (const n of r.notes) lines.push(`- ${safeNote(n)}`);
   while (lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n');

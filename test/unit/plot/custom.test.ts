@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildHover } from '../../../src/hover/build';
+import { ActivationRecogniser } from '../../../src/language/recogniser';
+import { CORPUS } from '../hover/corpus';
 import { getActivation } from '../../../src/kernel/registry';
 import { bin, fn, num, X, type Expr } from '../../../src/language/custom/expr';
 import {
@@ -222,5 +227,54 @@ describe('custom descriptor numerics', () => {
       const steps = (d - s.min) / s.step;
       expect(Math.abs(steps - Math.round(steps))).toBeLessThan(1e-6);
     }
+  });
+});
+
+describe("the hover's Plot link for a definition that computes no built-in", () => {
+  it('hard_mish: the custom curve first, the closest built-in second', async () => {
+    const src = readFileSync(join(CORPUS, 'pytorch/timm_activations.py'), 'utf8');
+    const recogniser = new ActivationRecogniser((e) => {
+      throw e;
+    });
+    const r = await recogniser.recognise(
+      { key: 'timm.py', version: 1, languageId: 'python', getText: () => src },
+      src.indexOf('hard_mish(x, inplace') + 1,
+    );
+    expect(r?.custom?.nearest).toBeDefined();
+    const md = buildHover(r!, { theme: 'light', showPlot: false }) ?? '';
+    const links = [...md.matchAll(/\[([^\]]+)\]\(command:activationLens\.plot\?([^)\s]+)\)/g)];
+    expect(links.map((m) => m[1])).toEqual(['Plot hard\\_mish', 'Plot the closest built-in']);
+    const custom = parsePlotArgs(JSON.parse(decodeURIComponent(links[0]![2]!)) as unknown[]);
+    expect(custom.kind === 'curves' && custom.curves[0]?.custom?.name).toBe('hard_mish');
+  });
+
+  it("Snake from the corpus: the link's argument plots the custom curve beside GELU", async () => {
+    const src = readFileSync(join(CORPUS, 'pytorch/custom_zoo.py'), 'utf8');
+    const at = src.indexOf('Snake(nn') + 1;
+    const recogniser = new ActivationRecogniser((e) => {
+      throw e;
+    });
+    const r = await recogniser.recognise(
+      { key: 'custom_zoo.py', version: 1, languageId: 'python', getText: () => src },
+      at,
+    );
+    expect(r?.custom && !r.custom.match).toBe(true);
+    const md = buildHover(r!, { theme: 'dark', showPlot: false }) ?? '';
+    const links = [...md.matchAll(/\[([^\]]+)\]\(command:activationLens\.plot\?([^)\s]+)\)/g)];
+    // Snake is near no built-in (sin² is periodic), so the closest built-in's link is absent.
+    expect(r?.custom?.nearest).toBeUndefined();
+    expect(links.map((m) => m[1])).toEqual(['Plot Snake']);
+    // VS Code decodes the query and spreads the JSON array into the command's arguments.
+    const args = JSON.parse(decodeURIComponent(links[0]![2]!)) as unknown[];
+    const parsed = parsePlotArgs(args);
+    expect(parsed.kind).toBe('curves');
+    if (parsed.kind !== 'curves') return;
+    let s = reduce(initialState(), { type: 'add', curves: [{ id: 'gelu' }] }, lookup).state;
+    s = reduce(s, { type: 'add', curves: parsed.curves }, lookup).state;
+    expect(s.curves.map((c) => c.id)).toEqual(['gelu', 'custom:Snake']);
+    const a = lookup('custom:Snake', s.curves[1]?.custom)!;
+    expect(a.paramSpecs.map((p) => [p.name, p.default])).toEqual([['alpha', 1]]);
+    // x + sin²(αx)/(α + 1e−9) at α = 1.
+    expect(a.f(0.8)).toBeCloseTo(0.8 + Math.sin(0.8) ** 2 / (1 + 1e-9), 14);
   });
 });
