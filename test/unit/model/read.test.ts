@@ -74,7 +74,7 @@ class M(nn.Module):
         self.fc = nn.Linear(4, 4)
 
     def forward(self, x):
-        return torch.einsum('bi,bj->bij', self.fc(x), x)
+        return torch.einsum('bi,bj,bk->bijk', self.fc(x), x, x)
 `;
     const r = await buildGraph(src, 'M()');
     expect(r).toEqual({ ok: false, reason: 'line 11: torch.einsum is not read', line: 11 });
