@@ -2165,6 +2165,13 @@ export function tensorIndex(ip: Interp, obj: Value, key: Value, line: number): V
     if (r) return r;
   }
   if (obj.t === 'arange' && key.t === 'num') return constIndex(toConst(obj)!, key, line)!;
+  if (obj.t === 'param' && !ip.g) {
+    // Swin V2's `self.qkv.bias[length : 2 * length].data.zero_()`: an init of part of a tensor.
+    throw new Decline(
+      line,
+      `indexing ${show(obj)} at construction (an init of part of it) is not read`,
+    );
+  }
   if (obj.t === 'param' && key.t === 'const' && obj.p.shape.length === 2) {
     // table[index] with a computed index (Swin's relative position bias): rows of a parameter,
     // which is an embedding lookup with constant ids.
