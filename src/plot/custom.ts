@@ -394,6 +394,57 @@ export function customDescriptor(def: CustomDef): ActivationDescriptor {
   };
 }
 
+/** `e` with each parameter replaced by its value (missing ones stay symbols). */
+function substitute(e: Expr, params: Params): Expr {
+  switch (e.k) {
+    case 'sym': {
+      const v = params[e.name];
+      return v === undefined ? e : { k: 'num', v };
+    }
+    case 'num':
+    case 'x':
+      return e;
+    case 'neg':
+      return { k: 'neg', a: substitute(e.a, params) };
+    case 'act':
+      return { ...e, a: substitute(e.a, params) };
+    case 'fn':
+      return { ...e, args: e.args.map((a) => substitute(a, params)) };
+    case 'where':
+      return {
+        ...e,
+        l: substitute(e.l, params),
+        r: substitute(e.r, params),
+        a: substitute(e.a, params),
+        b: substitute(e.b, params),
+      };
+    default:
+      return { k: e.k, a: substitute(e.a, params), b: substitute(e.b, params) };
+  }
+}
+
+export interface CustomFormula {
+  readonly tex: string;
+  readonly unicode: string;
+}
+
+/**
+ * f and f′ at the slider values, as the card shows them: values substituted into the expression
+ * and simplified there (α = 1 gives sin²(x), not sin²(1·x)/1, which text substitution would).
+ */
+export function customFormulas(
+  def: CustomDef,
+  params: Params,
+): { f: CustomFormula; df: CustomFormula | undefined } {
+  const p = { ...def.params, ...params };
+  const out = (e: Expr): CustomFormula => {
+    const s = simplify(substitute(e, p));
+    return { tex: print(s, 'tex'), unicode: print(s, 'unicode') };
+  };
+  const d = derivative(def.expr);
+  return { f: out(def.expr), df: d && out(d) };
+}
+
 /** What the plot state looks curves up with: a kernel id, or a custom curve's definition. */
 export type CurveLookup = (id: string, custom?: CustomDef) => ActivationDescriptor | undefined;
 

@@ -13,6 +13,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { plotHtml } from '../../src/plot/html';
 import { activations } from '../../src/kernel/registry';
 import { MAX_CURVES, type PlotState } from '../../src/plot/protocol';
+import type { CustomDef } from '../../src/plot/custom';
+import { bin, fn, num, X } from '../../src/language/custom/expr';
 
 const root = resolve(process.cwd());
 const dist = join(root, 'dist', 'webview');
@@ -309,6 +311,20 @@ async function timeRedraws(page: Page, reps: number): Promise<Timing> {
 function timingLine(r: Timing): string {
   return `p10 ${r.p10.toFixed(2)} ms, median ${r.median.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, max ${r.max.toFixed(2)} ms; chart.update alone median ${r.chartMedian.toFixed(2)} ms (${r.points} points drawn; load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores)`;
 }
+
+/** Snake as the hover's link sends it: x + sin²(αx)/α, α = 1 as written. */
+const SNAKE: CustomDef = {
+  name: 'Snake',
+  expr: bin(
+    'add',
+    X,
+    bin('div', bin('pow', fn('sin', bin('mul', { k: 'sym', name: 'alpha' }, X)), num(2)), {
+      k: 'sym',
+      name: 'alpha',
+    }),
+  ),
+  params: { alpha: 1 },
+};
 
 const FIRST_PAINT_LOADS = 7;
 
@@ -655,6 +671,79 @@ async function main(): Promise<number> {
     );
     await four.page.close();
 
+    // A custom definition from the user's file (the hover's 'Plot Snake' link) beside GELU.
+    const snakeState = (): PlotState => {
+      const st = state([{ id: 'gelu' }]);
+      return {
+        ...st,
+        shade: { vanish: false, explode: false },
+        curves: [
+          ...st.curves,
+          { key: 'c2', id: 'custom:Snake', params: { alpha: 1 }, custom: SNAKE },
+        ],
+        focus: 'c2',
+      };
+    };
+    const snake = await openPage(browser, origin, cfg, { initial: snakeState(), theme: 'dark' });
+    await test('a custom Snake curve is plotted beside GELU, typeset, with an alpha slider', async () => {
+      const n = await snake.page.evaluate(() =>
+        (
+          window as unknown as { activationLensPlot: { datasetCount(): number } }
+        ).activationLensPlot.datasetCount(),
+      );
+      assert(n === 6, `${n} datasets (2 curves × f, f′, f″)`);
+      const card = await snake.page.evaluate(() => {
+        const el = document.querySelector('.card[data-key="c2"]');
+        const slider = document.querySelector('#p-c2-alpha') as HTMLInputElement | null;
+        return {
+          title: el?.querySelector('h2')?.textContent ?? '',
+          katex: el?.querySelectorAll('.formula .katex').length ?? 0,
+          errors: el?.querySelectorAll('.katex-error').length ?? -1,
+          text: el?.textContent ?? '',
+          slider: slider && [slider.min, slider.max, slider.value],
+        };
+      });
+      assert(card.title === 'Snake', `card title '${card.title}'`);
+      assert(card.katex === 2 && card.errors === 0, `formulas ${JSON.stringify(card)}`);
+      assert(/sin/.test(card.text), `the card shows the formula: ${card.text.slice(0, 200)}`);
+      assert(
+        JSON.stringify(card.slider) === JSON.stringify(['0.01', '4', '1']),
+        `slider ${JSON.stringify(card.slider)}`,
+      );
+      const before = await canvasStats(snake.page);
+      assert(before.drawn > 3000, `${before.drawn} pixels`);
+      await moveSlider(snake.page, '#p-c2-alpha', 3);
+      const after = await canvasStats(snake.page);
+      assert(after.hash !== before.hash, 'moving alpha did not redraw');
+      const st = await plotState(snake.page);
+      assert(st.curves[1]?.params.alpha === 3, `alpha ${st.curves[1]?.params.alpha}`);
+    });
+    await test('the custom curve survives a reload (getState/setState)', async () => {
+      await snake.page.reload();
+      await snake.page.waitForFunction(
+        () =>
+          (window as unknown as { activationLensPlot?: unknown }).activationLensPlot !== undefined,
+      );
+      const st = await plotState(snake.page);
+      assert(
+        st.curves[1]?.id === 'custom:Snake' && st.curves[1].params.alpha === 3,
+        `restored ${JSON.stringify(st.curves[1]?.params)}`,
+      );
+      assert(
+        JSON.stringify(st.curves[1]?.custom) === JSON.stringify(SNAKE),
+        'the definition came back',
+      );
+    });
+    await test('custom curve: no page errors', async () => {
+      const real = snake.errors.filter((e) => !/Content Security Policy/.test(e));
+      assert(real.length === 0, real.join('\n'));
+    });
+    allCsp.push(
+      ...snake.csp,
+      ...(await snake.page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)),
+    );
+    await snake.page.close();
+
     // Screenshots for the eye (git-ignored): one and four curves, light and dark.
     mkdirSync(join(root, 'screenshots'), { recursive: true });
     for (const theme of ['dark', 'light'] as const) {
@@ -674,6 +763,13 @@ async function main(): Promise<number> {
         );
         await s.page.close();
       }
+      const s = await openPage(browser, origin, cfg, { initial: snakeState(), theme });
+      await s.page.waitForTimeout(150);
+      await s.page.screenshot({
+        path: join(root, 'screenshots', `plot-custom-snake-${theme}.png`),
+        fullPage: true,
+      });
+      await s.page.close();
     }
 
     await test('every activation in the catalogue typesets with the shipped KaTeX fonts only', async () => {

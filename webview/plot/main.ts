@@ -7,7 +7,7 @@ import '../shared/zodConfig';
 import type { Chart } from 'chart.js';
 import type katexLib from 'katex';
 import { getActivation, type ActivationDescriptor } from '../../src/kernel/registry';
-import { withCustom } from '../../src/plot/custom';
+import { customFormulas, withCustom } from '../../src/plot/custom';
 import { buildCsv, curveLabel } from '../../src/plot/csv';
 import {
   DEFAULT_POINTS,
@@ -380,11 +380,21 @@ function renderFormulas(c: CurveState, quick = false): void {
   if (!card || !a) return;
   const sub = (tex: string | undefined): string =>
     tex ? substituteParams(tex, a.paramSpecs, c.params) : '';
-  const f = sub(a.formulas.f?.tex);
-  const df = sub(a.formulas.df?.tex);
+  // A custom curve's values go into its expression, which is then simplified and printed.
+  const custom = c.custom && customFormulas(c.custom, c.params);
+  const f = custom ? custom.f.tex : sub(a.formulas.f?.tex);
+  const df = custom ? (custom.df?.tex ?? a.formulas.df.tex) : sub(a.formulas.df?.tex);
   if (!quick) card.props.replaceChildren(propertiesTable(a, c.params));
-  renderTex(card.formulaF, f && `f(x) = ${f}`, `f(x) = ${a.formulas.f.unicode}`);
-  renderTex(card.formulaDf, df && `f'(x) = ${df}`, `f′(x) = ${a.formulas.df.unicode}`);
+  renderTex(
+    card.formulaF,
+    f && `f(x) = ${f}`,
+    `f(x) = ${custom?.f.unicode ?? a.formulas.f.unicode}`,
+  );
+  renderTex(
+    card.formulaDf,
+    df && `f'(x) = ${df}`,
+    `f′(x) = ${custom?.df?.unicode ?? a.formulas.df.unicode}`,
+  );
 }
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
@@ -402,7 +412,9 @@ function propertiesTable(a: ActivationDescriptor, params: CurveState['params']):
   } catch {
     kinks = [];
   }
-  const near = k.saturation.map((r) => intervalText(r.lo, r.hi));
+  const all = k.saturation.map((r) => intervalText(r.lo, r.hi));
+  // A periodic f′ (Snake) has a dozen such intervals: the first four and a count, as the hover does.
+  const near = all.length > 4 ? [...all.slice(0, 4), `and ${all.length - 4} more`] : all;
   const rows: Array<[string, string]> = [
     ['Range', rangeText(k.range)],
     [`Near-zero gradient (|f′| < ${VANISH_BELOW})`, near.length ? near.join(', ') : 'nowhere'],

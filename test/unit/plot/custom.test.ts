@@ -10,6 +10,7 @@ import {
   MAX_EXPR_DEPTH,
   MAX_EXPR_NODES,
   customDescriptor,
+  customFormulas,
   customParamSpec,
   parseCustomDef,
   withCustom,
@@ -217,6 +218,13 @@ describe('custom descriptor numerics', () => {
     const k = getActivation('gelu')!;
     expect(a.df(0.7)).toBeCloseTo(k.d2f(0.7), 12);
     expect(a.d2f(0.7)).toBeCloseTo((k.d2f(0.7 + 1e-5) - k.d2f(0.7 - 1e-5)) / 2e-5, 5);
+  });
+
+  it("the card's formulas carry the slider values, simplified", () => {
+    const at1 = customFormulas(SNAKE, { alpha: 1 });
+    expect(at1.f.unicode).toBe('x + sin(x)²');
+    expect(at1.df?.unicode).toBe('1 + 2sin(x)·cos(x)');
+    expect(customFormulas(SNAKE, { alpha: 2.5 }).f.tex).toContain('2.5\\,x');
   });
 
   it('slider ranges land on the written default', () => {
