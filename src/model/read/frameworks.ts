@@ -12,6 +12,7 @@ import {
   boundedParse,
   buildGraphInTree,
   parseBounded,
+  sizeProblem,
   findTorchModels,
   type BuildOptions,
   type BuildResult,
@@ -80,6 +81,8 @@ export async function buildModel(
   expr: string,
   options: FrameworkBuildOptions = {},
 ): Promise<FrameworkBuildResult> {
+  const sizes = sizeProblem(options);
+  if (sizes) return { ok: false, reason: sizes, line: null };
   const parser = await pythonParser();
   const parsed = parseBounded(parser, text);
   if (!('tree' in parsed)) return { ok: false, reason: parsed.reason, line: null };

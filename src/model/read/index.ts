@@ -521,12 +521,35 @@ export function boundedParse(parser: Parser): (text: string) => Tree | null {
   };
 }
 
+/** Largest rank and dimension an input shape may have: beyond them the shape is a typo, and a
+ * dimension past 2^31 is not even an exact integer by the time it is multiplied out. */
+const MAX_RANK = 8;
+const MAX_DIM = 2 ** 31 - 1;
+
+/** Why the options' input shape or batch cannot be used, before anything is read or allocated. */
+export function sizeProblem(options: BuildOptions): string | undefined {
+  const s = options.inputShape;
+  if (s !== undefined) {
+    if (!Array.isArray(s) || s.length === 0 || s.length > MAX_RANK)
+      return `the input shape needs 1 to ${MAX_RANK} dimensions`;
+    const bad = s.find((d) => !Number.isSafeInteger(d) || d < 1 || d > MAX_DIM);
+    if (bad !== undefined)
+      return `input shape dimensions must be integers from 1 to ${MAX_DIM}, got ${String(bad)}`;
+  }
+  const b = options.batch;
+  if (b !== undefined && !(Number.isSafeInteger(b) && b >= 1 && b <= MAX_DIM))
+    return `the batch must be an integer from 1 to ${MAX_DIM}, got ${String(b)}`;
+  return undefined;
+}
+
 /** Parses `text` and builds the graph of `expr` (see the module comment). Never throws. */
 export async function buildGraph(
   text: string,
   expr: string,
   options: BuildOptions = {},
 ): Promise<BuildResult> {
+  const sizes = sizeProblem(options);
+  if (sizes) return { ok: false, reason: sizes, line: null };
   const parser = await pythonParser();
   const parsed = parseBounded(parser, text);
   if (!('tree' in parsed)) return { ok: false, reason: parsed.reason, line: null };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildHover } from '../../../src/hover/build';
+import { parseCommandArg } from '../../../src/gradientFlow/protocol';
 import { resolveCheckConfig } from '../../../src/kernel/gradientFlow/config';
 import { simulate } from '../../../src/kernel/gradientFlow/simulate';
 import { buildGraph } from '../../../src/model/read/index';
@@ -74,5 +75,33 @@ describe('the kernel entry points share checkParams', () => {
     for (const bad of [NaN, -1, '1e9', null, {}])
       expect(() => layer({}, bad), String(bad)).toThrow(/memory limit must be/);
     expect(() => layer({}, 10)).toThrow(/more than the 0 MiB limit/);
+  });
+});
+
+describe('sizes are refused before anything is read or allocated', () => {
+  it('input shapes past int32, of rank > 8, or not integers', async () => {
+    for (const inputShape of [
+      [1e20],
+      [3e9, 3],
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+      [],
+      [1.5],
+      [NaN],
+      [-1],
+    ]) {
+      const r = await buildGraph(HARDTANH, 'M()', { inputShape });
+      expect(r.ok ? '' : r.reason, JSON.stringify(inputShape)).toMatch(
+        /input shape (needs|dimensions must be)/,
+      );
+    }
+    const b = await buildGraph(HARDTANH, 'M()', { batch: 1e300 });
+    expect(b.ok ? '' : b.reason).toMatch(/batch must be an integer/);
+  });
+
+  it("the command's options object refuses depth 1e8 (MAX_DEPTH is in the schema)", () => {
+    expect(() => parseCommandArg({ activation: 'relu', depth: 1e8 })).toThrow(
+      /invalid gradient-flow options at depth/,
+    );
+    expect(() => parseCommandArg({ activation: 'relu', depth: 99999999999 })).toThrow(/at depth/);
   });
 });
