@@ -6,7 +6,7 @@
  * is ok (green). Pure: the webview, the host and the CLI share it.
  */
 import { DEAD_WARNING_FRACTION } from '../kernel/gradientFlow/verdict';
-import { fromLog10 } from '../kernel/gradientFlow/magnitude';
+import { fromLog10 } from '../kernel/format';
 
 export type Tone = 'error' | 'warning' | 'ok';
 

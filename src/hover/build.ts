@@ -15,6 +15,7 @@ import {
 } from './keyNumbers';
 import { formulaImage } from './mathSvg';
 import { Lru } from './memo';
+import { formatNumber, intervalText, rangeText, type NumberStyle } from '../kernel/format';
 import { plotSvg, svgDataUri, type ThemeKind } from './plotSvg';
 
 const factsMemo = new Lru<string[]>(64);
@@ -47,41 +48,25 @@ const FRAMEWORK_NAMES: Readonly<Record<Framework, string>> = {
   huggingface: 'Hugging Face',
 };
 
-/** Numbers as people read them: 4 significant digits, −0 → 0, true minus sign, ∞. */
+/**
+ * The hover's numbers: 4 significant digits, 3 in exponent form (a hover line is short), and
+ * rounding noise below 10⁻¹² (a key number that is 0 computed as 1e-17) shown as 0.
+ */
+const HOVER: NumberStyle = { digits: 4, expDigits: 3, zeroBelow: 1e-12 };
+
 export function fmt(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '∞';
-  if (v === -Infinity) return '−∞';
-  if (Math.abs(v) < 1e-12) return '0';
-  const a = Math.abs(v);
-  const s =
-    a >= 1e-3 && a < 1e6
-      ? String(Number(v.toPrecision(4)))
-      : v.toExponential(2).replace(/e\+?/, 'e');
-  return s.replace(/^-/, '−').replace(/e-/, 'e−');
+  return formatNumber(v, HOVER);
 }
 
-/** How far two functions are apart: "0 (bit for bit)" or 3 significant digits, never rounded to 0. */
+/** How far two functions are apart: "0 (bit for bit)", else never rounded to 0 ("5.55e−17"). */
 export function fmtDiff(d: number): string {
   if (d === 0) return '0 (bit for bit)';
   if (d >= 1e-3) return fmt(d);
-  return d.toExponential(2).replace(/e\+?/, 'e').replace(/e-/, 'e−');
+  return formatNumber(d, { ...HOVER, zeroBelow: 0, keepZeros: true });
 }
 
-function interval(r: Interval): string {
-  if (r.lo === -Infinity && r.hi === Infinity) return 'everywhere';
-  if (r.lo === -Infinity) return `x < ${fmt(r.hi)}`;
-  if (r.hi === Infinity) return `x > ${fmt(r.lo)}`;
-  if (fmt(r.lo) === fmt(r.hi)) return `x = ${fmt(r.lo)}`;
-  return `${fmt(r.lo)} < x < ${fmt(r.hi)}`;
-}
-
-function rangeText(k: KeyNumbers): string {
-  const { lo, hi, loAttained, hiAttained, exact } = k.range;
-  const open = lo === -Infinity || !loAttained ? '(' : '[';
-  const close = hi === Infinity || !hiAttained ? ')' : ']';
-  return `${exact ? '' : '≈ '}${open}${fmt(lo)}, ${fmt(hi)}${close}`;
-}
+const interval = (r: Interval): string => intervalText(r.lo, r.hi, HOVER);
+const rangeOf = (k: KeyNumbers): string => rangeText(k.range, HOVER);
 
 function maxDfText(k: KeyNumbers): string {
   if (k.maxDf.unbounded) return 'max f′: unbounded (f′ grows without limit)';
@@ -313,7 +298,7 @@ export function buildHover(r: Recognition, options: HoverOptions): string | unde
   if (rows.length) body.push(...rows, '');
 
   body.push(
-    [`f(0) = ${fmt(k.f0)}`, `f′(0) = ${fmt(k.df0)}`, maxDfText(k), `range ${rangeText(k)}`].join(
+    [`f(0) = ${fmt(k.f0)}`, `f′(0) = ${fmt(k.df0)}`, maxDfText(k), `range ${rangeOf(k)}`].join(
       ' · ',
     ) + '  ',
   );
@@ -444,7 +429,7 @@ function buildCustomHover(r: Recognition, c: CustomActivation, options: HoverOpt
     );
   }
   body.push(
-    [`f(0) = ${fmt(k.f0)}`, `f′(0) = ${fmt(k.df0)}`, maxDfText(k), `range ${rangeText(k)}`].join(
+    [`f(0) = ${fmt(k.f0)}`, `f′(0) = ${fmt(k.df0)}`, maxDfText(k), `range ${rangeOf(k)}`].join(
       ' · ',
     ) + '  ',
   );

@@ -4,6 +4,7 @@
  * verdict of the plain check applied to the rows, and what the reader assumed on the way. Pure:
  * the CLI, the extension's worker and the tests share it.
  */
+import { formatNumber, percent, TABLE } from '../kernel/format';
 import { runGraph } from '../kernel/graph/executor';
 import type { Dtype, Graph, GraphRunResult, RowStats, Shape } from '../kernel/graph/types';
 import { judge, type Verdict } from '../kernel/gradientFlow/verdict';
@@ -183,7 +184,7 @@ export function verdictHeadline(r: Pick<ModelGraphReport, 'verdict' | 'assumptio
 
 /** Fixed-width table of a report, for the CLI and the Output channel. */
 export function formatModelTable(r: ModelGraphReport, file: string): string {
-  const g = (v: number | null): string => (v === null ? '—' : v.toPrecision(3));
+  const g = (v: number | null): string => formatNumber(v, TABLE);
   const header = [
     'module',
     'kind',
@@ -203,7 +204,7 @@ export function formatModelTable(r: ModelGraphReport, file: string): string {
     g(l.postStd),
     g(l.weightGradNorm),
     g(l.inputGradRms),
-    l.deadFraction > 0 ? `${(100 * l.deadFraction).toFixed(0)} %` : '',
+    l.deadFraction > 0 ? `${percent(l.deadFraction, 0)} %` : '',
     l.line === null ? '' : String(l.line),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));

@@ -10,7 +10,7 @@
  * or → SELU + LeCun-normal + AlphaDropout). Keras: `kernel_initializer=` and `activation=` on the
  * Dense lines.
  */
-import { powerOfTen } from '../kernel/gradientFlow/magnitude';
+import { powerOfTen } from '../kernel/format';
 import { DEAD_WARNING_FRACTION, SATURATING } from '../kernel/gradientFlow/verdict';
 import { summarize } from '../gradientFlow/summary';
 import type { FindingKind, ModelCheckReport } from './check';

@@ -5,6 +5,7 @@
 import { resolve, dirname } from 'node:path';
 import type { CheckSource, RawCheckOptions, SourceOutput } from '../cli/check';
 import { UsageError } from '../cli/common';
+import { formatNumber, TABLE } from '../kernel/format';
 import { parseInputShape, TorchCheckError, type TorchCheckResult } from './protocol';
 import { readFile } from 'node:fs/promises';
 import { sideBySideMarkdown, sideBySideReport } from './report';
@@ -20,7 +21,7 @@ function str(raw: RawCheckOptions, key: string): string | undefined {
 
 /** Fixed-width table of the measured rows. */
 export function formatTorchTable(r: TorchCheckResult): string {
-  const g = (v: number | null) => (v === null ? '—' : v.toPrecision(3));
+  const g = (v: number | null): string => formatNumber(v, TABLE);
   const header = ['module', 'kind', 'output', 'postStd', 'weightGrad', 'inputGradRms', 'line'];
   const body = r.layers.map((l) => [
     l.module || '(model)',

@@ -3,6 +3,7 @@
  * execution order, the simulated figures with the measured ones beside them (`measured`), the
  * disagreements named in the warnings. Pure; the report panel and the command's caller read it.
  */
+import { formatNumber, TABLE } from '../kernel/format';
 import { judge } from '../kernel/gradientFlow/verdict';
 import type { GradientFlowReport, LayerStats } from '../kernel/gradientFlow';
 import type { RowStats } from '../kernel/graph/types';
@@ -152,8 +153,8 @@ export function sideBySideReport(
 
 /** The two columns as Markdown (output channel, clipboard, the CLI's table). */
 export function sideBySideMarkdown(r: SideBySideReport): string {
-  const g = (v: number | null | undefined) =>
-    v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toPrecision(3);
+  const g = (v: number | null | undefined): string =>
+    v !== null && v !== undefined && !Number.isFinite(v) ? '—' : formatNumber(v, TABLE);
   const lines = [
     `### ${r.title}`,
     '',

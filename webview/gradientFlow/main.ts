@@ -21,7 +21,12 @@ import {
   type Plugin,
   type Scale,
 } from 'chart.js';
-import { powerOfTen, scientific } from '../../src/kernel/gradientFlow/magnitude';
+import {
+  formatNumber,
+  percent as percentText,
+  powerOfTen,
+  PROSE,
+} from '../../src/kernel/format';
 import {
   groupRows,
   parseToWebview,
@@ -55,7 +60,8 @@ const runOf = new WeakMap<object, ViewReport>();
 /** Tables the user opened or closed, by run id (kept across redraws). */
 const tableOpen = new Map<string, boolean>();
 
-const fmt = (x: number | null): string => (x === null ? 'non-finite' : scientific(x, 3));
+const fmt = (x: number | null): string =>
+  x === null ? 'non-finite' : formatNumber(x, { ...PROSE, digits: 3 });
 
 function points(r: ViewReport, key: Key, positiveOnly = false): Pt[] {
   const out: Pt[] = [];
@@ -202,7 +208,7 @@ function figureCell(x: number | null, percent = false): HTMLTableCellElement {
   const td = el(
     'td',
     'num',
-    x === null ? 'non-finite' : percent ? `${(100 * x).toFixed(1)}` : fmt(x),
+    x === null ? 'non-finite' : percent ? percentText(x) : fmt(x),
   );
   return td;
 }

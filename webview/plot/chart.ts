@@ -13,7 +13,7 @@ import {
 import zoomPlugin from 'chartjs-plugin-zoom';
 import type { SeriesName } from '../../src/plot/protocol';
 import type { Point } from '../../src/plot/sampling';
-import { formatNumber } from '../../src/format';
+import { formatNumber } from '../../src/kernel/format';
 import type { Palette } from '../shared/theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, zoomPlugin);

@@ -1,14 +1,8 @@
 /** Text forms of a report: the CLI's table and the Markdown export (same numbers, same columns). */
+import { formatNumber, percent, TABLE } from '../format';
 import type { GradientFlowReport } from './index';
 
-function num(x: number, digits = 3): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  return a >= 1e-3 && a < 1e4
-    ? x.toPrecision(digits + 1).replace(/\.?0+$/, (m) => (m.includes('.') ? '' : m))
-    : x.toExponential(digits - 1);
-}
+const num = (x: number): string => formatNumber(x, TABLE);
 
 const HEAD = ['layer', 'postMean', 'postStd', 'dead %', '‖∂L/∂W‖', 'rms ∂L/∂h_in'] as const;
 
@@ -19,7 +13,7 @@ function rows(r: GradientFlowReport): string[][] {
       String(l.layer),
       num(l.postMean),
       num(l.postStd),
-      (100 * l.deadFraction).toFixed(1),
+      percent(l.deadFraction),
       num(l.weightGradNorm),
       num(l.inputGradRms),
     ];

@@ -30,7 +30,6 @@ export * from './config';
 export * from './init';
 export * from './simulate';
 export * from './verdict';
-export * from './magnitude';
 export { matmulABt, transpose } from './matmul';
 
 export interface GradientFlowReport {

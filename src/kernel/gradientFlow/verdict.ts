@@ -8,7 +8,7 @@
  * - vanishing: log10 r < −3 (including a gradient that underflows to 0);
  * - healthy otherwise.
  */
-import { powerOfTen, ratioForPeople } from './magnitude';
+import { powerOfTen, ratioForPeople } from '../format';
 import type { LayerStats, SimulationResult } from './simulate';
 import { frozenSet } from '../freeze';
 

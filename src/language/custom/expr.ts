@@ -1,5 +1,5 @@
 import { getActivation } from '../../kernel';
-import { superscript } from '../../kernel/gradientFlow/magnitude';
+import { superscript } from '../../kernel/format';
 import type { Params } from '../../kernel/types';
 
 /**

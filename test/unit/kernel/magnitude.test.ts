@@ -6,7 +6,7 @@ import {
   ratioForPeople,
   scientific,
   superscript,
-} from '../../../src/kernel/gradientFlow/magnitude';
+} from '../../../src/kernel/format';
 
 describe('magnitudes for people', () => {
   it('writes exponents as superscripts, either minus sign', () => {
