@@ -3442,9 +3442,25 @@ function tensorMethod(
           throw new Decline(line, 'a causal mask of another size than the scores', true);
         return gb().add({ op: 'causal_mask' }, [x], s, line, 'masked_fill');
       }
+      const cm = mask ? toConst(mask) : undefined;
+      if (cm && v !== undefined && Number.isFinite(v)) {
+        // A computed mask (`idx > n`, Swin's window mask) with a finite fill: x·(1 − m) + v·m.
+        const on = constUnary('bool', cm)!;
+        if (broadcast(s, on.shape, line).join() !== s.join())
+          throw new Decline(line, `a mask (${on.shape.join(', ')}) larger than the tensor`, true);
+        const kept = tensorBinary(ip, '*', x, constUnary('logical_not', on)!, line);
+        if (v === 0) return kept;
+        return tensorBinary(
+          ip,
+          '+',
+          kept,
+          constBinary('*', on, makeConst([], [v], line), line)!,
+          line,
+        );
+      }
       throw new Decline(
         line,
-        '.masked_fill() is read only with a causal mask (tril == 0) and -inf',
+        '.masked_fill() is read only with a causal mask (tril == 0) and -inf, or a computed mask and a finite value',
       );
     }
     case 'matmul':

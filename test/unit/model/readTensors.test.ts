@@ -275,4 +275,28 @@ class Attn(nn.Module):
     });
     expect(bad).toMatchObject({ ok: false, reason: expect.stringMatching(/torch\.einsum/) });
   });
+
+  it('reads masked_fill with a computed mask and a finite value as x·(1 − m) + v·m', async () => {
+    const src = `${HEAD}
+class Net(nn.Module):
+    def __init__(self, n=4):
+        super().__init__()
+        idx = torch.arange(n)
+        self.register_buffer("far", (idx[:, None] - idx[None, :]).abs() > 2)
+
+    def forward(self, x):
+        return x.masked_fill(self.far, 3.0)
+`;
+    const g = ok(await buildGraph(src, 'Net()', { inputShape: [2, 4, 4] })).graph;
+    const consts = ops(g, 'constant').map((n) => (n.op as Extract<Op, { op: 'constant' }>).data);
+    // Only (0, 3) and (3, 0) are more than 2 apart.
+    const far = [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0];
+    expect(consts).toEqual([far.map((m) => 1 - m), far.map((m) => 3 * m)]);
+    expect(ops(g, 'mul')).toHaveLength(1);
+    expect(ops(g, 'add')).toHaveLength(1);
+    const inf = await buildGraph(src.replace('3.0)', 'float("-inf"))'), 'Net()', {
+      inputShape: [2, 4, 4],
+    });
+    expect(inf).toMatchObject({ ok: false, reason: expect.stringMatching(/masked_fill/) });
+  });
 });
