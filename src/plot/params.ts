@@ -1,3 +1,5 @@
+import { formatNumber } from '../kernel/format';
+import { checkParams } from '../kernel/params';
 import type { ParamSpec } from '../kernel/types';
 
 export interface Clamped {
@@ -6,9 +8,7 @@ export interface Clamped {
   readonly note?: string;
 }
 
-function fmt(v: number): string {
-  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
-}
+const fmt = (v: number): string => formatNumber(v, { digits: 6 });
 
 /**
  * A parameter value the kernel can plot: inside the spec's range, never NaN. A non-finite value is
@@ -51,6 +51,9 @@ export function normalizeParams(
   specs: readonly ParamSpec[],
   given: Readonly<Record<string, unknown>> | undefined,
   label: string,
+  /** The activation's kernel id: clamped values the function itself refuses (RReLU lower >
+   * upper, Hardtanh min ≥ max) fall back to the defaults, with the kernel's reason. */
+  id?: string,
 ): NormalizedParams {
   const params: Record<string, number> = {};
   const notes: string[] = [];
@@ -66,6 +69,13 @@ export function normalizeParams(
   for (const name of Object.keys(given ?? {})) {
     if (!specs.some((s) => s.name === name))
       notes.push(`${label}: unknown parameter '${name}' ignored.`);
+  }
+  if (id !== undefined) {
+    const checked = checkParams({ id, paramSpecs: specs }, params);
+    if (!checked.ok) {
+      for (const spec of specs) params[spec.name] = spec.default;
+      notes.push(`${label}: ${checked.message}; defaults shown.`);
+    }
   }
   return { params, notes };
 }

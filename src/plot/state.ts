@@ -103,7 +103,7 @@ function resolve(
     }
     // A custom curve starts at its definition's defaults unless the request says otherwise.
     const given = r.params ?? (r.custom ? r.custom.params : undefined);
-    const { params, notes: pn } = normalizeParams(a.paramSpecs, given, a.name);
+    const { params, notes: pn } = normalizeParams(a.paramSpecs, given, a.name, a.id);
     notes.push(...pn);
     // Plotting what is already there would only duplicate a legend entry.
     if (
@@ -332,7 +332,7 @@ export function normalizeState(state: PlotState, lookup: Lookup): Reduced {
       continue;
     }
     if (curves.some((x) => x.key === c.key)) continue;
-    const { params, notes: pn } = normalizeParams(a.paramSpecs, c.params, a.name);
+    const { params, notes: pn } = normalizeParams(a.paramSpecs, c.params, a.name, a.id);
     notes.push(...pn);
     curves.push({ key: c.key, id: a.id, params, ...(c.custom ? { custom: c.custom } : {}) });
   }

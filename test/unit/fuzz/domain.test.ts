@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildHover } from '../../../src/hover/build';
 import { parseCommandArg } from '../../../src/gradientFlow/protocol';
+import { getActivation } from '../../../src/kernel';
+import { normalizeParams } from '../../../src/plot/params';
 import { resolveCheckConfig } from '../../../src/kernel/gradientFlow/config';
 import { simulate } from '../../../src/kernel/gradientFlow/simulate';
 import { buildGraph } from '../../../src/model/read/index';
@@ -103,5 +105,19 @@ describe('sizes are refused before anything is read or allocated', () => {
       /invalid gradient-flow options at depth/,
     );
     expect(() => parseCommandArg({ activation: 'relu', depth: 99999999999 })).toThrow(/at depth/);
+  });
+});
+
+describe('the plot falls back to the defaults where the clamped values are still refused', () => {
+  it('RReLU(0.5, 0.1) and Hardtanh(5, -5)', () => {
+    const rrelu = getActivation('rrelu')!;
+    const r = normalizeParams(rrelu.paramSpecs, { lower: 0.5, upper: 0.1 }, 'RReLU', 'rrelu');
+    expect(r.params).toEqual(rrelu.params);
+    expect(r.notes.join(' ')).toMatch(/lower must be ≤ upper.*defaults shown/);
+    const ht = getActivation('hardtanh')!;
+    const h = normalizeParams(ht.paramSpecs, { min_val: 5, max_val: -5 }, 'Hardtanh', 'hardtanh');
+    expect(h.params.min_val).toBeLessThan(h.params.max_val!);
+    const ok = normalizeParams(rrelu.paramSpecs, { lower: 0.1, upper: 0.2 }, 'RReLU', 'rrelu');
+    expect(ok.params).toMatchObject({ lower: 0.1, upper: 0.2 });
   });
 });
