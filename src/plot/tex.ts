@@ -1,15 +1,12 @@
 /** The formulas the panel typesets, with the current parameter values written in. */
+import { formatNumber } from '../kernel/format';
 import type { ParamSpec, Params } from '../kernel/types';
+
+const TEX = { digits: 6, expDigits: 4, plainBelow: 1e5, exponent: 'tex' } as const;
 
 /** A number as TeX: `0.01`, `-1.5`, `1.2 \times 10^{-5}`. */
 export function texNumber(v: number): string {
-  if (!Number.isFinite(v)) return '\\text{?}';
-  const a = Math.abs(v);
-  if (v !== 0 && (a >= 1e5 || a < 1e-3)) {
-    const [m, e] = v.toExponential(3).split('e');
-    return `${String(Number(m))} \\times 10^{${Number(e)}}`;
-  }
-  return String(Number(v.toPrecision(6)));
+  return Number.isFinite(v) ? formatNumber(v, TEX) : '\\text{?}';
 }
 
 function escapeRegExp(s: string): string {
