@@ -3,7 +3,7 @@
  * stack; the model check builds one from a parsed nn.Sequential / Keras model). The list becomes
  * a layer graph (../graph) and runs on the graph engine, the one engine of every check.
  *
- * Protocol (shared/reference/README.md, gradflow and gradflow2): X ~ N(0,1) (batch × in₀); per
+ * Protocol (test/reference/README.md, gradflow.json and gradflow2.json): X ~ N(0,1) (batch × in₀); per
  * layer z = h·Wᵀ (+ b), n = norm(z) (none, batch or layer), a = act(n), d = dropout(a),
  * h = d (+ h_prev when residual); loss L = Σ h_last ⊙ G with G ~ N(0,1). Per layer:
  * postMean/postStd (population) of h, deadFraction (units whose act′ is 0 on every row),

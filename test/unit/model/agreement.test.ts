@@ -3,7 +3,8 @@
  * PyTorch's 20-seed means and sds of real models (test/fixtures/real-models, made by
  * scripts/fixtures/real_models.py with Debian's torch). Each row's log10 postStd and
  * log10 ‖∂L/∂W‖ must land within 4 sd + 0.1 of PyTorch's mean, as the protocol says a correct
- * float32 simulation does (../shared/reference/README.md, "Real models").
+ * float32 simulation does: a single independent PyTorch run lands there (the criterion and why are in
+ * scripts/fixtures/real_models.py's docstring).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
