@@ -60,6 +60,16 @@ export interface ParseLimits {
 
 export const DEFAULT_PARSE_LIMITS = Object.freeze({ maxChars: 2 * 1024 * 1024, budgetMs: 2000 });
 
+let configured: Readonly<Required<ParseLimits>> = DEFAULT_PARSE_LIMITS;
+
+/** The limits of every parse that gives none (the editor sets activationLens.python.maxFileSizeKB). */
+export function configureParseLimits(limits: ParseLimits): void {
+  configured = Object.freeze({
+    maxChars: limits.maxChars ?? DEFAULT_PARSE_LIMITS.maxChars,
+    budgetMs: limits.budgetMs ?? DEFAULT_PARSE_LIMITS.budgetMs,
+  });
+}
+
 /**
  * tree-sitter-python's scanner looks ahead across comment lines for the next indentation, once per
  * comment line: 4,000 indented comment lines took 15 s (8,000: about a minute). A comment-only line
@@ -118,8 +128,8 @@ export function parsePython(
   limits: ParseLimits = {},
   previous?: { readonly tree: Tree; readonly text: string },
 ): Tree {
-  const maxChars = limits.maxChars ?? DEFAULT_PARSE_LIMITS.maxChars;
-  const budgetMs = limits.budgetMs ?? DEFAULT_PARSE_LIMITS.budgetMs;
+  const maxChars = limits.maxChars ?? configured.maxChars;
+  const budgetMs = limits.budgetMs ?? configured.budgetMs;
   if (text.length > maxChars) {
     throw new PythonParseLimitError(
       `file too large to read (${(text.length / 1024).toFixed(0)} KiB; the limit is ${(maxChars / 1024).toFixed(0)} KiB, setting activationLens.python.maxFileSizeKB)`,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ActivationRecogniser } from '../../../src/language/recogniser';
-import { PythonParseLimitError } from '../../../src/language/treeSitter';
+import { configureParseLimits, PythonParseLimitError } from '../../../src/language/treeSitter';
 import { buildModel, readModels } from '../../../src/model/read/frameworks';
 import { buildGraph, readPythonModels } from '../../../src/model/read/index';
 import { cliHarness } from '../cli/harness';
@@ -313,4 +313,19 @@ describe('1,000 generated Python files (fast-check, seed 13)', () => {
     // The generator reaches the reader's models, not only parse errors.
     expect(models).toBeGreaterThan(300);
   }, 600_000);
+});
+
+describe('the file-size limit is a setting', () => {
+  it('configureParseLimits applies to every parse without explicit limits', async () => {
+    const text = readFileSync(join(FIX, 'crlf.py'), 'utf8').repeat(4);
+    configureParseLimits({ maxChars: 512 });
+    try {
+      expect((await readModels(text)).declined).toMatch(
+        /file too large to read \(1 KiB; the limit is 1 KiB/,
+      );
+    } finally {
+      configureParseLimits({});
+    }
+    expect((await readModels(text)).declined).toBeUndefined();
+  });
 });
