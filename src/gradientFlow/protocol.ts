@@ -18,7 +18,6 @@ import { BIAS_INITS, INITS } from '../kernel/gradientFlow/init';
 import { MAX_DEPTH, NORMS } from '../kernel/gradientFlow/simulate';
 import type { GradientFlowReport, GraphCheck } from '../kernel/gradientFlow';
 import type { SelfCheckResult } from '../kernel/selfCheck';
-import type { PreparedCheck } from '../model/check';
 
 // zod/mini ships no messages; the command's errors are shown to users, so load English ones.
 z.config(en());
@@ -111,10 +110,9 @@ export function parseCommandArg(arg: unknown): ParsedCommandArg {
 
 // ── host ↔ worker ───────────────────────────────────────────────────────────────────────────
 
-/** One worker entry for every check: plain checks, a model's prepared layer list or layer graph, the self-check. */
+/** One worker entry for every check: plain checks, a model's layer graph, the self-check. */
 export type ToWorker =
   | { type: 'check'; configs: CheckConfigArg[] }
-  | { type: 'network'; check: PreparedCheck }
   | { type: 'graph'; check: GraphCheck }
   | { type: 'selfcheck' };
 

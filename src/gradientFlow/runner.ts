@@ -5,7 +5,6 @@
 import { Worker } from 'node:worker_threads';
 import type { GradientFlowReport, GraphCheck } from '../kernel/gradientFlow';
 import type { SelfCheckResult } from '../kernel/selfCheck';
-import type { PreparedCheck } from '../model/check';
 import type { CheckConfigArg, FromWorker, ToWorker } from './protocol';
 
 export class WorkerCancelled extends Error {
@@ -87,21 +86,6 @@ export function selfCheckInWorker(
     { type: 'selfcheck' },
     (m) => (m.type === 'selfcheck' ? m.result : undefined),
     signal,
-  );
-}
-
-/** The model check's network (a prepared layer list) in the same worker; progress per node. */
-export function networkInWorker(
-  workerPath: string,
-  check: PreparedCheck,
-  opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {},
-): Promise<GradientFlowReport> {
-  return runWorker(
-    workerPath,
-    { type: 'network', check },
-    (m) => (m.type === 'report' ? m.report : undefined),
-    opts.signal,
-    opts.onProgress,
   );
 }
 

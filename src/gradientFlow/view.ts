@@ -152,7 +152,7 @@ interface LayerIn {
   readonly disagreement?: string;
 }
 
-/** A model report's extras (src/model/check.ts): the rows as read and the findings. */
+/** A model report's extras (src/model/register.ts): the findings, on a layer number or a module name. */
 interface ModelExtras {
   readonly model?: {
     readonly rows: readonly {
@@ -163,7 +163,8 @@ interface ModelExtras {
     }[];
   };
   readonly findings?: readonly {
-    readonly layer: number;
+    readonly layer?: number;
+    readonly module?: string;
     readonly kind: string;
     readonly line: number;
   }[];
@@ -209,10 +210,13 @@ export function toViewReport(
   const plainAct = typeof cfg['activation'] === 'string' ? cfg['activation'] : undefined;
   const plainInit = typeof cfg['init'] === 'string' ? cfg['init'] : undefined;
   const plainWidth = typeof cfg['width'] === 'number' ? cfg['width'] : undefined;
-  const flags = new Map<number, 'error' | 'warning'>();
+  const flags = new Map<number | string, 'error' | 'warning'>();
   for (const f of r.findings ?? []) {
+    if (f.kind === 'assumption') continue;
+    const key = f.layer ?? f.module;
+    if (key === undefined) continue;
     const tone = ERROR_KINDS.has(f.kind) ? 'error' : 'warning';
-    if (flags.get(f.layer) !== 'error') flags.set(f.layer, tone);
+    if (flags.get(key) !== 'error') flags.set(key, tone);
   }
   const layers: ViewLayer[] = r.layers.map((l, i) => {
     const n = l.layer ?? i + 1;
@@ -231,6 +235,7 @@ export function toViewReport(
       : plainInit;
     const flag =
       flags.get(n) ??
+      (name !== undefined ? flags.get(name) : undefined) ??
       (l.disagreement !== undefined ||
       (r.findings === undefined && l.deadFraction >= DEAD_WARNING_FRACTION)
         ? 'warning'

@@ -1,11 +1,11 @@
 /**
- * Worker-thread entry (dist/worker.js), the one for every check: plain checks, a model's prepared
- * network (the model check) and the self-check, off the extension host's thread. The host cancels
+ * Worker-thread entry (dist/worker.js), the one for every check: plain checks, a model's layer
+ * graph (the model check) and the self-check, off the extension host's thread. The host cancels
  * by terminating the worker, so nothing here needs to poll a flag.
  */
 import { parentPort } from 'node:worker_threads';
 import { enableGemmThreads } from '../gemmPool';
-import { checkGraph, checkNetwork, GradientFlowInputError, runCheck } from '../kernel/gradientFlow';
+import { checkGraph, GradientFlowInputError, runCheck } from '../kernel/gradientFlow';
 import { runSelfCheck } from '../kernel/selfCheck';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -21,23 +21,19 @@ port.on('message', (m: ToWorker) => {
       post({ type: 'selfcheck', result: runSelfCheck() });
       return;
     }
-    if (m.type === 'network') {
-      const p = m.check;
-      const onProgress = (step: number, total: number): void =>
-        post({ type: 'progress', run: 0, runs: 1, step, total });
-      post({
-        type: 'report',
-        report: checkNetwork(p.layers, { ...p.options, onProgress }, p.config, p.title),
-      });
-      return;
-    }
     if (m.type === 'graph') {
       const p = m.check;
       const onProgress = (step: number, total: number): void =>
         post({ type: 'progress', run: 0, runs: 1, step, total });
       post({
         type: 'report',
-        report: checkGraph(p.graph, { ...p.options, onProgress }, p.config, p.title),
+        report: checkGraph(
+          p.graph,
+          { ...p.options, onProgress },
+          p.config,
+          p.title,
+          p.thresholds,
+        ),
       });
       return;
     }

@@ -1,13 +1,14 @@
 /**
- * The editor side of the layer-graph model check, without vscode: the command's options, input
- * shapes typed by the user, the lens titles and which models get the graph check's lens. Pure.
+ * The editor side of the model check, without vscode: the command's options, input shapes typed
+ * by the user and the lens titles. Pure.
  */
 import type { FoundModel } from './read/index';
-import type { ReadModel } from './types';
 
 /** Options of the graph check command (all optional, checked at the door). */
 export interface GraphCheckArgs {
   readonly inputShape?: readonly number[];
+  /** Batch size of an inferred input (the reader's default is 8). */
+  readonly batch?: number;
   readonly seed?: number;
   readonly dtype?: 'float32' | 'float64';
   readonly silent?: boolean;
@@ -20,6 +21,7 @@ export function parseGraphCheckArgs(v: unknown): GraphCheckArgs | string {
   const o = v as Record<string, unknown>;
   const out: {
     inputShape?: number[];
+    batch?: number;
     seed?: number;
     dtype?: 'float32' | 'float64';
     silent?: boolean;
@@ -34,6 +36,11 @@ export function parseGraphCheckArgs(v: unknown): GraphCheckArgs | string {
       return 'inputShape must be positive integers, e.g. [8, 3, 32, 32]';
     }
     out.inputShape = s as number[];
+  }
+  if (o['batch'] !== undefined) {
+    if (!Number.isInteger(o['batch']) || (o['batch'] as number) < 1)
+      return 'batch must be a positive integer';
+    out.batch = o['batch'] as number;
   }
   if (o['seed'] !== undefined) {
     if (!Number.isInteger(o['seed']) || (o['seed'] as number) < 0)
@@ -66,17 +73,4 @@ export function graphLensTitle(m: FoundModel): string {
   if (/give an input shape/.test(why))
     return `Check gradient flow (${m.framework}, asks for an input shape)`;
   return `Not checkable: ${why.length > 90 ? `${why.slice(0, 87)}…` : why}`;
-}
-
-/**
- * Models the graph reader finds that the Linear/Dense check does not handle (a class without a
- * Linear, convolutions, Keras functional models, Flax modules) or declines: these get the graph
- * check's lens; the others keep the established lens, its quick fixes and its diagnostics.
- */
-export function graphOnlyModels(
-  graph: readonly FoundModel[],
-  plain: readonly ReadModel[],
-): FoundModel[] {
-  const ok = new Set(plain.filter((m) => m.status === 'ok').map((m) => m.name));
-  return graph.filter((m) => !ok.has(m.name));
 }

@@ -1,7 +1,7 @@
 /**
  * Quick fixes for a model whose gradients vanish, explode or whose units die, each with its effect
  * measured before it is applied: the fix is applied to the source text, the text is read again
- * with the model reader and simulated, and the title carries the figure it gives
+ * with the model reader, its graph simulated, and the title carries the figure it gives
  * ("Use He init → first-layer gradient 10⁻⁶·² → 10⁻⁰·³ (healthy)"). Pure: text in, edits out;
  * reading and simulating are passed in (a worker in the editor, in-thread in tests and the CLI).
  *
@@ -13,8 +13,7 @@
 import { powerOfTen } from '../kernel/format';
 import { DEAD_WARNING_FRACTION, SATURATING } from '../kernel/gradientFlow/verdict';
 import { summarize } from '../gradientFlow/summary';
-import type { FindingKind, ModelCheckReport } from './check';
-import type { ReadModel } from './types';
+import type { FindingKind, FixMeasure, FixTarget } from './findings';
 
 /** Replace [start, end) of the text (UTF-16 offsets) with `text`. */
 export interface TextEdit {
@@ -36,7 +35,7 @@ export interface FixPlan {
 export interface QuickFix extends FixPlan {
   /** The label and the re-simulated figure: "Use He init → first-layer gradient 10⁻⁶ → 10⁻⁰·³ (healthy)". */
   readonly title: string;
-  readonly after: ModelCheckReport;
+  readonly after: FixMeasure;
   /** The best fix (fewest flags, then the ratio nearest 1): VS Code's preferred action. */
   readonly preferred: boolean;
 }
@@ -76,7 +75,7 @@ export function torchNnAlias(text: string): string {
 function initSite(
   text: string,
   starts: readonly number[],
-  model: ReadModel,
+  model: FixTarget,
 ): { offset: number; indent: string; target: string } | undefined {
   const head = lineText(text, starts, model.line);
   const eol = (line: number): number => {
@@ -143,7 +142,7 @@ function closeParen(s: string, open: number): number {
 function activationEdits(
   text: string,
   starts: readonly number[],
-  model: ReadModel,
+  model: FixTarget,
   to: { module: string; fn: string },
 ): TextEdit[] | undefined {
   const edits: TextEdit[] = [];
@@ -188,7 +187,7 @@ function activationEdits(
 }
 
 /** `nn.Dropout(p)` → `nn.AlphaDropout(p)` within the model's lines (SELU needs Alpha Dropout). */
-function alphaDropoutEdits(text: string, starts: readonly number[], model: ReadModel): TextEdit[] {
+function alphaDropoutEdits(text: string, starts: readonly number[], model: FixTarget): TextEdit[] {
   const edits: TextEdit[] = [];
   for (let l = model.line; l <= model.endLine; l++) {
     const line = lineText(text, starts, l);
@@ -209,7 +208,7 @@ function alphaDropoutEdits(text: string, starts: readonly number[], model: ReadM
 function kerasEdits(
   text: string,
   starts: readonly number[],
-  model: ReadModel,
+  model: FixTarget,
   init: string,
   activation?: string,
 ): TextEdit[] | undefined {
@@ -243,7 +242,7 @@ function kerasEdits(
 function normEdits(
   text: string,
   starts: readonly number[],
-  model: ReadModel,
+  model: FixTarget,
   nn: string,
 ): TextEdit[] | undefined {
   const edits: TextEdit[] = [];
@@ -261,8 +260,8 @@ function normEdits(
 }
 
 /** The fixes worth trying for a finding of `kind` on `model` (not yet simulated). */
-export function planFixes(text: string, model: ReadModel, kind: FindingKind): FixPlan[] {
-  if (model.status !== 'ok' || model.rows.length === 0) return [];
+export function planFixes(text: string, model: FixTarget, kind: FindingKind): FixPlan[] {
+  if (model.rows.length === 0) return [];
   const starts = lineStarts(text);
   const acts = new Set(model.rows.flatMap((r) => (r.activation ? [r.activation.id] : [])));
   const saturating = [...acts].some((a) => SATURATING.has(a));
@@ -334,26 +333,22 @@ export function planFixes(text: string, model: ReadModel, kind: FindingKind): Fi
   return plans;
 }
 
-function worstDead(r: ModelCheckReport): number {
-  return r.layers.reduce((m, l) => Math.max(m, l.deadFraction), 0);
+function worstDead(r: FixMeasure): number {
+  return r.layers.reduce((m, l) => Math.max(m, l.deadFraction ?? 0), 0);
 }
 
 /** "first-layer gradient 10⁻⁶·² → 10⁻⁰·³ (healthy)", or the dead share for dead-unit fixes. */
-export function effectPhrase(
-  kind: FindingKind,
-  before: ModelCheckReport,
-  after: ModelCheckReport,
-): string {
+export function effectPhrase(kind: FindingKind, before: FixMeasure, after: FixMeasure): string {
   const s = summarize(after);
   if (kind === 'dead' && worstDead(before) >= DEAD_WARNING_FRACTION) {
-    const pct = (r: ModelCheckReport) => `${Math.round(100 * worstDead(r))}%`;
+    const pct = (r: FixMeasure) => `${Math.round(100 * worstDead(r))}%`;
     return `dead units ${pct(before)} → ${pct(after)} (${s.label})`;
   }
   return `first-layer gradient ${powerOfTen(before.gradRatioLog10)} → ${powerOfTen(after.gradRatioLog10)} (${s.label})`;
 }
 
 /** How good a result is: fewer flags first, then the ratio nearest 1. */
-function badness(r: ModelCheckReport): number {
+function badness(r: FixMeasure): number {
   const tone = summarize(r).tone;
   const t = tone === 'error' ? 2 : tone === 'warning' ? 1 : 0;
   const ratio = Number.isFinite(r.gradRatioLog10) ? Math.abs(r.gradRatioLog10) : 1e9;
@@ -361,32 +356,27 @@ function badness(r: ModelCheckReport): number {
 }
 
 /**
- * Plans the fixes and measures each: apply, read, simulate. Fixes whose text no longer reads as the
- * same model, fails to simulate or does not improve the figures are dropped. Best first.
+ * Plans the fixes and measures each: apply, then `measure` reads the edited text, builds the same
+ * model's graph and simulates it (undefined when it no longer reads or fails to run). Fixes that do
+ * not improve the figures are dropped. Best first.
  */
 export async function measureFixes(
   text: string,
-  model: ReadModel,
-  before: ModelCheckReport,
+  model: FixTarget,
+  before: FixMeasure,
   kind: FindingKind,
-  io: {
-    readonly read: (text: string) => Promise<readonly ReadModel[]>;
-    readonly check: (model: ReadModel) => Promise<ModelCheckReport>;
-  },
+  measure: (text: string) => Promise<FixMeasure | undefined>,
 ): Promise<QuickFix[]> {
   const out: Omit<QuickFix, 'preferred'>[] = [];
   for (const plan of planFixes(text, model, kind)) {
-    const changed = applyEdits(text, plan.edits);
-    const again = (await io.read(changed)).find((m) => m.name === model.name);
-    if (!again || again.status !== 'ok') continue;
-    let after: ModelCheckReport;
+    let after: FixMeasure | undefined;
     try {
-      after = await io.check(again);
+      after = await measure(applyEdits(text, plan.edits));
     } catch {
       continue;
     }
     // A fix that changes nothing measurable is not offered: its title would promise nothing.
-    if (badness(after) >= badness(before) - 0.05) continue;
+    if (!after || badness(after) >= badness(before) - 0.05) continue;
     out.push({ ...plan, after, title: `${plan.label} → ${effectPhrase(kind, before, after)}` });
   }
   out.sort((a, b) => badness(a.after) - badness(b.after));

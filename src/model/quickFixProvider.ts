@@ -6,10 +6,16 @@
  * soon as a check finishes so the light bulb does not wait.
  */
 import * as vscode from 'vscode';
-import type { FindingKind, ModelCheckReport } from './check';
+import type { Finding, FindingKind, FixMeasure, FixTarget } from './findings';
 import { measureFixes, type QuickFix } from './quickFix';
-import { readModelsInText } from './parse';
-import type { ReadModel } from './types';
+
+/** A finished check as the quick fixes start from it. */
+export interface CheckedModel {
+  readonly name: string;
+  readonly findings: readonly Finding[];
+  readonly target: FixTarget;
+  readonly measure: FixMeasure;
+}
 
 /** The kinds a fix exists for, most serious first: a line's worst finding picks the fixes. */
 const FIXABLE: readonly FindingKind[] = ['nonfinite', 'exploding', 'vanishing', 'dead'];
@@ -17,9 +23,14 @@ const FIXABLE: readonly FindingKind[] = ['nonfinite', 'exploding', 'vanishing', 
 export interface QuickFixDeps {
   readonly log: vscode.LogOutputChannel;
   /** The last check of `model` in `doc`, if it is of the document's current version. */
-  readonly lastReport: (doc: vscode.TextDocument, model: string) => ModelCheckReport | undefined;
-  /** Simulates `model` with the options of `like` (same batch and seed), off the host thread. */
-  readonly check: (model: ReadModel, like: ModelCheckReport) => Promise<ModelCheckReport>;
+  readonly lastReport: (doc: vscode.TextDocument, model: string) => CheckedModel | undefined;
+  /** Reads `text` again, builds the same model's graph and simulates it with the same options,
+   * off the host thread; undefined when the edited text no longer builds. */
+  readonly measure: (
+    doc: vscode.TextDocument,
+    model: string,
+    text: string,
+  ) => Promise<FixMeasure | undefined>;
   readonly diagnosticSource: string;
   readonly recheckCommand: string;
 }
@@ -35,7 +46,7 @@ export class ModelQuickFixes implements vscode.CodeActionProvider {
   }
 
   /** Measures the fixes for a finished check (worst fixable finding) before anyone asks. */
-  prefetch(doc: vscode.TextDocument, report: ModelCheckReport): void {
+  prefetch(doc: vscode.TextDocument, report: CheckedModel): void {
     const kind = FIXABLE.find((k) => report.findings.some((f) => f.kind === k));
     if (kind) void this.fixes(doc, report, kind).catch(() => undefined);
   }
@@ -47,27 +58,26 @@ export class ModelQuickFixes implements vscode.CodeActionProvider {
 
   private fixes(
     doc: vscode.TextDocument,
-    report: ModelCheckReport,
+    report: CheckedModel,
     kind: FindingKind,
   ): Promise<QuickFix[]> {
-    const key = this.key(doc, report.model.name, kind);
+    const key = this.key(doc, report.name, kind);
     let hit = this.cache.get(key);
     if (!hit) {
       const text = doc.getText();
       const t0 = Date.now();
-      hit = measureFixes(text, report.model, report, kind, {
-        read: readModelsInText,
-        check: (m) => this.deps.check(m, report),
-      }).then(
+      hit = measureFixes(text, report.target, report.measure, kind, (changed) =>
+        this.deps.measure(doc, report.name, changed),
+      ).then(
         (fixes) => {
           this.deps.log.info(
-            `quick fixes for ${report.model.name} (${kind}): ${fixes.length} measured in ${Date.now() - t0} ms`,
+            `quick fixes for ${report.name} (${kind}): ${fixes.length} measured in ${Date.now() - t0} ms`,
           );
           return fixes;
         },
         (e: unknown) => {
           this.cache.delete(key);
-          this.deps.log.warn(`quick fixes for ${report.model.name}: ${String(e)}`);
+          this.deps.log.warn(`quick fixes for ${report.name}: ${String(e)}`);
           return [];
         },
       );

@@ -1,330 +1,506 @@
 import * as vscode from 'vscode';
+import type { GradientFlowReport } from '../kernel/gradientFlow';
+import { graphInWorker, WorkerCancelled, WorkerInputError } from '../gradientFlow/runner';
 import { ReportPanel } from '../gradientFlow/panel';
-import { progressText } from '../gradientFlow/summary';
 import { outputChannel } from '../output';
-import { modelReportMarkdown, ModelCheckError, type ModelCheckReport } from './check';
+import { progressText, summarize } from '../gradientFlow/summary';
 import {
-  DocumentModels,
-  lensTitle,
-  modelAt,
-  notificationText,
-  parseCheckModelOptions,
-  readModelConfig,
-  resultLensTitles,
-  rowItems,
-  type CheckModelOptions,
-} from './present';
-import { registerGraphModelCheck } from './graphRegister';
+  fixTargetOf,
+  layerRow,
+  measureOf,
+  rowFindings,
+  type Finding,
+  type FixMeasure,
+  type FixTarget,
+} from './findings';
+import { modelVerdict, verdictHeadline } from './graphCheck';
+import {
+  graphLensTitle,
+  parseGraphCheckArgs,
+  parseShapeText,
+  type GraphCheckArgs,
+} from './graphLens';
 import { ModelQuickFixes } from './quickFixProvider';
-import { checkModelInWorker, ModelCheckCancelled } from './runner';
-import type { ReadModel } from './types';
+import { fileModuleResolver } from './read/files';
+import { buildModel, readModels } from './read/frameworks';
+import type { BuildResult, FoundModel } from './read/index';
 
+/** The model check's command (the CodeLens's), `(uri?, modelNameOrExpr?, options?)`. */
 const COMMAND = 'activationLens.checkModel';
-/** The result lens's commands (not in the palette: they need a document and a model). */
-const OPEN_REPORT = 'activationLens.model.openReport';
-const SHOW_LAYERS = 'activationLens.model.showLayers';
+/** The same command under the name the expression check had (palette entry, scripts). */
+const EXPRESSION_COMMAND = 'activationLens.checkModelGraph';
+/** The result lens's command (not in the palette: it needs a document and a model). */
+const REPORT_COMMAND = 'activationLens.model.openReport';
 const DIAGNOSTIC_SOURCE = 'Activation Lens';
 
+/** What the command returns: the engine's report with the rows' verdict, findings and what the
+ * reader assumed. */
+export type ModelReport = GradientFlowReport & {
+  /** The model's name as found (or the expression), its line and framework. */
+  readonly name: string;
+  readonly line: number;
+  readonly framework: string;
+  readonly expr: string;
+  readonly assumptions: readonly string[];
+  readonly findings: readonly Finding[];
+};
+
+interface Checked {
+  readonly report: ModelReport;
+  readonly name: string;
+  readonly findings: readonly Finding[];
+  readonly target: FixTarget;
+  readonly measure: FixMeasure;
+  /** How it was built and run, for re-measuring an edited text the same way. */
+  readonly expr: string;
+  readonly framework: FoundModel['framework'];
+  readonly inputShape: readonly number[];
+  readonly seed: number;
+  readonly dtype: 'float32' | 'float64';
+}
+
+/** A file on disk has its package's other files at hand (`from ..ops.misc import X`). */
+function filesOf(doc: vscode.TextDocument): {
+  path?: string;
+  resolveModule?: typeof fileModuleResolver;
+} {
+  return doc.uri.scheme === 'file'
+    ? { path: doc.uri.fsPath, resolveModule: fileModuleResolver }
+    : {};
+}
+
 /**
- * The model-check adapter: a CodeLens above each model read from a Python document (selected by
- * language only, so notebook cells get it too), the `activationLens.checkModel` command that runs
- * the check and returns the report, and diagnostics on the lines of troubled layers.
- *
- * The command takes `(uri?, modelName?, options?)`; without arguments it checks the model around
- * the cursor of the active editor. The simulation runs in the worker thread of every check
- * (dist/worker.js), cancellable from the progress notification. "Open Report" shows the result in the gradient-flow
- * report panel.
+ * The model check in the editor, one path for every model: a CodeLens above every model and block
+ * the reader finds (PyTorch, Keras, Flax; a declined one says why), the command
+ * `activationLens.checkModel(uri?, nameOrExpr?, {inputShape?, batch?, seed?, dtype?, silent?})`
+ * (alias `activationLens.checkModelGraph`) that builds the model's layer graph on the host, runs it
+ * in the worker (cancellable) and returns the report; diagnostics on the rows' lines (vanishing,
+ * exploding, dead units, and what the reader assumed); quick fixes measured by re-reading and
+ * re-simulating the edited text. After a check the lens shows its result, Report and Re-run.
  */
 export function registerModelCheck(context: vscode.ExtensionContext): void {
   const log = outputChannel(context);
   const diagnostics = vscode.languages.createDiagnosticCollection('activationLens.model');
-  const documents = new DocumentModels();
   const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
+  const setting = <T>(key: string): T | undefined =>
+    vscode.workspace.getConfiguration('activationLens').get<T>(key);
+  const enabled = (key: 'codeLens.enabled' | 'diagnostics.enabled'): boolean =>
+    setting<unknown>(key) !== false;
+
+  const cache = new Map<string, { version: number; models: Promise<FoundModel[]> }>();
+  const modelsOf = (doc: vscode.TextDocument): Promise<FoundModel[]> => {
+    const key = doc.uri.toString();
+    const hit = cache.get(key);
+    if (hit && hit.version === doc.version) return hit.models;
+    const models = readModels(doc.getText(), filesOf(doc)).then((r) => r.models);
+    cache.set(key, { version: doc.version, models });
+    return models;
+  };
+
+  const lensesChanged = new vscode.EventEmitter<void>();
+  // The last check of each model, per document version: its lens shows the result, quick fixes
+  // start from it.
+  const results = new Map<string, { version: number; byName: Map<string, Checked> }>();
+  const remember = (doc: vscode.TextDocument, c: Checked): void => {
+    const key = doc.uri.toString();
+    let entry = results.get(key);
+    if (!entry || entry.version !== doc.version)
+      results.set(key, (entry = { version: doc.version, byName: new Map() }));
+    entry.byName.set(c.name, c);
+    lensesChanged.fire();
+  };
+  const lastOf = (doc: vscode.TextDocument, name: string): Checked | undefined => {
+    const entry = results.get(doc.uri.toString());
+    return entry && entry.version === doc.version ? entry.byName.get(name) : undefined;
+  };
+
+  /** Runs a built graph in the worker; the rows' verdict replaces the plain check's. */
+  async function simulate(
+    built: Extract<BuildResult, { ok: true }>,
+    how: {
+      expr: string;
+      framework: string;
+      file: string;
+      seed: number;
+      dtype: 'float32' | 'float64';
+    },
+    run: { signal?: AbortSignal; onProgress?: (p: { step: number; total: number }) => void } = {},
+  ): Promise<{ report: GradientFlowReport; verdict: ReturnType<typeof modelVerdict> }> {
+    const report = await graphInWorker(
+      workerPath,
+      {
+        graph: built.graph,
+        options: { seed: how.seed, dtype: how.dtype },
+        config: {
+          model: how.expr,
+          framework: how.framework,
+          file: how.file,
+          inputShape: built.inputShape,
+          seed: how.seed,
+          dtype: how.dtype,
+          assumptions: built.notes,
+        },
+        title: `${how.expr} · ${how.framework} · input ${built.inputShape.join('×')}`,
+      },
+      run,
+    );
+    return { report, verdict: modelVerdict((report.rows ?? []).map(layerRow)) };
+  }
+
   const quickFixes = new ModelQuickFixes({
     log,
-    lastReport: (doc, name) => lastReport(doc, name),
-    check: (model, like) =>
-      checkModelInWorker(workerPath, model, {
-        ...(typeof like.config['batch'] === 'number' ? { batch: like.config['batch'] } : {}),
-        ...(typeof like.config['seed'] === 'number' ? { seed: like.config['seed'] } : {}),
-      }),
+    lastReport: (doc, name) => lastOf(doc, name),
+    measure: async (doc, name, text) => {
+      const c = lastOf(doc, name);
+      if (!c) return undefined;
+      const built = await buildModel(text, c.expr, {
+        ...filesOf(doc),
+        framework: c.framework,
+        inputShape: c.inputShape,
+      });
+      if (!built.ok) return undefined;
+      const { report, verdict } = await simulate(built, {
+        expr: c.expr,
+        framework: c.framework,
+        file: doc.uri.toString(),
+        seed: c.seed,
+        dtype: c.dtype,
+      });
+      return measureOf(verdict.verdict, (report.rows ?? []).map(layerRow));
+    },
     diagnosticSource: DIAGNOSTIC_SOURCE,
     recheckCommand: COMMAND,
   });
-  const lensesChanged = new vscode.EventEmitter<void>();
-  // The last check of each model, per document version: the lens shows it, quick fixes start from it.
-  const results = new Map<string, { version: number; byModel: Map<string, ModelCheckReport> }>();
-  const lastReport = (doc: vscode.TextDocument, name: string): ModelCheckReport | undefined => {
-    const r = results.get(doc.uri.toString());
-    return r && r.version === doc.version ? r.byModel.get(name) : undefined;
-  };
-  const remember = (doc: vscode.TextDocument, report: ModelCheckReport): void => {
-    const key = doc.uri.toString();
-    let r = results.get(key);
-    if (!r || r.version !== doc.version)
-      results.set(key, (r = { version: doc.version, byModel: new Map() }));
-    r.byModel.set(report.model.name, report);
-    lensesChanged.fire();
-  };
-  const config = () =>
-    readModelConfig((k) => vscode.workspace.getConfiguration('activationLens').get(k));
-  const fail = (what: string, e: unknown) =>
-    log.error(`${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-
-  const modelsOf = (doc: vscode.TextDocument): Promise<ReadModel[]> =>
-    documents.models(doc.uri.toString(), doc.version, () => doc.getText());
-  // Models the Linear/Dense check does not handle go through the layer-graph reader and engine.
-  const graphCheck = registerGraphModelCheck(context, log, modelsOf, () => config().codeLens);
 
   const lenses: vscode.CodeLensProvider = {
     onDidChangeCodeLenses: lensesChanged.event,
     async provideCodeLenses(doc, token) {
-      if (!config().codeLens) return [];
+      if (!enabled('codeLens.enabled')) return [];
       try {
-        const [all, graph] = await Promise.all([modelsOf(doc), graphCheck.models(doc)]);
+        const models = await modelsOf(doc);
         if (token.isCancellationRequested) return [];
-        // A model this check declines but the graph reader finds gets the graph check's lens only.
-        const graphNames = new Set(graph.map((g) => g.name));
-        const models = all.filter((m) => m.status === 'ok' || !graphNames.has(m.name));
         return models.flatMap((m) => {
           const range = doc.lineAt(Math.min(Math.max(m.line - 1, 0), doc.lineCount - 1)).range;
-          const last = m.status === 'ok' ? lastReport(doc, m.name) : undefined;
+          const last = lastOf(doc, m.name);
           if (last) {
-            // "⚠ vanishing 6.2 × 10⁻⁷ · Report · Re-run": the result, then what to do with it.
-            const t = resultLensTitles(last);
+            const r = last.report;
+            // "⚠ vanishing 6.2 × 10⁻⁷ · Report · Re-run"; what the reader assumed keeps a healthy
+            // result from reading as a plain ✓.
+            const n = r.assumptions.length;
+            const s = summarize({ ...last.measure, partial: n ? 'assumed' : null });
+            const title = `${s.icon} ${s.figure}${n ? ` · ${n} assumption${n === 1 ? '' : 's'}` : ''}`;
             const args = [doc.uri, m.name];
             return [
               new vscode.CodeLens(range, {
-                title: t.result,
-                tooltip: `${last.reason}. Choose a layer to reveal it.`,
-                command: SHOW_LAYERS,
+                title,
+                tooltip: [
+                  `${r.expr}: ${verdictHeadline(r)} — ${r.reason}`,
+                  ...r.assumptions.map((a) => `assumed: ${a}`),
+                ].join('\n'),
+                command: REPORT_COMMAND,
                 arguments: args,
               }),
               new vscode.CodeLens(range, {
-                title: t.report,
-                command: OPEN_REPORT,
+                title: 'Report',
+                command: REPORT_COMMAND,
                 arguments: args,
               }),
-              new vscode.CodeLens(range, { title: t.rerun, command: COMMAND, arguments: args }),
+              new vscode.CodeLens(range, { title: 'Re-run', command: COMMAND, arguments: args }),
             ];
           }
           return [
             new vscode.CodeLens(range, {
-              title: lensTitle(m),
-              tooltip:
-                m.status === 'ok'
-                  ? `Simulate ${m.name}'s gradient flow with its widths, activations and default init`
-                  : m.reason,
+              title: graphLensTitle(m),
+              tooltip: m.checkable
+                ? `Build ${m.expr ?? m.name} from this file and simulate its gradient flow, layer by layer`
+                : (m.reason ?? 'declined'),
               command: COMMAND,
               arguments: [doc.uri, m.name],
             }),
           ];
         });
       } catch (e) {
-        fail('CodeLens', e);
+        log.error(`CodeLens: ${e instanceof Error ? e.message : String(e)}`);
         return [];
       }
     },
   };
 
+  async function chooseExpression(
+    doc: vscode.TextDocument,
+    models: readonly FoundModel[],
+    name: string | undefined,
+  ): Promise<{ expr: string; model?: FoundModel } | undefined> {
+    const model = name !== undefined ? models.find((m) => m.name === name) : undefined;
+    if (name !== undefined && !model) return { expr: name };
+    if (!model) {
+      // Without a name, the model around the cursor is the one meant.
+      const editor = vscode.window.activeTextEditor;
+      const cursor = editor?.document === doc ? editor.selection.active.line + 1 : undefined;
+      const at =
+        cursor === undefined
+          ? undefined
+          : models.find((m) => m.checkable && m.line <= cursor && cursor <= m.endLine);
+      if (at) return { expr: at.expr ?? at.name, model: at };
+    }
+    const candidates = model ? [model] : models;
+    type Item = vscode.QuickPickItem & { expr?: string; model?: FoundModel };
+    const items: Item[] = [];
+    for (const m of candidates) {
+      items.push({
+        label: m.expr ?? m.name,
+        description: `line ${m.line} · ${m.framework}${m.checkable ? '' : ' · not checkable as is'}`,
+        ...(m.reason ? { detail: m.reason } : {}),
+        expr: m.expr ?? m.name,
+        model: m,
+      });
+      for (const inst of m.instantiations)
+        if (inst !== m.expr)
+          items.push({
+            label: inst,
+            description: `written in ${doc.fileName.split(/[\\/]/).pop()}`,
+            expr: inst,
+            model: m,
+          });
+    }
+    // One checkable model and nothing else to choose: no question.
+    if (items.length === 1 && items[0]!.model?.checkable)
+      return { expr: items[0]!.expr!, model: items[0]!.model! };
+    items.push({
+      label: '$(edit) Enter an expression…',
+      description: 'e.g. ResNet(BasicBlock, [2, 2, 2, 2]) or GPT(GPTConfig(n_layer=4))',
+    });
+    const pick = await vscode.window.showQuickPick(items, {
+      title: 'Check the gradient flow of which model?',
+      matchOnDescription: true,
+    });
+    if (!pick) return undefined;
+    if (pick.expr) return { expr: pick.expr, ...(pick.model ? { model: pick.model } : {}) };
+    const typed = await vscode.window.showInputBox({
+      title: 'Model expression',
+      prompt: 'A class or factory name, or a call with literal arguments',
+      value: model?.expr ?? '',
+    });
+    return typed ? { expr: typed, ...(model ? { model } : {}) } : undefined;
+  }
+
+  async function askShape(expr: string, why: string): Promise<number[] | undefined> {
+    const text = await vscode.window.showInputBox({
+      title: `Input shape for ${expr}`,
+      prompt: `${why}. Batch first, in the framework's layout (NCHW for PyTorch, NHWC for Keras and Flax).`,
+      value: setting<string>('model.inputShape') ?? '',
+      validateInput: (t) =>
+        parseShapeText(t) ? undefined : 'positive integers separated by commas, e.g. 8,3,32,32',
+    });
+    return text ? parseShapeText(text) : undefined;
+  }
+
+  function setDiagnostics(doc: vscode.TextDocument, c: Checked): void {
+    if (!enabled('diagnostics.enabled')) return;
+    const at = (line: number): vscode.Range => {
+      const l = doc.lineAt(Math.min(Math.max(line - 1, 0), doc.lineCount - 1));
+      return new vscode.Range(
+        l.range.start.translate(0, l.firstNonWhitespaceCharacterIndex),
+        l.range.end,
+      );
+    };
+    const out = c.findings.map((f) => {
+      const d = new vscode.Diagnostic(
+        at(f.line),
+        f.message,
+        f.severity === 'warning'
+          ? vscode.DiagnosticSeverity.Warning
+          : vscode.DiagnosticSeverity.Information,
+      );
+      d.source = DIAGNOSTIC_SOURCE;
+      d.code = c.name;
+      return d;
+    });
+    // A verdict no row explains (a single weighted layer, an overflow without a line) goes on the
+    // model's own line.
+    const r = c.report;
+    if (r.verdict !== 'healthy' && !c.findings.some((f) => f.severity === 'warning')) {
+      const d = new vscode.Diagnostic(
+        at(r.line),
+        `${c.name}: ${r.verdict} — ${r.reason}`,
+        vscode.DiagnosticSeverity.Warning,
+      );
+      d.source = DIAGNOSTIC_SOURCE;
+      d.code = c.name;
+      out.push(d);
+    }
+    const others = (diagnostics.get(doc.uri) ?? []).filter((d) => d.code !== c.name);
+    diagnostics.set(doc.uri, [...others, ...out]);
+  }
+
   async function documentFor(arg: unknown): Promise<vscode.TextDocument | undefined> {
     if (arg instanceof vscode.Uri) return vscode.workspace.openTextDocument(arg);
     if (typeof arg === 'string') return vscode.workspace.openTextDocument(vscode.Uri.parse(arg));
-    const doc = vscode.window.activeTextEditor?.document;
-    return doc?.languageId === 'python' ? doc : undefined;
+    return vscode.window.activeTextEditor?.document;
   }
 
-  function setDiagnostics(doc: vscode.TextDocument, r: ModelCheckReport): void {
-    if (!config().diagnostics) return;
-    const own = (diagnostics.get(doc.uri) ?? []).filter((d) => d.code !== r.model.name);
-    const found = r.findings.map((f) => {
-      const line = doc.lineAt(Math.min(Math.max(f.line - 1, 0), doc.lineCount - 1));
-      const range = new vscode.Range(
-        line.range.start.translate(0, line.firstNonWhitespaceCharacterIndex),
-        line.range.end,
-      );
-      const severity =
-        f.severity === 'warning'
-          ? vscode.DiagnosticSeverity.Warning
-          : vscode.DiagnosticSeverity.Information;
-      const d = new vscode.Diagnostic(range, f.message, severity);
-      d.source = DIAGNOSTIC_SOURCE;
-      d.code = r.model.name;
-      // The activation is half of the story (and where an activation fix goes).
-      const act = r.model.rows.find((row) => row.layer === f.layer)?.activation;
-      if (act && act.line !== f.line && act.line >= 1 && act.line <= doc.lineCount) {
-        d.relatedInformation = [
-          new vscode.DiagnosticRelatedInformation(
-            new vscode.Location(doc.uri, doc.lineAt(act.line - 1).range),
-            `its activation: ${act.source}`,
-          ),
-        ];
-      }
-      return d;
-    });
-    diagnostics.set(doc.uri, [...own, ...found]);
-  }
-
-  async function reveal(doc: vscode.TextDocument, line: number): Promise<void> {
-    const l = doc.lineAt(Math.min(Math.max(line - 1, 0), doc.lineCount - 1));
-    const editor = await vscode.window.showTextDocument(doc, { preserveFocus: false });
-    editor.selection = new vscode.Selection(l.range.start, l.range.start);
-    editor.revealRange(l.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-  }
-
-  async function showLayers(doc: vscode.TextDocument, r: ModelCheckReport): Promise<void> {
-    const items = rowItems(r);
-    const pick = await vscode.window.showQuickPick(
-      items.map((i) => ({
-        label: i.label,
-        description: i.description,
-        detail: i.detail,
-        line: i.line,
-      })),
-      {
-        title: `${r.model.name}: ${r.verdict} — choose a layer to reveal it`,
-        matchOnDescription: true,
-        matchOnDetail: true,
-      },
-    );
-    if (pick) await reveal(doc, pick.line);
-  }
-
-  async function present(doc: vscode.TextDocument, r: ModelCheckReport): Promise<void> {
-    const { text, tone } = notificationText(r.model.name, r);
-    const show =
-      tone === 'ok'
-        ? vscode.window.showInformationMessage
-        : tone === 'warning'
-          ? vscode.window.showWarningMessage
-          : vscode.window.showErrorMessage;
-    const choice = await show(text, 'Show Layers', 'Open Report');
-    if (choice === 'Show Layers') await showLayers(doc, r);
-    // The gradient-flow check's report panel: the same charts and JSON/Markdown export.
-    else if (choice === 'Open Report') ReportPanel.show(context.extensionUri, log, [r]);
-  }
-
-  /** The result lens's commands: the model's last report, if the document has not changed. */
-  async function withLast(
-    uriArg: unknown,
-    nameArg: unknown,
-    then: (doc: vscode.TextDocument, r: ModelCheckReport) => Promise<void> | void,
-  ): Promise<void> {
-    const doc = await documentFor(uriArg);
-    const r = doc && typeof nameArg === 'string' ? lastReport(doc, nameArg) : undefined;
-    if (doc && r) await then(doc, r);
-    else await vscode.commands.executeCommand(COMMAND, uriArg, nameArg);
-  }
-
-  async function chooseModel(
-    doc: vscode.TextDocument,
-    models: readonly ReadModel[],
-  ): Promise<ReadModel | undefined> {
-    const cursor =
-      vscode.window.activeTextEditor?.document === doc
-        ? vscode.window.activeTextEditor.selection.active.line + 1
-        : undefined;
-    const at = modelAt(models, undefined, cursor);
-    if (at) return at;
-    const pick = await vscode.window.showQuickPick(
-      models.map((m) => ({
-        label: m.name,
-        description: `line ${m.line} · ${m.framework}`,
-        detail: m.status === 'ok' ? undefined : m.reason,
-        model: m,
-      })),
-      { title: 'Check the gradient flow of which model?' },
-    );
-    return pick?.model;
-  }
-
-  /** The command: returns the report, or undefined after telling the user why there is none. */
   async function run(
     uriArg?: unknown,
     nameArg?: unknown,
     optionsArg?: unknown,
-  ): Promise<ModelCheckReport | undefined> {
-    const options = parseCheckModelOptions(optionsArg);
-    if (typeof options === 'string') {
-      void vscode.window.showErrorMessage(`Activation Lens: ${options}`);
+  ): Promise<ModelReport | undefined> {
+    const parsed = parseGraphCheckArgs(optionsArg);
+    if (typeof parsed === 'string') {
+      void vscode.window.showErrorMessage(`Activation Lens: ${parsed}`);
       return undefined;
     }
-    const silent = (options as CheckModelOptions).silent === true;
+    const options: GraphCheckArgs = parsed;
     const tell = (msg: string): undefined => {
-      if (!silent) void vscode.window.showWarningMessage(`Activation Lens: ${msg}`);
+      if (!options.silent) void vscode.window.showWarningMessage(`Activation Lens: ${msg}`);
       log.warn(msg);
       return undefined;
     };
-    try {
-      const doc = await documentFor(uriArg);
-      if (!doc) return tell('open a Python file with a model to check its gradient flow');
-      const models = await modelsOf(doc);
-      if (models.length === 0) {
-        return tell(
-          'no model found here (PyTorch nn.Sequential / nn.Module with forward(), Keras Sequential)',
-        );
-      }
-      const name = typeof nameArg === 'string' ? nameArg : undefined;
-      const model =
-        name !== undefined
-          ? modelAt(models, name, undefined)
-          : silent
-            ? modelAt(models, undefined, undefined)
-            : await chooseModel(doc, models);
-      if (!model)
-        return name !== undefined ? tell(`no model named '${name}' in this file`) : undefined;
-      // The check is synchronous: yield once so the progress notification paints first.
-      const checkOptions = {
-        source: doc.uri.toString(),
+    const doc = await documentFor(uriArg);
+    if (!doc || doc.languageId !== 'python')
+      return tell('open a Python file with a model to check its gradient flow');
+    const models = await modelsOf(doc);
+    const name = typeof nameArg === 'string' ? nameArg : undefined;
+    const named = name !== undefined ? models.find((m) => m.name === name) : undefined;
+    const firstCheckable = models.find((m) => m.checkable);
+    const chosen = options.silent
+      ? name !== undefined
+        ? { expr: named?.expr ?? name, model: named }
+        : firstCheckable
+          ? { expr: firstCheckable.expr ?? firstCheckable.name, model: firstCheckable }
+          : undefined
+      : await chooseExpression(doc, models, name);
+    if (!chosen)
+      return models.length === 0
+        ? tell(
+            'no model found in this file (PyTorch nn.Module / nn.Sequential / factories, Keras models, Flax modules)',
+          )
+        : undefined;
+    const { expr, model } = chosen;
+    let inputShape = options.inputShape;
+    const buildWith = (shape: readonly number[] | undefined) =>
+      buildModel(doc.getText(), expr, {
+        ...filesOf(doc),
+        ...(model ? { framework: model.framework } : {}),
+        ...(shape ? { inputShape: shape } : {}),
         ...(options.batch !== undefined ? { batch: options.batch } : {}),
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      };
-      const report = await vscode.window.withProgress(
+      });
+    let built = await buildWith(inputShape);
+    if (!built.ok && /input shape/.test(built.reason) && !inputShape) {
+      inputShape = options.silent
+        ? parseShapeText(setting<string>('model.inputShape') ?? '')
+        : await askShape(expr, built.reason.replace(/^line \d+: /, ''));
+      if (!inputShape) return options.silent ? tell(`${expr}: ${built.reason}`) : undefined;
+      built = await buildWith(inputShape);
+    }
+    if (!built.ok) return tell(`${expr} cannot be checked: ${built.reason}`);
+    const ok = built;
+    const framework = model?.framework ?? 'pytorch';
+    const seed = options.seed ?? 0;
+    const dtype = options.dtype ?? 'float32';
+    const key = model?.name ?? expr;
+    try {
+      const { report, verdict } = await vscode.window.withProgress(
         {
-          location: silent ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
-          title: `Checking the gradient flow of ${model.name}`,
+          location: options.silent
+            ? vscode.ProgressLocation.Window
+            : vscode.ProgressLocation.Notification,
+          title: `Checking the gradient flow of ${expr}`,
           cancellable: true,
         },
         async (progress, token) => {
-          // Off the extension host's thread; cancelling terminates the worker mid-simulation.
           const abort = new AbortController();
           const sub = token.onCancellationRequested(() => abort.abort());
           let last = 0;
           try {
-            return await checkModelInWorker(workerPath, model, checkOptions, {
-              signal: abort.signal,
-              onProgress: (step, total) => {
-                const pct = (100 * step) / total;
-                progress.report({
-                  increment: pct - last,
-                  message: progressText(step, total, undefined, 'node'),
-                });
-                last = pct;
+            return await simulate(
+              ok,
+              { expr, framework, file: doc.uri.toString(), seed, dtype },
+              {
+                signal: abort.signal,
+                onProgress: (p) => {
+                  const pct = (100 * p.step) / p.total;
+                  progress.report({
+                    increment: pct - last,
+                    message: progressText(p.step, p.total),
+                  });
+                  last = pct;
+                },
               },
-            });
+            );
           } finally {
             sub.dispose();
           }
         },
       );
-      setDiagnostics(doc, report);
-      remember(doc, report);
-      quickFixes.prefetch(doc, report);
-      log.info(
-        `${model.name}: ${report.verdict} (${report.elapsedMs.toFixed(0)} ms) — ${report.reason}`,
-      );
-      log.info(`\n${modelReportMarkdown(report)}`);
-      if (!silent) void present(doc, report).catch((e) => fail('report', e));
-      return report;
+      const rows = (report.rows ?? []).map(layerRow);
+      const findings = rowFindings(rows, ok.notes);
+      const measure = measureOf(verdict.verdict, rows);
+      const n = ok.notes.length;
+      const full: ModelReport = {
+        ...report,
+        verdict: verdict.verdict,
+        reason: verdict.reason,
+        gradRatioLog10: measure.gradRatioLog10,
+        // The report panel shows warnings and the title: what the reader assumed is never hidden.
+        title: n
+          ? `${report.title} · read with ${n} assumption${n === 1 ? '' : 's'}`
+          : report.title,
+        warnings: [...report.warnings, ...ok.notes.map((a) => `assumed: ${a}`)],
+        name: key,
+        line: model?.line ?? 1,
+        framework,
+        expr,
+        assumptions: ok.notes,
+        findings,
+      };
+      const checked: Checked = {
+        report: full,
+        name: key,
+        findings,
+        target: fixTargetOf(
+          doc.getText(),
+          model ?? {
+            name: key,
+            line: 1,
+            endLine: doc.lineCount,
+            framework,
+            kind: 'class',
+            checkable: true,
+            instantiations: [],
+          },
+          ok.graph,
+        ),
+        measure,
+        expr,
+        framework,
+        inputShape: ok.inputShape,
+        seed,
+        dtype,
+      };
+      setDiagnostics(doc, checked);
+      remember(doc, checked);
+      quickFixes.prefetch(doc, checked);
+      const headline = verdictHeadline(full);
+      log.info(`${expr}: ${headline} — ${full.reason} (${full.elapsedMs.toFixed(0)} ms)`);
+      for (const a of ok.notes) log.info(`  assumed: ${a}`);
+      if (!options.silent) {
+        const show =
+          full.verdict === 'healthy' && n === 0
+            ? vscode.window.showInformationMessage
+            : vscode.window.showWarningMessage;
+        const text = `${expr}: ${headline} — ${full.reason}${n ? ` Assumed: ${ok.notes.slice(0, 2).join('; ')}${n > 2 ? '; …' : ''}` : ''}`;
+        void Promise.resolve(show(text, 'Open Report')).then((c) => {
+          if (c === 'Open Report') ReportPanel.show(context.extensionUri, log, [full]);
+        });
+      }
+      return full;
     } catch (e) {
-      if (e instanceof ModelCheckError) return tell(e.message);
-      if (e instanceof ModelCheckCancelled) return undefined;
-      fail(COMMAND, e);
-      if (!silent)
-        void vscode.window.showErrorMessage(
-          `Activation Lens: the model check failed (${e instanceof Error ? e.message : String(e)}); see the output channel.`,
-        );
-      return undefined;
+      if (e instanceof WorkerCancelled) return undefined;
+      if (e instanceof WorkerInputError) return tell(`${expr}: ${e.message}`);
+      log.error(`${COMMAND}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return tell(
+        `the model check failed (${e instanceof Error ? e.message : String(e)}); see the output channel`,
+      );
     }
   }
 
@@ -336,12 +512,13 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
       providedCodeActionKinds: ModelQuickFixes.kinds,
     }),
     vscode.commands.registerCommand(COMMAND, run),
-    vscode.commands.registerCommand(OPEN_REPORT, (uri: unknown, name: unknown) =>
-      withLast(uri, name, (_doc, r) => void ReportPanel.show(context.extensionUri, log, [r])),
-    ),
-    vscode.commands.registerCommand(SHOW_LAYERS, (uri: unknown, name: unknown) =>
-      withLast(uri, name, showLayers),
-    ),
+    vscode.commands.registerCommand(EXPRESSION_COMMAND, run),
+    vscode.commands.registerCommand(REPORT_COMMAND, async (uri: unknown, name: unknown) => {
+      const doc = await documentFor(uri);
+      const last = doc && typeof name === 'string' ? lastOf(doc, name) : undefined;
+      if (last) ReportPanel.show(context.extensionUri, log, [last.report]);
+      else await vscode.commands.executeCommand(COMMAND, uri, name);
+    }),
     vscode.workspace.onDidChangeTextDocument((e) => {
       // Stale as soon as the text changes: the lines may no longer be the layers.
       if (e.contentChanges.length === 0) return;
@@ -351,12 +528,15 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {
       diagnostics.delete(d.uri);
-      documents.forget(d.uri.toString());
+      cache.delete(d.uri.toString());
       results.delete(d.uri.toString());
       quickFixes.forget(d.uri);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('activationLens.diagnostics.enabled') && !config().diagnostics)
+      if (
+        e.affectsConfiguration('activationLens.diagnostics.enabled') &&
+        !enabled('diagnostics.enabled')
+      )
         diagnostics.clear();
       if (e.affectsConfiguration('activationLens.codeLens.enabled')) lensesChanged.fire();
     }),

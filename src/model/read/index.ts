@@ -456,15 +456,34 @@ function extraInputs(ip: Interp, root: ModuleObj, shape: readonly number[]): Val
   return out;
 }
 
+/** `for m in model.modules():` and the like: a loop over an instance's modules or parameters. */
+const MODULE_LOOP =
+  /^([A-Za-z_]\w*)\.(modules|named_modules|children|named_children|parameters|named_parameters)$/;
+
 /**
  * Re-initialisations written at module level on an instance of the model: `netG =
- * Generator(ngpu).to(device)` then `netG.apply(weights_init)` (pytorch/examples dcgan).
+ * Generator(ngpu).to(device)` then `netG.apply(weights_init)` (pytorch/examples dcgan), and loops
+ * such as `for m in model.modules(): nn.init.kaiming_normal_(m.weight)` after a module-level
+ * Sequential (what the quick fixes write).
  */
 function applyModuleLevelInits(ip: Interp, file: Node, root: ModuleObj, expr: string): void {
   const callee = /^\s*([A-Za-z_]\w*)/.exec(expr)?.[1];
   const names = new Set([root.kind, ...(callee ? [callee] : [])]);
   const instances = new Set<string>();
+  // A bare name (`model`) is the module-level instance itself.
+  if (/^\s*[A-Za-z_]\w*\s*$/.test(expr) && callee) instances.add(callee);
   for (const st of named(file)) {
+    if (st.type === 'for_statement') {
+      const it = field(st, 'right');
+      const fn = it?.type === 'call' ? field(it, 'function') : null;
+      const m = fn ? MODULE_LOOP.exec(fn.text) : null;
+      if (m && instances.has(m[1]!)) {
+        const scope = { vars: new Map([[m[1]!, root as Value]]), parent: ip.globals };
+        ip.execStmt(st, scope);
+        ip.note(lineOf(st), `${snippetOf(st)} is applied to the model`);
+      }
+      continue;
+    }
     const e = st.type === 'expression_statement' ? st.firstNamedChild : null;
     if (e?.type === 'assignment') {
       const left = field(e, 'left');

@@ -11,8 +11,9 @@ import {
   toViewReport,
   viewReportSchema,
 } from '../../../src/gradientFlow/view';
-import { checkModel } from '../../../src/model/check';
-import { readModelsInText } from '../../../src/model/parse';
+import { checkGraph } from '../../../src/kernel/gradientFlow';
+import { layerRow, rowFindings } from '../../../src/model/findings';
+import { buildModel } from '../../../src/model/read/frameworks';
 
 describe('the report as the webview shows it', () => {
   it('carries the tone, label and per-layer table of a plain check', () => {
@@ -35,33 +36,18 @@ describe('the report as the webview shows it', () => {
     expect(viewReportSchema.parse(JSON.parse(JSON.stringify(v)))).toEqual(v);
   });
 
-  it('names a model report’s layers, lines and flags, and says it is partial', async () => {
+  it('names a model report’s rows and flags the rows its findings name', async () => {
     const text = readFileSync('samples/models/deep_sigmoid_mlp.py', 'utf8');
-    const m = (await readModelsInText(text))[0]!;
-    const v = toViewReport(checkModel(m, { batch: 32, source: 'file:///x.py' }), {
-      id: 'r',
-      source: 'file:///x.py',
-    });
-    expect(v.layers[0]).toMatchObject({
-      name: 'fc1',
-      line: 18,
-      shape: '784→256',
-      activation: 'sigmoid',
-      init: 'pytorch_default',
-      flag: 'error',
-    });
-    expect(v.layers[7]).toMatchObject({ name: 'out', activation: 'linear' });
-    expect(v.layers[7]!.flag).toBeUndefined();
-    const bn = (
-      await readModelsInText(readFileSync('samples/models/conv_batchnorm.py', 'utf8'))
-    ).find((x) => x.name === 'bn_mlp')!;
-    const vb = toViewReport(checkModel(bn, { batch: 32 }), { id: 'b' });
-    expect(vb).toMatchObject({
-      tone: 'warning',
-      label: 'healthy',
-      partial: '2 layers simulated, BatchNorm1d skipped',
-    });
-    expect(vb.headline).toMatch(/^partial \(/);
+    const built = await buildModel(text, 'model', { framework: 'pytorch', batch: 32 });
+    if (!built.ok) throw new Error(built.reason);
+    // As the editor's worker runs it, with the findings the editor adds.
+    const r = checkGraph(built.graph, { seed: 0, dtype: 'float32' }, {}, 'model');
+    const findings = rowFindings((r.rows ?? []).map(layerRow), built.notes);
+    const v = toViewReport({ ...r, findings }, { id: 'r', source: 'file:///x.py' });
+    expect(v.layers[0]).toMatchObject({ name: 'fc1', flag: 'error' });
+    const out = v.layers.find((l) => l.name === 'out')!;
+    expect(out.flag).toBeUndefined();
+    expect(v).toMatchObject({ tone: 'error', label: 'vanishing', partial: null });
   });
 
   it('takes measured figures and recurrent steps when a row has them', () => {

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  graphLensTitle,
-  graphOnlyModels,
-  parseGraphCheckArgs,
-  parseShapeText,
-} from '../../../src/model/graphLens';
+import { graphLensTitle, parseGraphCheckArgs, parseShapeText } from '../../../src/model/graphLens';
 import type { FoundModel } from '../../../src/model/read/index';
-import type { ReadModel } from '../../../src/model/types';
 
 const found = (name: string, checkable: boolean, reason?: string): FoundModel => ({
   name,
@@ -35,6 +29,8 @@ describe('graph check lens and options', () => {
     ).toEqual({ inputShape: [2, 4], seed: 3, dtype: 'float64', silent: true });
     expect(parseGraphCheckArgs({ inputShape: [2, -1] })).toMatch(/inputShape/);
     expect(parseGraphCheckArgs({ dtype: 'half' })).toMatch(/dtype/);
+    expect(parseGraphCheckArgs({ batch: 32 })).toEqual({ batch: 32 });
+    expect(parseGraphCheckArgs({ batch: -1 })).toMatch(/batch/);
     expect(parseGraphCheckArgs(5)).toMatch(/object/);
   });
 
@@ -49,14 +45,5 @@ describe('graph check lens and options', () => {
       ),
     ).toMatch(/asks for an input shape/);
     expect(graphLensTitle(found('Net', false, 'x'.repeat(200))).length).toBeLessThan(110);
-  });
-
-  it('leaves models the Linear/Dense check handles to its own lens', () => {
-    const plain = [
-      { name: 'MLP', status: 'ok' },
-      { name: 'CNN', status: 'declined' },
-    ] as unknown as ReadModel[];
-    const graph = [found('MLP', true), found('CNN', true), found('Block', false, 'r')];
-    expect(graphOnlyModels(graph, plain).map((m) => m.name)).toEqual(['CNN', 'Block']);
   });
 });

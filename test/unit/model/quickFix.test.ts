@@ -1,14 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkModel } from '../../../src/model/check';
-import { readModelsInText } from '../../../src/model/parse';
+import { checkModelInText } from '../../../src/model/findings';
 import { applyEdits, measureFixes, planFixes, torchNnAlias } from '../../../src/model/quickFix';
+import { buildModel } from '../../../src/model/read/frameworks';
+import type { Graph } from '../../../src/kernel/graph/types';
 
 const sample = (f: string): string => readFileSync(`samples/models/${f}`, 'utf8');
-const io = {
-  read: readModelsInText,
-  check: (m: Parameters<typeof checkModel>[0]) => Promise.resolve(checkModel(m, { batch: 64 })),
-};
+/** Reads and checks `name` in `text` through the graph path, as the editor does. */
+async function checked(text: string, name: string) {
+  const c = await checkModelInText(text, name, { batch: 64 });
+  if (!c) throw new Error(`${name} not checkable`);
+  return c;
+}
+const remeasure = (name: string) => async (text: string) =>
+  (await checkModelInText(text, name, { batch: 64 }))?.measure;
+/** The init of every linear node of the model's graph. */
+async function linearInits(text: string, expr: string, framework: 'pytorch' | 'keras') {
+  const b = await buildModel(text, expr, { framework });
+  if (!b.ok) throw new Error(b.reason);
+  return (b.graph as Graph).nodes.flatMap((n) => (n.op.op === 'linear' ? [n.op.weight.init] : []));
+}
 
 describe('quick fixes, measured before they are applied', () => {
   it('applies edits right to left whatever their order', () => {
@@ -28,10 +39,9 @@ describe('quick fixes, measured before they are applied', () => {
 
   it('cures the deep sigmoid MLP: the best fix is no longer vanishing, and its title says by how much', async () => {
     const text = sample('deep_sigmoid_mlp.py');
-    const model = (await readModelsInText(text))[0]!;
-    const before = checkModel(model, { batch: 64 });
+    const { target, measure: before } = await checked(text, 'model');
     expect(before.verdict).toBe('vanishing');
-    const fixes = await measureFixes(text, model, before, 'vanishing', io);
+    const fixes = await measureFixes(text, target, before, 'vanishing', remeasure('model'));
     const ids = fixes.map((f) => f.id);
     expect(ids).toEqual(expect.arrayContaining(['act-relu', 'act-selu', 'init-he']));
     expect(fixes[0]!.preferred).toBe(true);
@@ -49,31 +59,30 @@ describe('quick fixes, measured before they are applied', () => {
       /\)\nfor m in model\.modules\(\):\n {4}if isinstance\(m, nn\.Linear\):\n {8}nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)/,
     );
     // Read again and checked again, it is what the title promised.
-    const again = (await readModelsInText(fixed))[0]!;
-    expect(checkModel(again, { batch: 64 }).gradRatioLog10).toBeCloseTo(
-      relu.after.gradRatioLog10,
-      10,
-    );
+    const again = await checked(fixed, 'model');
+    expect(again.measure.gradRatioLog10).toBeCloseTo(relu.after.gradRatioLog10, 10);
+    expect(again.report.layers.filter((l) => l.kind === 'ReLU')).toHaveLength(7);
   });
 
   it('puts the init loop at the end of __init__ for a class, in its indentation', async () => {
     const text = sample('relu_mlp.py');
-    const model = (await readModelsInText(text))[0]!;
-    const he = planFixes(text, model, 'vanishing').find((p) => p.id === 'init-he')!;
+    const { target } = await checked(text, 'ReluMLP');
+    const he = planFixes(text, target, 'vanishing').find((p) => p.id === 'init-he')!;
     const fixed = applyEdits(text, he.edits);
     expect(fixed).toContain(
       '        self.out = nn.Linear(hidden // 2, classes)\n        for m in self.modules():\n            if isinstance(m, nn.Linear):\n',
     );
-    const read = (await readModelsInText(fixed))[0]!;
-    expect(
-      read.rows.every((r) => r.init === 'lecun_normal' && Math.abs(r.gain - Math.SQRT2) < 1e-12),
-    ).toBe(true);
+    // The reader honours the loop: every Linear's weight is kaiming_normal for ReLU.
+    const inits = await linearInits(fixed, 'ReluMLP()', 'pytorch');
+    expect(inits).toHaveLength(4);
+    for (const i of inits)
+      expect(i).toMatchObject({ kind: 'kaiming_normal', nonlinearity: 'relu' });
   });
 
   it('turns functional activations into the new function, keeping the tensor argument', async () => {
     const text = sample('relu_mlp.py');
-    const model = (await readModelsInText(text))[0]!;
-    const leaky = planFixes(text, model, 'dead').find((p) => p.id === 'act-leaky')!;
+    const { target } = await checked(text, 'ReluMLP');
+    const leaky = planFixes(text, target, 'dead').find((p) => p.id === 'act-leaky')!;
     const fixed = applyEdits(text, leaky.edits);
     expect(fixed).toContain('x = F.leaky_relu(self.fc1(x))');
     expect(fixed).toContain('x = torch.leaky_relu(self.fc3(x))');
@@ -81,25 +90,36 @@ describe('quick fixes, measured before they are applied', () => {
 
   it('sets kernel_initializer on every Keras Dense', async () => {
     const text = sample('keras_mlp.py');
-    const model = (await readModelsInText(text)).find((m) => m.framework === 'keras')!;
-    const he = planFixes(text, model, 'vanishing').find((p) => p.id === 'init-he')!;
+    const { target } = await checked(text, 'model');
+    expect(target.framework).toBe('keras');
+    const he = planFixes(text, target, 'vanishing').find((p) => p.id === 'init-he')!;
     const fixed = applyEdits(text, he.edits);
-    const read = (await readModelsInText(fixed)).find((m) => m.name === model.name)!;
-    expect(read.rows.map((r) => r.init)).toEqual(model.rows.map(() => 'he_normal'));
+    const inits = await linearInits(fixed, 'model', 'keras');
+    expect(inits).toHaveLength(4);
+    // he_normal: a normal truncated at two standard deviations, as Keras draws it.
+    for (const i of inits) expect(i).toMatchObject({ kind: 'trunc_normal' });
+    expect(await linearInits(text, 'model', 'keras')).not.toContainEqual(
+      expect.objectContaining({ kind: 'trunc_normal' }),
+    );
   });
 
-  it('offers nothing for a declined model', async () => {
+  it('offers nothing for a model without a Linear/Dense to edit', () => {
     const text = sample('conv_batchnorm.py');
-    const declined = (await readModelsInText(text)).find((m) => m.status !== 'ok')!;
-    expect(planFixes(text, declined, 'vanishing')).toEqual([]);
+    expect(
+      planFixes(
+        text,
+        { name: 'x', framework: 'pytorch', line: 1, endLine: 2, rows: [] },
+        'vanishing',
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('normalisation fix', () => {
   it('writes BatchNorm1d after each hidden Linear of a Sequential, named pairs in an OrderedDict', async () => {
     const text = sample('deep_sigmoid_mlp.py');
-    const model = (await readModelsInText(text))[0]!;
-    const norm = planFixes(text, model, 'vanishing').find((p) => p.id === 'add-norm')!;
+    const { target, report } = await checked(text, 'model');
+    const norm = planFixes(text, target, 'vanishing').find((p) => p.id === 'add-norm')!;
     const fixed = applyEdits(text, norm.edits);
     expect(fixed).toContain(
       '("fc1", nn.Linear(28 * 28, WIDTH)),\n            ("fc1_bn", nn.BatchNorm1d(256)),\n',
@@ -107,13 +127,16 @@ describe('normalisation fix', () => {
     expect(fixed.match(/BatchNorm1d/g)).toHaveLength(7);
     expect(fixed).not.toContain('("out_bn"');
     // Still a model the reader reads, with the same Linear layers.
-    const again = (await readModelsInText(fixed))[0]!;
-    expect(again.rows.map((r) => r.name)).toEqual(model.rows.map((r) => r.name));
+    const again = await checked(fixed, 'model');
+    const linears = (r: typeof report) =>
+      r.layers.filter((l) => l.kind === 'Linear').map((l) => l.module);
+    expect(linears(again.report)).toEqual(linears(report));
+    expect(again.report.layers.filter((l) => l.kind === 'BatchNorm1d')).toHaveLength(7);
   });
 
   it('is not offered for layers assigned to attributes in __init__', async () => {
     const text = sample('relu_mlp.py');
-    const model = (await readModelsInText(text))[0]!;
-    expect(planFixes(text, model, 'vanishing').map((p) => p.id)).not.toContain('add-norm');
+    const { target } = await checked(text, 'ReluMLP');
+    expect(planFixes(text, target, 'vanishing').map((p) => p.id)).not.toContain('add-norm');
   });
 });
