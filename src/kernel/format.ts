@@ -82,11 +82,7 @@ export function formatNumber(v: number | null | undefined, style: NumberStyle = 
     s = style.keepZeros && !p.includes('e') ? p : String(Number(p));
   } else {
     const [m = '', e = '0'] = a.toExponential((style.expDigits ?? digits) - 1).split('e');
-    s = withExponent(
-      style.keepZeros ? m : m.replace(/\.?0+$/, ''),
-      Number(e),
-      { ...style, ascii },
-    );
+    s = withExponent(style.keepZeros ? m : m.replace(/\.?0+$/, ''), Number(e), { ...style, ascii });
   }
   return v < 0 ? minus + s.replace(/-/g, minus) : s.replace(/-/g, minus);
 }
@@ -173,7 +169,8 @@ export function fromLog10(log10: number, sig = 2): string {
   if (log10 === -Infinity) return '0';
   // Within a double's range the one formatter does it; beyond (10^-400), mantissa and exponent
   // are split by hand so that the figure still prints.
-  if (log10 > -300 && log10 < 300) return formatNumber(Math.pow(10, log10), { ...PROSE, digits: sig });
+  if (log10 > -300 && log10 < 300)
+    return formatNumber(Math.pow(10, log10), { ...PROSE, digits: sig });
   let e = Math.floor(log10);
   let m = Number(Math.pow(10, log10 - e).toPrecision(sig));
   if (m >= 10) {

@@ -9,7 +9,7 @@ import { getActivation } from '../registry';
 import type { Params } from '../types';
 import { BIAS_INITS, INITS, type BiasInit, type InitName } from './init';
 import { GradientFlowInputError, MAX_DEPTH, NORMS, type Dtype, type NormKind } from './simulate';
-import { suggestedInit } from './verdict';
+import { resolveThresholds, suggestedInit } from './verdict';
 
 export const ARCHS = Object.freeze(['mlp', 'rnn', 'lstm', 'gru'] as const);
 export type Arch = (typeof ARCHS)[number];
@@ -47,6 +47,10 @@ export interface CheckConfig {
   readonly arch?: Arch;
   /** Time steps of a recurrent run (default 32). */
   readonly steps?: number;
+  /** Orders of magnitude of first-to-last gradient ratio beyond which the verdict flags (default 3). */
+  readonly ratioLimit?: number;
+  /** Fraction of dead units at which a layer is warned about (default 0.05). */
+  readonly deadWarning?: number;
 }
 
 export const DEFAULT_CHECK = Object.freeze({
@@ -86,6 +90,8 @@ export interface ResolvedCheckConfig {
   readonly arch: Arch;
   /** Recurrent archs only (null for mlp). */
   readonly steps: number | null;
+  readonly ratioLimit: number;
+  readonly deadWarning: number;
 }
 
 function isPositiveInt(v: unknown): v is number {
@@ -162,6 +168,8 @@ export function resolveCheckConfig(c: CheckConfig): ResolvedCheckConfig {
   if (!recurrent && c.steps !== undefined)
     throw new GradientFlowInputError('steps applies to recurrent archs (rnn, lstm, gru), not mlp');
   const steps = recurrent ? size(c.steps ?? DEFAULT_CHECK.steps, 'steps', MAX_STEPS) : null;
+  const limits = resolveThresholds(c);
+  if (!limits.ok) throw new GradientFlowInputError(limits.message);
   if (recurrent) {
     // The protocol's recurrent nets are PyTorch's modules as they are: no norm, residual or dropout.
     const extra = [
@@ -198,5 +206,7 @@ export function resolveCheckConfig(c: CheckConfig): ResolvedCheckConfig {
     residual,
     arch,
     steps,
+    ratioLimit: limits.thresholds.ratioLimitLog10,
+    deadWarning: limits.thresholds.deadWarningFraction,
   };
 }

@@ -19,10 +19,12 @@ import {
 import {
   advice,
   deadUnitWarnings,
+  DEFAULT_THRESHOLDS,
   judge,
   layerRanges,
   selfNormalisation,
   type SelfNormalisation,
+  type Thresholds,
   type Verdict,
 } from './verdict';
 
@@ -155,7 +157,9 @@ export function runCheck(config: CheckConfig, hooks: RunHooks = {}): GradientFlo
     ...(c.clipNorm !== null ? { clipNorm: c.clipNorm } : {}),
     ...hooks,
   };
-  if (c.arch === 'mlp') return checkNetwork(uniformStack(c), options, { ...c }, checkTitle(c));
+  const thresholds = { ratioLimitLog10: c.ratioLimit, deadWarningFraction: c.deadWarning };
+  if (c.arch === 'mlp')
+    return checkNetwork(uniformStack(c), options, { ...c }, checkTitle(c), thresholds);
   const r = runCheckGraph(recurrentGraph(c), options);
   const row = r.rows[0]!;
   const layer: LayerStats = {
@@ -178,7 +182,7 @@ export function runCheck(config: CheckConfig, hooks: RunHooks = {}): GradientFlo
     postStd: s.hiddenStd,
     inputGradRms: s.inputGradRms,
   }));
-  const verdict = judge(overTime);
+  const verdict = judge(overTime, thresholds);
   const report = readReport(
     {
       layers: [layer],
@@ -186,7 +190,7 @@ export function runCheck(config: CheckConfig, hooks: RunHooks = {}): GradientFlo
       clipping: r.clipping,
       elapsedMs: r.elapsedMs,
     },
-    { activation: layer.activation!, init: 'pytorch_default', gain: 1 },
+    { activation: layer.activation!, init: 'pytorch_default', gain: 1, thresholds },
     { ...c },
     checkTitle(c),
   );
@@ -215,6 +219,7 @@ export function checkNetwork(
   options: Omit<SimulationOptions, 'layers'>,
   config: Readonly<Record<string, unknown>>,
   title?: string,
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ): GradientFlowReport {
   const sim = simulate({ ...options, layers });
   const activation = mostCommon(layers.flatMap((l) => (l.activation ? [l.activation.id] : [])));
@@ -224,7 +229,7 @@ export function checkNetwork(
     : 1;
   return readReport(
     sim,
-    { activation, init, gain },
+    { activation, init, gain, thresholds },
     config,
     title ?? `${activation} · ${init} · ${layers.length} layers`,
   );
@@ -236,6 +241,8 @@ export interface GraphCheck {
   readonly options: Omit<SimulationOptions, 'layers' | 'batch' | 'shouldCancel' | 'onProgress'>;
   readonly config: Readonly<Record<string, unknown>>;
   readonly title: string;
+  /** Default: DEFAULT_THRESHOLDS (the settings' values when the adapter passes them). */
+  readonly thresholds?: Thresholds;
 }
 
 /**
@@ -248,6 +255,7 @@ export function checkGraph(
   options: Omit<SimulationOptions, 'layers' | 'batch'>,
   config: Readonly<Record<string, unknown>>,
   title: string,
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ): GradientFlowReport {
   const r = runCheckGraph(graph, options);
   const activationOf = new Map<string, string>();
@@ -281,7 +289,7 @@ export function checkGraph(
   return {
     ...readReport(
       { layers, totalGradNorm: r.totalGradNorm, clipping: r.clipping, elapsedMs: r.elapsedMs },
-      { activation, init: 'pytorch_default', gain: 1 },
+      { activation, init: 'pytorch_default', gain: 1, thresholds },
       config,
       title,
     ),
@@ -292,17 +300,22 @@ export function checkGraph(
 /** The verdict, advice and warnings read from a simulation's per-layer figures. */
 function readReport(
   sim: SimulationResult,
-  meta: { readonly activation: string; readonly init: string; readonly gain: number },
+  meta: {
+    readonly activation: string;
+    readonly init: string;
+    readonly gain: number;
+    readonly thresholds: Thresholds;
+  },
   config: Readonly<Record<string, unknown>>,
   title: string,
 ): GradientFlowReport {
-  const { activation, init, gain } = meta;
-  const verdict = judge(sim.layers);
+  const { activation, init, gain, thresholds } = meta;
+  const verdict = judge(sim.layers, thresholds);
   const selu = selfNormalisation(
     sim.layers,
     (id) => getActivation(id)?.properties.selfNormalising ?? id === 'selu',
   );
-  const warnings = deadUnitWarnings(sim.layers);
+  const warnings = deadUnitWarnings(sim.layers, thresholds);
   const failing = selu.filter((s) => !s.pass);
   if (failing.length > 0) {
     warnings.push(
@@ -329,6 +342,7 @@ function readReport(
       selu,
       clipped: sim.clipping !== null,
       gain,
+      thresholds,
     }),
     selfNormalisation: selu,
     warnings,

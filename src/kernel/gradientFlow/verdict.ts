@@ -7,8 +7,9 @@
  * - exploding: any per-layer figure is NaN or ±Infinity, or log10 r > 3;
  * - vanishing: log10 r < −3 (including a gradient that underflows to 0);
  * - healthy otherwise.
+ * The 3 and the dead-unit warning's 5 % are defaults (Thresholds): settings and CLI flags change them.
  */
-import { powerOfTen, ratioForPeople } from '../format';
+import { percent, powerOfTen, ratioForPeople } from '../format';
 import type { LayerStats, SimulationResult } from './simulate';
 import { frozenSet } from '../freeze';
 
@@ -22,6 +23,45 @@ export const SELU_MEAN_BAND: readonly [number, number] = Object.freeze([-0.1, 0.
 export const SELU_STD_BAND: readonly [number, number] = Object.freeze([0.8, 1.5]);
 /** A layer gets a dead-unit warning at or above this fraction of dead units. */
 export const DEAD_WARNING_FRACTION = 0.05;
+
+/** The limits a verdict and its warnings are read against (settings, CLI flags). */
+export interface Thresholds {
+  /** |log10 r| beyond this is vanishing / exploding (orders of magnitude). */
+  readonly ratioLimitLog10: number;
+  /** A layer gets a dead-unit warning at or above this fraction of dead units. */
+  readonly deadWarningFraction: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
+  ratioLimitLog10: RATIO_LIMIT_LOG10,
+  deadWarningFraction: DEAD_WARNING_FRACTION,
+});
+
+/** Bounds a threshold must lie in: a limit below 0.1 order flags noise, above 300 nothing. */
+export const RATIO_LIMIT_RANGE: readonly [number, number] = Object.freeze([0.1, 300]);
+
+/**
+ * The thresholds from loose input (settings, flags, a command argument), defaults filled in; a
+ * bad value gives one line saying which and why (the callers show it, or exit 2 in the CLI).
+ */
+export function resolveThresholds(
+  t: { readonly ratioLimit?: unknown; readonly deadWarning?: unknown } = {},
+): { ok: true; thresholds: Thresholds } | { ok: false; message: string } {
+  const [lo, hi] = RATIO_LIMIT_RANGE;
+  const r = t.ratioLimit ?? RATIO_LIMIT_LOG10;
+  if (!(typeof r === 'number' && r >= lo && r <= hi))
+    return {
+      ok: false,
+      message: `ratio limit must be a number of orders of magnitude in [${lo}, ${hi}], got ${String(r)}`,
+    };
+  const d = t.deadWarning ?? DEAD_WARNING_FRACTION;
+  if (!(typeof d === 'number' && d > 0 && d <= 1))
+    return {
+      ok: false,
+      message: `dead-unit warning must be a fraction in (0, 1] (0.05 = 5 %), got ${String(d)}`,
+    };
+  return { ok: true, thresholds: { ratioLimitLog10: r, deadWarningFraction: d } };
+}
 
 export interface VerdictInfo {
   readonly verdict: Verdict;
@@ -39,7 +79,11 @@ export interface SelfNormalisation {
 
 const fmtPow = ratioForPeople;
 
-export function judge(layers: readonly LayerStats[]): VerdictInfo {
+export function judge(
+  layers: readonly LayerStats[],
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
+): VerdictInfo {
+  const limit = thresholds.ratioLimitLog10;
   for (const l of layers) {
     for (const key of ['postMean', 'postStd', 'weightGradNorm', 'inputGradRms'] as const) {
       if (!Number.isFinite(l[key])) {
@@ -56,24 +100,24 @@ export function judge(layers: readonly LayerStats[]): VerdictInfo {
   let log10: number;
   if (first === 0 && last === 0) log10 = 0;
   else log10 = Math.log10(first) - Math.log10(last);
-  if (log10 < -RATIO_LIMIT_LOG10) {
+  if (log10 < -limit) {
     return {
       verdict: 'vanishing',
       gradRatioLog10: log10,
-      reason: `the first layer's gradient is ${fmtPow(log10)} of the last's (limit ${powerOfTen(-RATIO_LIMIT_LOG10)})`,
+      reason: `the first layer's gradient is ${fmtPow(log10)} of the last's (limit ${powerOfTen(-limit)})`,
     };
   }
-  if (log10 > RATIO_LIMIT_LOG10) {
+  if (log10 > limit) {
     return {
       verdict: 'exploding',
       gradRatioLog10: log10,
-      reason: `the first layer's gradient is ${fmtPow(log10)} times the last's (limit ${powerOfTen(RATIO_LIMIT_LOG10)})`,
+      reason: `the first layer's gradient is ${fmtPow(log10)} times the last's (limit ${powerOfTen(limit)})`,
     };
   }
   return {
     verdict: 'healthy',
     gradRatioLog10: log10,
-    reason: `first-to-last gradient ratio ${fmtPow(log10)}, within ${powerOfTen(-RATIO_LIMIT_LOG10)}…${powerOfTen(RATIO_LIMIT_LOG10)}`,
+    reason: `first-to-last gradient ratio ${fmtPow(log10)}, within ${powerOfTen(-limit)}…${powerOfTen(limit)}`,
   };
 }
 
@@ -108,15 +152,18 @@ export function layerRanges(ns: readonly number[]): string {
   return parts.join(', ');
 }
 
-/** One line for all layers at or above DEAD_WARNING_FRACTION (the table has the per-layer figures). */
-export function deadUnitWarnings(layers: readonly LayerStats[]): string[] {
-  const bad = layers.filter((l) => l.deadFraction >= DEAD_WARNING_FRACTION);
+/** One line for all layers at or above the dead-unit fraction (the table has the per-layer figures). */
+export function deadUnitWarnings(
+  layers: readonly LayerStats[],
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
+): string[] {
+  const bad = layers.filter((l) => l.deadFraction >= thresholds.deadWarningFraction);
   if (bad.length === 0) return [];
   const worst = bad.reduce((m, l) => (l.deadFraction > m.deadFraction ? l : m));
   return [
-    `dead units (≥ ${100 * DEAD_WARNING_FRACTION}% of a layer, act′(z) = 0 for every input in the batch) in ` +
+    `dead units (≥ ${+(100 * thresholds.deadWarningFraction).toPrecision(3)}% of a layer, act′(z) = 0 for every input in the batch) in ` +
       `${bad.length === 1 ? 'layer' : 'layers'} ${layerRanges(bad.map((l) => l.layer))}; worst: layer ${worst.layer}, ` +
-      `${Math.round(worst.deadFraction * worst.outFeatures)} of ${worst.outFeatures} (${(100 * worst.deadFraction).toFixed(1)}%)`,
+      `${Math.round(worst.deadFraction * worst.outFeatures)} of ${worst.outFeatures} (${percent(worst.deadFraction)}%)`,
   ];
 }
 
@@ -166,6 +213,7 @@ export interface AdviceInput {
   readonly clipped: boolean;
   /** The init's gain when it is not 1. */
   readonly gain?: number;
+  readonly thresholds?: Thresholds;
 }
 
 /** One plain-language line, computed from the numbers. */
@@ -212,9 +260,10 @@ export function advice(a: AdviceInput): string {
         : `${fails.length} of ${a.selu.length} layers leave the self-normalisation band (first: layer ${fails[0]!.layer}, mean ${fails[0]!.mean.toFixed(3)}, std ${fails[0]!.std.toFixed(3)})`,
     );
   }
-  if (worstDead && worstDead.deadFraction >= DEAD_WARNING_FRACTION) {
+  const deadAt = (a.thresholds ?? DEFAULT_THRESHOLDS).deadWarningFraction;
+  if (worstDead && worstDead.deadFraction >= deadAt) {
     parts.push(
-      `but ${(100 * worstDead.deadFraction).toFixed(0)}% of layer ${worstDead.layer}'s units are dead`,
+      `but ${percent(worstDead.deadFraction, 0)}% of layer ${worstDead.layer}'s units are dead`,
     );
   }
   return parts.join('; ') + '.';
