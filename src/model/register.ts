@@ -488,7 +488,10 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
           full.verdict === 'healthy' && n === 0
             ? vscode.window.showInformationMessage
             : vscode.window.showWarningMessage;
-        const text = `${expr}: ${headline} — ${full.reason}${n ? ` Assumed: ${ok.notes.slice(0, 2).join('; ')}${n > 2 ? '; …' : ''}` : ''}`;
+        // "model: vanishing 6.1 × 10⁻⁷ (read with 1 assumption) — …": the lens's own words.
+        const figure = summarize(measure).figure;
+        const read = n ? ` (read with ${n} assumption${n === 1 ? '' : 's'})` : '';
+        const text = `${expr}: ${figure}${read} — ${full.reason}${n ? `. Assumed: ${ok.notes.slice(0, 2).join('; ')}${n > 2 ? '; …' : ''}` : ''}`;
         void Promise.resolve(show(text, 'Open Report')).then((c) => {
           if (c === 'Open Report') ReportPanel.show(context.extensionUri, log, [full]);
         });

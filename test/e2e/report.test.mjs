@@ -1,4 +1,4 @@
-// What a first-time user sees of a check, in both themes: a partial model's honest verdict (lens and
+// What a first-time user sees of a check, in both themes: a model's honest verdict with what the reader assumed (lens and
 // notification), the report with stacked runs and its per-layer table, and the quick-fix menu whose
 // titles carry the re-simulated figure. Screenshots go to screenshots/ (see workbench.mjs).
 /* global describe, it, before, after, afterEach -- mocha BDD globals */
@@ -65,16 +65,19 @@ for (const theme of ['dark', 'light']) {
       await closeWorkbench(wb);
     });
 
-    it('says a partial check is partial: lens, notification', async () => {
+    it('says what the reader assumed: a CNN read whole is healthy, never a plain ✓', async () => {
       const { page } = wb;
       await openFile(page, 'conv_batchnorm.py');
-      await clickLens(page, 'BatchNorm1d skipped');
-      const toast = page.locator('.notification-toast', { hasText: 'partial' }).first();
+      await clickLens(page, 'Check gradient flow (pytorch)');
+      const toast = page.locator('.notification-toast', { hasText: 'CNN()' }).first();
       await toast.waitFor({ timeout: 60_000 });
       const text = (await toast.innerText()).replace(/\s+/g, ' ');
-      assert.match(text, /bn_mlp: partial \(2 layers simulated, BatchNorm1d skipped\) · healthy/);
+      assert.match(
+        text,
+        /CNN\(\): healthy \(read with 1 assumption\) — .*Assumed: input \(8, 1, 28, 28\)/,
+      );
       await page
-        .locator('.codelens-decoration a', { hasText: '⚠ partial' })
+        .locator('.codelens-decoration a', { hasText: '⚠ healthy · 1 assumption' })
         .first()
         .waitFor({ timeout: 30_000 });
       await screenshot(page, `model-partial-${theme}`);
@@ -98,7 +101,7 @@ for (const theme of ['dark', 'light']) {
       assert.match(badges[1] ?? '', /^(HEALTHY|DEAD UNITS)$/);
 
       await openFile(page, 'deep_sigmoid_mlp.py');
-      await clickLens(page, 'Check gradient flow (8 Linear layers)');
+      await clickLens(page, 'Check gradient flow (pytorch)');
       const toast = page.locator('.notification-toast', { hasText: 'vanishing' }).first();
       await toast.waitFor({ timeout: 60_000 });
       await toast.locator('.monaco-button', { hasText: 'Open Report' }).click();
@@ -130,7 +133,7 @@ for (const theme of ['dark', 'light']) {
       await openFile(page, 'deep_sigmoid_mlp.py');
       // Checked by the previous test in this workbench; check it here if it was not.
       if ((await page.locator('.squiggly-warning').count()) === 0) {
-        await clickLens(page, 'Check gradient flow (8 Linear layers)');
+        await clickLens(page, 'Check gradient flow (pytorch)');
       }
       await page.locator('.squiggly-warning').first().waitFor({ timeout: 60_000 });
       await dismissToasts(page);
