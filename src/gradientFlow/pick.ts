@@ -5,6 +5,7 @@
  */
 import { selfCheckTable, type SelfCheckResult } from '../kernel/selfCheck';
 import { INITS, type InitName } from '../kernel/gradientFlow/init';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../kernel/gradientFlow/verdict';
 
 /** `activationLens.gradientFlow.*`: the check's defaults when a run does not give them. */
 export interface CheckDefaults {
@@ -95,4 +96,36 @@ export function selfCheckDocument(r: SelfCheckResult): string {
     selfCheckTable(r, true),
     '',
   ].join('\n');
+}
+
+/** The thresholds' settings, as CheckConfig fields. */
+export interface ThresholdSettings {
+  readonly ratioLimit: number;
+  readonly deadWarning: number;
+}
+
+/**
+ * `activationLens.gradientFlow.ratioLimit` (orders of magnitude) and `.deadUnitWarning` (a
+ * fraction). A bad value falls back to its default and says so in one line, so that a typo in
+ * settings.json is seen rather than silently judged against another limit.
+ */
+export function readThresholdSettings(get: (key: 'ratioLimit' | 'deadUnitWarning') => unknown): {
+  readonly settings: ThresholdSettings;
+  readonly problems: readonly string[];
+} {
+  const problems: string[] = [];
+  const one = (key: 'ratioLimit' | 'deadUnitWarning'): number | undefined => {
+    const v = get(key);
+    const r = resolveThresholds(key === 'ratioLimit' ? { ratioLimit: v } : { deadWarning: v });
+    if (r.ok) return v as number | undefined;
+    problems.push(`setting activationLens.gradientFlow.${key}: ${r.message}; the default is used`);
+    return undefined;
+  };
+  return {
+    settings: {
+      ratioLimit: one('ratioLimit') ?? DEFAULT_THRESHOLDS.ratioLimitLog10,
+      deadWarning: one('deadUnitWarning') ?? DEFAULT_THRESHOLDS.deadWarningFraction,
+    },
+    problems,
+  };
 }

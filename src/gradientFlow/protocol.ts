@@ -57,6 +57,9 @@ export const checkConfigSchema = z
     residual: z.optional(z.boolean()),
     arch: z.optional(z.enum(ARCHS)),
     steps: z.optional(upTo(MAX_STEPS)),
+    // Bounds checked by resolveThresholds (via resolveCheckConfig below), one message for all.
+    ratioLimit: z.optional(finite),
+    deadWarning: z.optional(finite),
   })
   .check(
     z.superRefine((c, ctx) => {

@@ -19,6 +19,7 @@ import {
   parseShape,
   readCheckDefaults,
   readLastPick,
+  readThresholdSettings,
   selfCheckDocument,
   selfCheckLine,
   shapeText,
@@ -304,6 +305,13 @@ export function registerGradientFlow(context: vscode.ExtensionContext): void {
           return undefined;
         }
       }
+      // Thresholds the caller left out come from the settings (a bad one: its default, said once).
+      const limits = readThresholdSettings((k) =>
+        vscode.workspace.getConfiguration('activationLens.gradientFlow').get(k),
+      );
+      for (const p of limits.problems)
+        void vscode.window.showWarningMessage(`Activation Lens: ${p}`);
+      configs = configs.map((c) => ({ ...limits.settings, ...c }));
       const t0 = Date.now();
       let reports: GradientFlowReport[] | undefined;
       try {

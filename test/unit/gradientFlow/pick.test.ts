@@ -3,6 +3,7 @@ import {
   parseShape,
   readCheckDefaults,
   readLastPick,
+  readThresholdSettings,
   selfCheckDocument,
   selfCheckLine,
   shapeText,
@@ -65,5 +66,20 @@ describe('the self-check view', () => {
       /^# Activation Lens: kernel self-check\n\n\*\*Self-check FAILED/,
     );
     expect(selfCheckDocument(fail)).toContain('| gelu |');
+  });
+
+  it('reads the thresholds, a bad one falling back to its default with one line', () => {
+    const from = (o: Record<string, unknown>) => readThresholdSettings((k) => o[k]);
+    expect(from({})).toEqual({ settings: { ratioLimit: 3, deadWarning: 0.05 }, problems: [] });
+    expect(from({ ratioLimit: 2, deadUnitWarning: 0.2 }).settings).toEqual({
+      ratioLimit: 2,
+      deadWarning: 0.2,
+    });
+    const bad = from({ ratioLimit: -1, deadUnitWarning: 0.2 });
+    expect(bad.settings).toEqual({ ratioLimit: 3, deadWarning: 0.2 });
+    expect(bad.problems).toEqual([
+      'setting activationLens.gradientFlow.ratioLimit: ratio limit must be a number of orders of magnitude in [0.1, 300], got -1; the default is used',
+    ]);
+    expect(from({ deadUnitWarning: 5 }).problems).toHaveLength(1);
   });
 });
