@@ -10,7 +10,7 @@ import {
   RATIO_LIMIT_LOG10,
   type Verdict,
 } from '../kernel/gradientFlow/verdict';
-import type { Graph, RowStats } from '../kernel/graph/types';
+import type { Graph } from '../kernel/graph/types';
 import type { SummaryInput } from '../gradientFlow/summary';
 import { checkModelGraph, type ModelGraphReport, type ModelLayerRow } from './graphCheck';
 import { buildModel, readModels } from './read/frameworks';
@@ -41,22 +41,6 @@ export type FindingRow = Pick<
   | 'inputGradRms'
   | 'deadFraction'
 >;
-
-/** The engine's row as the CLI and the findings name it (`module`, not the graph's row key). */
-export function layerRow(r: RowStats): ModelLayerRow {
-  return {
-    module: r.row,
-    kind: r.kind,
-    outputShape: r.outputShape,
-    line: r.line,
-    postMean: r.postMean,
-    postStd: r.postStd,
-    weightGradNorm: r.weightGradNorm,
-    biasGradNorm: r.biasGradNorm,
-    inputGradRms: r.inputGradRms,
-    deadFraction: r.deadFraction,
-  };
-}
 
 /** Below this log10 ratio to the last layer's gradient a layer gets an Information finding. */
 const SHRINK_INFO_LOG10 = 2;

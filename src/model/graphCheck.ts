@@ -7,7 +7,12 @@
 import { formatNumber, percent, TABLE } from '../kernel/format';
 import { runGraph } from '../kernel/graph/executor';
 import type { Dtype, Graph, GraphRunResult, RowStats, Shape } from '../kernel/graph/types';
-import { judge, type Verdict } from '../kernel/gradientFlow/verdict';
+import {
+  DEFAULT_THRESHOLDS,
+  judge,
+  type Thresholds,
+  type Verdict,
+} from '../kernel/gradientFlow/verdict';
 import type { BuildResult } from './read/index';
 
 export interface ModelLayerRow {
@@ -46,11 +51,14 @@ export interface ModelGraphOptions {
   readonly dtype?: Dtype;
   readonly clipNorm?: number;
   readonly framework: 'pytorch' | 'keras' | 'flax';
+  /** The verdict's ratio limit and dead-unit fraction (settings, CLI flags); default the built-in ones. */
+  readonly thresholds?: Thresholds;
   readonly shouldCancel?: () => boolean;
   readonly onProgress?: (done: number, total: number, phase: 'forward' | 'backward') => void;
 }
 
-function toRow(r: RowStats): ModelLayerRow {
+/** The engine's row as the CLI and the findings name it (`module`, not the graph's row key). */
+export function layerRow(r: RowStats): ModelLayerRow {
   return {
     module: r.row,
     kind: r.kind,
@@ -70,7 +78,10 @@ function toRow(r: RowStats): ModelLayerRow {
  * weights against that of the last (a row fed by token ids has no input gradient and is passed
  * over); any non-finite figure is exploding.
  */
-export function modelVerdict(rows: readonly ModelLayerRow[]): { verdict: Verdict; reason: string } {
+export function modelVerdict(
+  rows: readonly ModelLayerRow[],
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
+): { verdict: Verdict; reason: string } {
   const weighted = rows.filter((r) => r.weightGradNorm !== null && r.inputGradRms > 0);
   const chosen = weighted.length >= 2 ? weighted : rows.filter((r) => r.inputGradRms > 0);
   if (chosen.length === 0)
@@ -93,7 +104,7 @@ export function modelVerdict(rows: readonly ModelLayerRow[]): { verdict: Verdict
         return { verdict: 'exploding', reason: `${r.module}: ${k} is ${r[k]} (overflow)` };
     }
   }
-  const j = judge(stats as Parameters<typeof judge>[0]);
+  const j = judge(stats as Parameters<typeof judge>[0], thresholds);
   const first = chosen[0]!.module;
   const last = chosen[chosen.length - 1]!.module;
   return { verdict: j.verdict, reason: `${j.reason} (${first} against ${last})` };
@@ -156,9 +167,9 @@ export function checkModelGraph(
   // Keras and Flax shapes read as the framework gives them (channels last).
   const cf = options.framework === 'pytorch' ? new Set<string>() : channelsFirstRows(build.graph);
   const layers = result.rows.map((r) =>
-    cf.has(r.row) ? { ...toRow(r), outputShape: toLast(r.outputShape) } : toRow(r),
+    cf.has(r.row) ? { ...layerRow(r), outputShape: toLast(r.outputShape) } : layerRow(r),
   );
-  const v = modelVerdict(layers);
+  const v = modelVerdict(layers, options.thresholds);
   return {
     expr: build.expr,
     framework: options.framework,

@@ -6,14 +6,13 @@ import { outputChannel } from '../output';
 import { progressText, summarize } from '../gradientFlow/summary';
 import {
   fixTargetOf,
-  layerRow,
   measureOf,
   rowFindings,
   type Finding,
   type FixMeasure,
   type FixTarget,
 } from './findings';
-import { modelVerdict, verdictHeadline } from './graphCheck';
+import { layerRow, modelVerdict, verdictHeadline } from './graphCheck';
 import {
   graphLensTitle,
   parseGraphCheckArgs,

@@ -141,7 +141,11 @@ describe('Model check', function () {
         uri,
       )) ?? []
     ).map((l) => l.command?.title ?? '');
-    assert.ok(titles.includes('⚠ healthy · 1 assumption'), titles.join(' | '));
+    // Healthy gradients; some ReLU channels may be dead at init (amber either way, never a ✓).
+    assert.ok(
+      titles.some((t) => /^⚠ (healthy|dead units) · 1 assumption$/.test(t)),
+      titles.join(' | '),
+    );
     assert.equal(
       await vscode.commands.executeCommand(COMMAND, uri, 'conv_in_the_middle_nope', {
         silent: true,

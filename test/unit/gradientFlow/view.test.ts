@@ -12,7 +12,8 @@ import {
   viewReportSchema,
 } from '../../../src/gradientFlow/view';
 import { checkGraph } from '../../../src/kernel/gradientFlow';
-import { layerRow, rowFindings } from '../../../src/model/findings';
+import { rowFindings } from '../../../src/model/findings';
+import { layerRow } from '../../../src/model/graphCheck';
 import { buildModel } from '../../../src/model/read/frameworks';
 
 describe('the report as the webview shows it', () => {
