@@ -13,10 +13,12 @@ import {
   formatTable,
   reportToJson,
   resolveCheckConfig,
+  resolveThresholds,
   runCheck,
   type CheckConfig,
   type Dtype,
   type GradientFlowReport,
+  type Thresholds,
   type Verdict,
 } from '../kernel/gradientFlow';
 import { runSelfCheck, selfCheckTable } from '../kernel/selfCheck';
@@ -48,6 +50,8 @@ export interface RawCheckOptions {
   residual?: boolean;
   arch?: string;
   steps?: string;
+  ratioLimit?: string;
+  deadWarning?: string;
   json?: boolean;
   failOn?: string;
   [more: string]: unknown;
@@ -59,6 +63,8 @@ export interface CommonRunOptions {
   readonly seed?: number;
   readonly dtype?: Dtype;
   readonly clipNorm?: number;
+  /** --ratio-limit / --dead-warning, when either is given. */
+  readonly thresholds?: Thresholds;
 }
 
 /** Another way to get a network to check (e.g. `--from model.py`). */
@@ -122,7 +128,13 @@ export function parseFailOn(text: string | undefined): Verdict[] {
 }
 
 export function parseCommon(raw: RawCheckOptions): CommonRunOptions {
-  const out: { batch?: number; seed?: number; dtype?: Dtype; clipNorm?: number } = {};
+  const out: {
+    batch?: number;
+    seed?: number;
+    dtype?: Dtype;
+    clipNorm?: number;
+    thresholds?: Thresholds;
+  } = {};
   if (raw.batch !== undefined) out.batch = parsePositiveInt(raw.batch, '--batch');
   if (raw.seed !== undefined) {
     const t = raw.seed.trim();
@@ -136,6 +148,11 @@ export function parseCommon(raw: RawCheckOptions): CommonRunOptions {
     out.dtype = raw.dtype;
   }
   if (raw.clipNorm !== undefined) out.clipNorm = parsePositive(raw.clipNorm, '--clip-norm');
+  if (raw.ratioLimit !== undefined || raw.deadWarning !== undefined) {
+    const t = resolveThresholds(thresholdNumbers(raw));
+    if (!t.ok) throw new UsageError(withFlag(t.message));
+    out.thresholds = t.thresholds;
+  }
   return out;
 }
 
@@ -154,7 +171,21 @@ const FLAG_OF: readonly (readonly [string, string])[] = [
   ['seed', '--seed'],
   ['gain', '--gain'],
   ['residual', '--residual'],
+  ['ratio limit', '--ratio-limit'],
+  ['dead-unit warning', '--dead-warning'],
 ];
+
+/** --ratio-limit and --dead-warning as numbers (resolveThresholds judges their range). */
+function thresholdNumbers(raw: RawCheckOptions): { ratioLimit?: number; deadWarning?: number } {
+  return {
+    ...(raw.ratioLimit !== undefined
+      ? { ratioLimit: parseNumber(raw.ratioLimit, '--ratio-limit') }
+      : {}),
+    ...(raw.deadWarning !== undefined
+      ? { deadWarning: parseNumber(raw.deadWarning, '--dead-warning') }
+      : {}),
+  };
+}
 
 function withFlag(message: string): string {
   for (const [label, flag] of FLAG_OF)
@@ -185,6 +216,7 @@ export function toCheckConfig(raw: RawCheckOptions): CheckConfig {
     alphaDropout: num(raw.alphaDropout, '--alpha-dropout'),
     clipNorm: num(raw.clipNorm, '--clip-norm'),
     steps: num(raw.steps, '--steps'),
+    ...thresholdNumbers(raw),
   };
   // Names pass through as typed; a wrong one is refused below with the list of right ones.
   const names = {
@@ -257,6 +289,14 @@ export function registerCheck(
       'mlp (default), or a recurrent net over --steps: rnn (tanh or relu), lstm, gru',
     )
     .option('--steps <T>', 'time steps of a recurrent net (default 32)')
+    .option(
+      '--ratio-limit <orders>',
+      'orders of magnitude of first-to-last gradient ratio beyond which the verdict is vanishing or exploding (default 3)',
+    )
+    .option(
+      '--dead-warning <fraction>',
+      'warn about a layer from this fraction of dead units on (default 0.05)',
+    )
     .option('--json', 'print the report as JSON')
     .option('--fail-on <verdicts>', 'exit 1 when the verdict is one of these: vanishing,exploding');
   // Two sources may share a flag (--input-shape): the first one declares it.

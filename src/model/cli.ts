@@ -18,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { CheckSource, RawCheckOptions, SourceOutput } from '../cli/check';
 import { toJson, UsageError } from '../cli/common';
+import type { Thresholds } from '../kernel/gradientFlow/verdict';
 import { parseInputShape } from '../torch/protocol';
 import { checkModelGraph, formatModelTable, type ModelGraphReport } from './graphCheck';
 import { fileModuleResolver } from './read/files';
@@ -101,6 +102,7 @@ export async function checkModelExpression(
     dtype?: 'float32' | 'float64';
     clipNorm?: number;
     batch?: number;
+    thresholds?: Thresholds;
   },
 ): Promise<ModelGraphReport> {
   const text = await readText(file);
@@ -127,6 +129,7 @@ export async function checkModelExpression(
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.dtype ? { dtype: options.dtype } : {}),
       ...(options.clipNorm !== undefined ? { clipNorm: options.clipNorm } : {}),
+      ...(options.thresholds ? { thresholds: options.thresholds } : {}),
     });
   } catch (e) {
     // The engine refuses a graph it cannot run (memory limit, a shape it disagrees with): one line.
@@ -176,6 +179,7 @@ export function modelCheckSource(): CheckSource {
           ...(common.dtype ? { dtype: common.dtype } : {}),
           ...(common.clipNorm !== undefined ? { clipNorm: common.clipNorm } : {}),
           ...(common.batch !== undefined ? { batch: common.batch } : {}),
+          ...(common.thresholds ? { thresholds: common.thresholds } : {}),
         },
       );
       return {

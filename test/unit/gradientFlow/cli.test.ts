@@ -205,3 +205,39 @@ describe('activation-lens selfcheck', () => {
     expect(r.rows.find((x) => x.id === 'relu')!.costVsRelu).toBe(1);
   });
 });
+
+describe('activation-lens check --ratio-limit / --dead-warning', () => {
+  const reluXavier = [
+    'check',
+    '-a',
+    'relu',
+    '--init',
+    'xavier_normal',
+    '--depth',
+    '16',
+    '--width',
+    '64',
+    '--batch',
+    '64',
+  ];
+
+  it('reads the verdict against the given limit', async () => {
+    expect(await run(...reluXavier, '--fail-on', 'vanishing')).toBe(0);
+    expect(io.out.join('\n')).toContain('verdict: HEALTHY');
+    io.out = [];
+    expect(await run(...reluXavier, '--ratio-limit', '2', '--fail-on', 'vanishing')).toBe(1);
+    expect(io.out.join('\n')).toContain('verdict: VANISHING');
+    expect(io.out.join('\n')).toContain('(limit 10⁻²)');
+  });
+
+  it('refuses a bad threshold in one line, exit 2', async () => {
+    expect(await run(...reluXavier, '--ratio-limit', '0')).toBe(2);
+    expect(io.err.trim()).toBe(
+      'activation-lens: --ratio-limit must be a number of orders of magnitude in [0.1, 300], got 0',
+    );
+    io.err = '';
+    expect(await run(...reluXavier, '--dead-warning', '5')).toBe(2);
+    expect(io.err.trim().split('\n')).toHaveLength(1);
+    expect(io.err).toContain('--dead-warning must be a fraction in (0, 1]');
+  });
+});
