@@ -4,14 +4,7 @@ import { graphInWorker, WorkerCancelled, WorkerInputError } from '../gradientFlo
 import { ReportPanel } from '../gradientFlow/panel';
 import { outputChannel } from '../output';
 import { progressText, summarize } from '../gradientFlow/summary';
-import {
-  fixTargetOf,
-  measureOf,
-  rowFindings,
-  type Finding,
-  type FixMeasure,
-  type FixTarget,
-} from './findings';
+import { fixTargetOf, measureOf, rowFindings, type Finding } from './findings';
 import { layerRow, modelVerdict, verdictHeadline } from './graphCheck';
 import {
   graphLensTitle,
@@ -19,7 +12,7 @@ import {
   parseShapeText,
   type GraphCheckArgs,
 } from './graphLens';
-import { ModelQuickFixes } from './quickFixProvider';
+import { ModelQuickFixes, type CheckedModel } from './quickFixProvider';
 import { fileModuleResolver } from './read/files';
 import { buildModel, readModels } from './read/frameworks';
 import type { BuildResult, FoundModel } from './read/index';
@@ -44,12 +37,8 @@ export type ModelReport = GradientFlowReport & {
   readonly findings: readonly Finding[];
 };
 
-interface Checked {
+interface Checked extends CheckedModel {
   readonly report: ModelReport;
-  readonly name: string;
-  readonly findings: readonly Finding[];
-  readonly target: FixTarget;
-  readonly measure: FixMeasure;
   /** How it was built and run, for re-measuring an edited text the same way. */
   readonly expr: string;
   readonly framework: FoundModel['framework'];
