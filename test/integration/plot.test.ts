@@ -5,7 +5,12 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
 interface PlotState {
-  curves: { key: string; id: string; params: Record<string, number> }[];
+  curves: {
+    key: string;
+    id: string;
+    params: Record<string, number>;
+    custom?: { name: string; expr: unknown; params: Record<string, number> };
+  }[];
   xMin: number;
   xMax: number;
 }
@@ -122,5 +127,45 @@ describe('Plot panel commands', function () {
       ['relu'],
     );
     assert.equal(plotTabs().length, 1);
+  });
+
+  it("the hover's Plot link for a definition in the file adds the custom curve beside a built-in", async () => {
+    const ext = vscode.extensions.getExtension('activation-lens.activation-lens');
+    assert.ok(ext);
+    const doc = await vscode.workspace.openTextDocument(
+      vscode.Uri.joinPath(ext.extensionUri, 'samples', 'hover', 'custom_activations.py'),
+    );
+    const at = doc.getText().indexOf('Snake()');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      doc.uri,
+      doc.positionAt(at + 1),
+    );
+    const md = (hovers ?? [])
+      .flatMap((h) => h.contents)
+      .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+      .find((v) => v.includes('computes no built-in'));
+    assert.ok(md, 'no custom-definition hover on Snake()');
+    const link = /\[Plot Snake\]\(command:activationLens\.plot\?([^)\s]+)\)/.exec(md);
+    assert.ok(link?.[1], `no 'Plot Snake' link in:\n${md}`);
+    // What VS Code does with a command link: decode the query, spread the JSON array as arguments.
+    const args = JSON.parse(decodeURIComponent(link[1])) as unknown[];
+    await run('activationLens.plot', 'gelu');
+    const state = await run('activationLens.plot', ...args);
+    const snake = state?.curves.find((c) => c.id === 'custom:Snake');
+    assert.ok(snake, `no custom:Snake in ${JSON.stringify(state?.curves.map((c) => c.id))}`);
+    assert.ok(
+      state?.curves.some((c) => c.id === 'gelu'),
+      'GELU is still there',
+    );
+    // The written default (alpha: float = 0.5) is the slider's start, and the definition is kept.
+    assert.deepEqual(snake.params, { alpha: 0.5 });
+    assert.equal(snake.custom?.name, 'Snake');
+    assert.deepEqual(snake.custom?.params, { alpha: 0.5 });
+    assert.equal(plotTabs().length, 1);
+    // The tab's label reaches the tab API a moment after the panel's title is set.
+    for (let i = 0; i < 40 && !/Snake/.test(plotTabs()[0]?.label ?? ''); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.match(plotTabs()[0]?.label ?? '', /Snake/);
   });
 });
