@@ -5,15 +5,28 @@ import { outputChannel } from '../output';
 import type { Recognition } from '../language/types';
 import type { CurveRequest, CurveState, PlotState } from './protocol';
 import { parsePlotArgs } from './args';
+import { parseCustomDef } from './custom';
 import { curveAtCursor } from './cursor';
 import { PLOT_VIEW_TYPE, PlotPanel } from './panel';
 import { activationPickItems, pickOrder } from './pick';
 
 type Item = vscode.QuickPickItem & { id: string };
 
-/** The recogniser's answer (parameters as written, or the framework's defaults) as a curve. */
+/**
+ * The recogniser's answer (parameters as written, or the framework's defaults) as a curve; a
+ * definition in the file that computes no built-in as its custom curve.
+ */
 function recognitionCurve(r: Recognition | undefined): CurveRequest | undefined {
-  return r ? { id: r.id, params: { ...r.params } } : undefined;
+  if (!r) return undefined;
+  if (r.custom && !r.custom.match) {
+    const def = parseCustomDef({
+      name: r.custom.name,
+      expr: r.custom.expr,
+      params: r.custom.params,
+    });
+    return def.ok ? { custom: def.def } : undefined;
+  }
+  return { id: r.id, params: { ...r.params } };
 }
 
 function items(): Item[] {

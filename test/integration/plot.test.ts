@@ -167,5 +167,15 @@ describe('Plot panel commands', function () {
     for (let i = 0; i < 40 && !/Snake/.test(plotTabs()[0]?.label ?? ''); i++)
       await new Promise((r) => setTimeout(r, 50));
     assert.match(plotTabs()[0]?.label ?? '', /Snake/);
+
+    // "Plot Activation at Cursor" on the same definition: the same curve, not a second one.
+    const editor = await vscode.window.showTextDocument(doc);
+    const pos = doc.positionAt(at + 2);
+    editor.selection = new vscode.Selection(pos, pos);
+    const again = await run('activationLens.plotAtCursor');
+    assert.deepEqual(
+      again?.curves.filter((c) => c.id === 'custom:Snake').map((c) => c.params),
+      [{ alpha: 0.5 }],
+    );
   });
 });
