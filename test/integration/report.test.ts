@@ -13,7 +13,7 @@ describe('Check defaults and the self-check view', function () {
 
   after(async () => {
     const cfg = vscode.workspace.getConfiguration('activationLens.gradientFlow');
-    for (const k of ['depth', 'width', 'batch'])
+    for (const k of ['depth', 'width', 'batch', 'ratioLimit', 'deadUnitWarning'])
       await cfg.update(k, undefined, vscode.ConfigurationTarget.Global);
   });
 
@@ -35,6 +35,28 @@ describe('Check defaults and the self-check view', function () {
       { activation: 'relu', depth: 3 },
     );
     assert.equal(r2?.layers.length, 3);
+  });
+
+  it('reads the verdict against activationLens.gradientFlow.ratioLimit', async () => {
+    type R = { verdict: string; gradRatioLog10: number; config: { ratioLimit: number } };
+    const cfg = vscode.workspace.getConfiguration('activationLens.gradientFlow');
+    // ReLU with Xavier over 16 layers: about 10^-2.4, healthy within the default 3 orders.
+    const run = { activation: 'relu', init: 'xavier_normal', depth: 16, width: 64, batch: 64 };
+    const loose = await vscode.commands.executeCommand<R>('activationLens.checkGradientFlow', run);
+    assert.equal(loose?.verdict, 'healthy');
+    assert.equal(loose.config.ratioLimit, 3);
+    await cfg.update('ratioLimit', 2, vscode.ConfigurationTarget.Global);
+    const strict = await vscode.commands.executeCommand<R>('activationLens.checkGradientFlow', run);
+    assert.equal(strict?.verdict, 'vanishing');
+    assert.equal(strict.gradRatioLog10, loose.gradRatioLog10);
+    assert.equal(strict.config.ratioLimit, 2);
+    // A bad value: the default, and the run still goes.
+    await cfg.update('ratioLimit', -1, vscode.ConfigurationTarget.Global);
+    const fallback = await vscode.commands.executeCommand<R>(
+      'activationLens.checkGradientFlow',
+      run,
+    );
+    assert.equal(fallback?.verdict, 'healthy');
   });
 
   it('shows the self-check in a read-only document, not a dirty Untitled file', async () => {
