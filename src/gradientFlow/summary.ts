@@ -19,6 +19,8 @@ export interface SummaryInput {
   readonly selfNormalisation: readonly { readonly pass: boolean }[];
   /** Set when the check left part of the model out: "2 layers simulated, Conv2d/BatchNorm skipped". */
   readonly partial?: string | null;
+  /** The run's config: its `deadWarning` (a setting or CLI flag) is the fraction that counts as dead. */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
 export interface Summary {
@@ -35,9 +37,9 @@ export interface Summary {
 }
 
 export function summarize(r: SummaryInput): Summary {
-  const dead = r.layers.some(
-    (l) => l.deadFraction !== null && l.deadFraction >= DEAD_WARNING_FRACTION,
-  );
+  const given = r.config?.['deadWarning'];
+  const deadAt = typeof given === 'number' ? given : DEAD_WARNING_FRACTION;
+  const dead = r.layers.some((l) => l.deadFraction !== null && l.deadFraction >= deadAt);
   const outOfBand = r.selfNormalisation.some((s) => !s.pass);
   const partial = r.partial ?? null;
   let label: string;
