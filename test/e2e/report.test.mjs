@@ -69,7 +69,7 @@ for (const theme of ['dark', 'light']) {
       const { page } = wb;
       await openFile(page, 'conv_batchnorm.py');
       await clickLens(page, 'Check gradient flow (pytorch)');
-      const toast = page.locator('.notification-toast', { hasText: 'CNN()' }).first();
+      const toast = page.locator('.notification-toast', { hasText: 'Assumed: input' }).first();
       await toast.waitFor({ timeout: 60_000 });
       const text = (await toast.innerText()).replace(/\s+/g, ' ');
       assert.match(
