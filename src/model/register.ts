@@ -429,6 +429,9 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
         verdict: verdict.verdict,
         reason: verdict.reason,
         gradRatioLog10: measure.gradRatioLog10,
+        // The engine's advice names the plain check's single activation and init ("linear with
+        // pytorch_default: …"), which a model read from source does not have: keep the rest.
+        advice: report.advice.replace(/^\S+ with \S+(?: ×\S+)?: /, ''),
         // The report panel shows warnings and the title: what the reader assumed is never hidden.
         title: n
           ? `${report.title} · read with ${n} assumption${n === 1 ? '' : 's'}`
