@@ -119,7 +119,7 @@ describe('Hovers (vscode.executeHoverProvider on samples/)', function () {
   it('includes an SVG plot unless activationLens.hover.showPlot is false', async () => {
     const doc = await open('pytorch_mlp.py');
     // Typeset formulas are SVG data URIs too: look for the plot's own image by its alt text.
-    const plot = /!\[f and f′ of [^\]]*\]\(data:image\/svg\+xml;base64,/;
+    const plot = /!\[f and f′ of .*?\]\(data:image\/svg\+xml;base64,/; // alt ends '[−5, 5]'
     assert.match((await hoverAt(doc, 'LeakyReLU(0.2)')) ?? '', plot);
     await setHover('showPlot', false);
     const md = await hoverAt(doc, 'LeakyReLU(0.2)');
