@@ -3,6 +3,7 @@
  * `runCheck` is the plain check (a uniform stack); `checkNetwork` runs any layer list (the model
  * check calls it with the layers read from a file).
  */
+import { formatNumber, PROSE } from '../format';
 import { getActivation } from '../registry';
 import type { Graph, RowStats } from '../graph/types';
 import { resolveCheckConfig, type CheckConfig, type ResolvedCheckConfig } from './config';
@@ -297,6 +298,8 @@ export function checkGraph(
   };
 }
 
+const prose = (x: number, digits: number): string => formatNumber(x, { ...PROSE, digits });
+
 /** The verdict, advice and warnings read from a simulation's per-layer figures. */
 function readReport(
   sim: SimulationResult,
@@ -324,7 +327,7 @@ function readReport(
   }
   if (sim.clipping && sim.clipping.coefficient < 1) {
     warnings.push(
-      `clipping: total gradient norm ${sim.clipping.totalNormBefore.toPrecision(4)} scaled by ${sim.clipping.coefficient.toPrecision(3)} to ${sim.clipping.totalNormAfter.toPrecision(4)}`,
+      `clipping: total gradient norm ${prose(sim.clipping.totalNormBefore, 4)} scaled by ${prose(sim.clipping.coefficient, 3)} to ${prose(sim.clipping.totalNormAfter, 4)}`,
     );
   }
   return {

@@ -9,7 +9,7 @@
  * - healthy otherwise.
  * The 3 and the dead-unit warning's 5 % are defaults (Thresholds): settings and CLI flags change them.
  */
-import { percent, powerOfTen, ratioForPeople } from '../format';
+import { formatNumber, percent, powerOfTen, ratioForPeople } from '../format';
 import type { LayerStats, SimulationResult } from './simulate';
 import { frozenSet } from '../freeze';
 
@@ -257,7 +257,7 @@ export function advice(a: AdviceInput): string {
     parts.push(
       fails.length === 0
         ? `self-normalising: every layer keeps mean in [−0.1, 0.1] and std in [0.8, 1.5]`
-        : `${fails.length} of ${a.selu.length} layers leave the self-normalisation band (first: layer ${fails[0]!.layer}, mean ${fails[0]!.mean.toFixed(3)}, std ${fails[0]!.std.toFixed(3)})`,
+        : `${fails.length} of ${a.selu.length} layers leave the self-normalisation band (first: layer ${fails[0]!.layer}, mean ${formatNumber(fails[0]!.mean, { digits: 3 })}, std ${formatNumber(fails[0]!.std, { digits: 3 })})`,
     );
   }
   const deadAt = (a.thresholds ?? DEFAULT_THRESHOLDS).deadWarningFraction;
