@@ -36,9 +36,14 @@ export interface Summary {
   readonly partial: string | null;
 }
 
+/** The dead-unit fraction a run was checked with (setting or --dead-warning), else the default. */
+export function deadWarningOf(config?: Readonly<Record<string, unknown>>): number {
+  const given = config?.['deadWarning'];
+  return typeof given === 'number' ? given : DEAD_WARNING_FRACTION;
+}
+
 export function summarize(r: SummaryInput): Summary {
-  const given = r.config?.['deadWarning'];
-  const deadAt = typeof given === 'number' ? given : DEAD_WARNING_FRACTION;
+  const deadAt = deadWarningOf(r.config);
   const dead = r.layers.some((l) => l.deadFraction !== null && l.deadFraction >= deadAt);
   const outOfBand = r.selfNormalisation.some((s) => !s.pass);
   const partial = r.partial ?? null;

@@ -8,8 +8,7 @@
  * per-step figures of recurrent layers.
  */
 import * as z from 'zod/mini';
-import { DEAD_WARNING_FRACTION } from '../kernel/gradientFlow/verdict';
-import { summarize, type SummaryInput } from './summary';
+import { deadWarningOf, summarize, type SummaryInput } from './summary';
 
 /** Runs kept in the panel; a new run past this drops the oldest. */
 export const MAX_VIEW_RUNS = 6;
@@ -210,6 +209,7 @@ export function toViewReport(
   const plainAct = typeof cfg['activation'] === 'string' ? cfg['activation'] : undefined;
   const plainInit = typeof cfg['init'] === 'string' ? cfg['init'] : undefined;
   const plainWidth = typeof cfg['width'] === 'number' ? cfg['width'] : undefined;
+  const deadAt = deadWarningOf(cfg);
   const flags = new Map<number | string, 'error' | 'warning'>();
   for (const f of r.findings ?? []) {
     if (f.kind === 'assumption') continue;
@@ -236,8 +236,7 @@ export function toViewReport(
     const flag =
       flags.get(n) ??
       (name !== undefined ? flags.get(name) : undefined) ??
-      (l.disagreement !== undefined ||
-      (r.findings === undefined && l.deadFraction >= DEAD_WARNING_FRACTION)
+      (l.disagreement !== undefined || (r.findings === undefined && l.deadFraction >= deadAt)
         ? 'warning'
         : undefined);
     const out: ViewLayer = {
