@@ -1,9 +1,9 @@
-"""Layers the check does not simulate: convolutions and normalisation.
+"""Convolutions and normalisation, simulated by the check like every other layer.
 
-- `CNN`: the convolutional feature extractor is not simulated; the check runs the Linear head
-  alone, from unit-Gaussian inputs, and says so.
-- `bn_mlp`: BatchNorm1d keeps the width, so the check runs without it and says so.
-- `conv_in_the_middle`: a convolution between Linear layers cannot be skipped: declined.
+- `CNN`: a Conv2d feature extractor and a Linear head, checked whole (28×28 single-channel
+  inputs assumed from Conv2d(1, …)); some ReLU channels are dead at init, and it says so.
+- `bn_mlp`: BatchNorm1d in training mode, normalising with the batch's own statistics.
+- `conv_in_the_middle`: a convolution between Linear layers (Unflatten, Conv2d, Flatten).
 """
 
 import torch
