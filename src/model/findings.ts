@@ -5,11 +5,7 @@
  * lines and their activations, read from the graph's nodes). Pure.
  */
 import { ratioForPeople } from '../kernel/format';
-import {
-  DEAD_WARNING_FRACTION,
-  RATIO_LIMIT_LOG10,
-  type Verdict,
-} from '../kernel/gradientFlow/verdict';
+import { DEFAULT_THRESHOLDS, type Thresholds, type Verdict } from '../kernel/gradientFlow/verdict';
 import type { Graph } from '../kernel/graph/types';
 import type { SummaryInput } from '../gradientFlow/summary';
 import { checkModelGraph, type ModelGraphReport, type ModelLayerRow } from './graphCheck';
@@ -71,7 +67,9 @@ const label = (r: FindingRow): string => `${r.module || '(model)'} (${r.kind})`;
 export function rowFindings(
   rows: readonly FindingRow[],
   assumptions: readonly string[],
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ): Finding[] {
+  const limit = thresholds.ratioLimitLog10;
   const out: Finding[] = [];
   const c = compared(rows);
   const last = c[c.length - 1];
@@ -91,14 +89,14 @@ export function rowFindings(
     if (last && r !== last && inCompared.has(r) && Number.isFinite(last.inputGradRms)) {
       const log10 = Math.log10(r.inputGradRms / last.inputGradRms);
       const what = `the gradient reaching ${label(r)} is`;
-      if (log10 < -RATIO_LIMIT_LOG10) {
+      if (log10 < -limit) {
         out.push({
           ...at,
           severity: 'warning',
           kind: 'vanishing',
           message: `Vanishing gradient: ${what} ${ratioForPeople(log10)} of the last layer's.`,
         });
-      } else if (log10 > RATIO_LIMIT_LOG10) {
+      } else if (log10 > limit) {
         out.push({
           ...at,
           severity: 'warning',
@@ -115,7 +113,7 @@ export function rowFindings(
         });
       }
     }
-    if (r.deadFraction >= DEAD_WARNING_FRACTION) {
+    if (r.deadFraction >= thresholds.deadWarningFraction) {
       out.push({
         ...at,
         severity: r.deadFraction >= DEAD_WARNING_SEVERE ? 'warning' : 'information',

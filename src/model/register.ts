@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { GradientFlowReport } from '../kernel/gradientFlow';
+import type { GradientFlowReport, Thresholds } from '../kernel/gradientFlow';
+import { readThresholdSettings } from '../gradientFlow/pick';
 import { graphInWorker, WorkerCancelled, WorkerInputError } from '../gradientFlow/runner';
 import { ReportPanel } from '../gradientFlow/panel';
 import { outputChannel } from '../output';
@@ -113,7 +114,17 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
       dtype: 'float32' | 'float64';
     },
     run: { signal?: AbortSignal; onProgress?: (p: { step: number; total: number }) => void } = {},
-  ): Promise<{ report: GradientFlowReport; verdict: ReturnType<typeof modelVerdict> }> {
+  ): Promise<{
+    report: GradientFlowReport;
+    verdict: ReturnType<typeof modelVerdict>;
+    thresholds: Thresholds;
+  }> {
+    const limits = readThresholdSettings((k) =>
+      vscode.workspace.getConfiguration('activationLens.gradientFlow').get(k),
+    );
+    for (const p of limits.problems) log.warn(p);
+    const { ratioLimit, deadWarning } = limits.settings;
+    const thresholds = { ratioLimitLog10: ratioLimit, deadWarningFraction: deadWarning };
     const report = await graphInWorker(
       workerPath,
       {
@@ -127,12 +138,19 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
           seed: how.seed,
           dtype: how.dtype,
           assumptions: built.notes,
+          ratioLimit,
+          deadWarning,
         },
         title: `${how.expr} · ${how.framework} · input ${built.inputShape.join('×')}`,
+        thresholds,
       },
       run,
     );
-    return { report, verdict: modelVerdict((report.rows ?? []).map(layerRow)) };
+    return {
+      report,
+      verdict: modelVerdict((report.rows ?? []).map(layerRow), thresholds),
+      thresholds,
+    };
   }
 
   const quickFixes = new ModelQuickFixes({
@@ -387,7 +405,7 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
     const dtype = options.dtype ?? 'float32';
     const key = model?.name ?? expr;
     try {
-      const { report, verdict } = await vscode.window.withProgress(
+      const { report, verdict, thresholds } = await vscode.window.withProgress(
         {
           location: options.silent
             ? vscode.ProgressLocation.Window
@@ -421,7 +439,7 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
         },
       );
       const rows = (report.rows ?? []).map(layerRow);
-      const findings = rowFindings(rows, ok.notes);
+      const findings = rowFindings(rows, ok.notes, thresholds);
       const measure = measureOf(verdict.verdict, rows);
       const n = ok.notes.length;
       const full: ModelReport = {
