@@ -1,7 +1,7 @@
 """Convolutions and normalisation, simulated by the check like every other layer.
 
-- `CNN`: a Conv2d feature extractor and a Linear head, checked whole (28×28 single-channel
-  inputs assumed from Conv2d(1, …)); some ReLU channels are dead at init, and it says so.
+- `CNN`: a Conv2d feature extractor and a Linear head, checked whole (28 by 28 single-channel
+  inputs assumed from Conv2d(1, ...)); some ReLU channels are dead at init, and it says so.
 - `bn_mlp`: BatchNorm1d in training mode, normalising with the batch's own statistics.
 - `conv_in_the_middle`: a convolution between Linear layers (Unflatten, Conv2d, Flatten).
 """
