@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../../src/kernel/gradientFlow/verdict';
-import { rowFindings, type FindingRow } from '../../../src/model/findings';
-import { modelVerdict } from '../../../src/model/graphCheck';
+import { rowFindings } from '../../../src/model/findings';
+import { modelVerdict, type ModelLayerRow } from '../../../src/model/graphCheck';
 
-const row = (module: string, line: number, inputGradRms: number, deadFraction = 0): FindingRow => ({
+const row = (
+  module: string,
+  line: number,
+  inputGradRms: number,
+  deadFraction = 0,
+): ModelLayerRow => ({
   module,
   kind: 'Linear',
+  outputShape: [8, 16],
   line,
   postMean: 0,
   postStd: 1,
   weightGradNorm: 1,
+  biasGradNorm: null,
   inputGradRms,
   deadFraction,
 });
