@@ -140,6 +140,8 @@ interface LayerIn {
   readonly kind?: string;
   readonly line?: number | null;
   readonly outputShape?: readonly number[];
+  /** The kernel's layer: the activation fused into it, if any. */
+  readonly activation?: string | null;
   readonly inFeatures?: number;
   readonly outFeatures?: number;
   readonly measured?: {
@@ -186,9 +188,19 @@ export interface ReportIn extends SummaryInput, ModelExtras {
   readonly elapsedMs: number;
   readonly config: Readonly<Record<string, unknown>>;
   readonly steps?: readonly StepIn[];
+  /** A graph check (the model check) keeps every row; its `layers` name theirs in `label`. */
+  readonly rows?: readonly RowIn[];
 }
 
 type StepIn = { step: number; inputGradRms: number; hiddenStd: number };
+
+/** A graph check's row (RowStats): where a weighted layer's source line, kind and shape live. */
+interface RowIn {
+  readonly row: string;
+  readonly kind: string;
+  readonly line: number | null;
+  readonly outputShape: readonly number[];
+}
 
 const viewSteps = (steps: readonly StepIn[]) =>
   steps.map((t) => ({
@@ -218,18 +230,27 @@ export function toViewReport(
     const tone = ERROR_KINDS.has(f.kind) ? 'error' : 'warning';
     if (flags.get(key) !== 'error') flags.set(key, tone);
   }
+  // The kernel's layers of a graph check carry only the row's name: the line, kind and shape the
+  // table shows are on the row itself.
+  const graphRow = new Map((r.rows ?? []).map((g) => [g.row, g]));
   const layers: ViewLayer[] = r.layers.map((l, i) => {
     const n = l.layer ?? i + 1;
     const row = r.model?.rows[i];
     const name = l.module ?? l.row ?? l.name ?? l.label;
-    const shape = l.outputShape
-      ? `(${l.outputShape.join(', ')})`
+    const g = name !== undefined ? graphRow.get(name) : undefined;
+    const line = l.line ?? g?.line;
+    const kind = l.kind ?? g?.kind ?? row?.kind;
+    const outputShape = l.outputShape ?? g?.outputShape;
+    const shape = outputShape
+      ? `(${outputShape.join(', ')})`
       : l.inFeatures !== undefined && l.outFeatures !== undefined
         ? `${l.inFeatures}→${l.outFeatures}`
         : plainWidth !== undefined
           ? `${plainWidth}→${plainWidth}`
           : undefined;
-    const activation = row ? (row.activation?.id ?? 'linear') : plainAct;
+    const activation = row
+      ? (row.activation?.id ?? 'linear')
+      : (plainAct ?? (typeof l.activation === 'string' ? l.activation : undefined));
     const init = row
       ? `${row.init}${row.gain !== 1 ? ` ×${+row.gain.toFixed(3)}` : ''}`
       : plainInit;
@@ -247,10 +268,8 @@ export function toViewReport(
       weightGradNorm: orNull(l.weightGradNorm),
       inputGradRms: orNull(l.inputGradRms),
       ...(name !== undefined ? { name: name.slice(0, 300) } : {}),
-      ...(l.kind !== undefined || row?.kind !== undefined
-        ? { kind: (l.kind ?? row?.kind ?? '').slice(0, 100) }
-        : {}),
-      ...(typeof l.line === 'number' && l.line > 0 ? { line: l.line } : {}),
+      ...(kind !== undefined ? { kind: kind.slice(0, 100) } : {}),
+      ...(typeof line === 'number' && Number.isInteger(line) && line > 0 ? { line } : {}),
       ...(shape !== undefined ? { shape } : {}),
       ...(activation !== undefined ? { activation } : {}),
       ...(init !== undefined ? { init } : {}),

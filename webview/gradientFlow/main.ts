@@ -21,12 +21,7 @@ import {
   type Plugin,
   type Scale,
 } from 'chart.js';
-import {
-  formatNumber,
-  percent as percentText,
-  powerOfTen,
-  PROSE,
-} from '../../src/kernel/format';
+import { formatNumber, percent as percentText, powerOfTen, PROSE } from '../../src/kernel/format';
 import {
   groupRows,
   parseToWebview,
@@ -205,11 +200,7 @@ function dataset(
 }
 
 function figureCell(x: number | null, percent = false): HTMLTableCellElement {
-  const td = el(
-    'td',
-    'num',
-    x === null ? 'non-finite' : percent ? percentText(x) : fmt(x),
-  );
+  const td = el('td', 'num', x === null ? 'non-finite' : percent ? percentText(x) : fmt(x));
   return td;
 }
 
@@ -227,6 +218,8 @@ const NUMERIC_HEADS = new Set([
 interface Columns {
   readonly name: boolean;
   readonly line: boolean;
+  /** A model's rows: Linear, Conv2d, … (its activations are rows of their own). */
+  readonly kind: boolean;
   readonly measured: boolean;
 }
 
@@ -249,6 +242,7 @@ function layerRow(r: ViewReport, l: ViewLayer, cols: Columns): HTMLTableRowEleme
     } else lineCell.textContent = String(l.line);
   }
   if (cols.line) tr.append(lineCell);
+  if (cols.kind) tr.append(el('td', undefined, l.kind ?? ''));
   tr.append(
     el('td', undefined, l.shape ?? ''),
     el('td', undefined, l.activation ?? ''),
@@ -272,6 +266,7 @@ function table(r: ViewReport, open: boolean): HTMLElement {
   const cols: Columns = {
     name: r.layers.some((l) => l.name !== undefined),
     line: r.layers.some((l) => l.line !== undefined),
+    kind: r.layers.some((l) => l.kind !== undefined),
     measured: r.layers.some((l) => l.measured !== undefined),
   };
   const t = el('table');
@@ -280,6 +275,7 @@ function table(r: ViewReport, open: boolean): HTMLElement {
     '#',
     ...(cols.name ? ['name'] : []),
     ...(cols.line ? ['line'] : []),
+    ...(cols.kind ? ['kind'] : []),
     'shape',
     'activation',
     'init',

@@ -290,7 +290,7 @@ export function checkGraph(
   return {
     ...readReport(
       { layers, totalGradNorm: r.totalGradNorm, clipping: r.clipping, elapsedMs: r.elapsedMs },
-      { activation, init: 'pytorch_default', gain: 1, thresholds },
+      { activation, init: 'pytorch_default', gain: 1, thresholds, model: true },
       config,
       title,
     ),
@@ -308,11 +308,13 @@ function readReport(
     readonly init: string;
     readonly gain: number;
     readonly thresholds: Thresholds;
+    /** A model read from source (see AdviceInput.model). */
+    readonly model?: boolean;
   },
   config: Readonly<Record<string, unknown>>,
   title: string,
 ): GradientFlowReport {
-  const { activation, init, gain, thresholds } = meta;
+  const { activation, init, gain, thresholds, model } = meta;
   const verdict = judge(sim.layers, thresholds);
   const selu = selfNormalisation(
     sim.layers,
@@ -346,6 +348,7 @@ function readReport(
       clipped: sim.clipping !== null,
       gain,
       thresholds,
+      model,
     }),
     selfNormalisation: selu,
     warnings,

@@ -214,12 +214,15 @@ export interface AdviceInput {
   /** The init's gain when it is not 1. */
   readonly gain?: number;
   readonly thresholds?: Thresholds;
+  /** A model read from source: its layers have activations and inits of their own, so the
+   * advice does not open with the plain check's single "activation with init:". */
+  readonly model?: boolean;
 }
 
 /** One plain-language line, computed from the numbers. */
 export function advice(a: AdviceInput): string {
   const gain = a.gain ?? 1;
-  const head = `${a.activation} with ${a.init}${gain !== 1 ? ` ×${gain}` : ''}`;
+  const head = a.model ? '' : `${a.activation} with ${a.init}${gain !== 1 ? ` ×${gain}` : ''}: `;
   const v = a.verdict;
   const worstDead = a.layers.reduce(
     (m, l) => (l.deadFraction > m.deadFraction ? l : m),
@@ -233,7 +236,7 @@ export function advice(a: AdviceInput): string {
     else if (a.activation === 'selu' && a.init !== 'lecun_normal')
       fix = 'use LeCun-normal initialisation';
     else fix = 'use a larger init scale, fewer layers, residual connections or normalisation';
-    return `${head}: the first layer's gradient is ${fmtPow(v.gradRatioLog10)} of the last's; ${fix}.`;
+    return `${head}the first layer's gradient is ${fmtPow(v.gradRatioLog10)} of the last's; ${fix}.`;
   }
   if (v.verdict === 'exploding') {
     const clip = a.clipped
@@ -249,9 +252,9 @@ export function advice(a: AdviceInput): string {
         : a.init === suggested
           ? 'use fewer layers or normalisation between them'
           : `use ${suggested}${gain !== 1 ? ' with gain 1' : ''}`;
-    return `${head}: ${what}; ${fix}.${clip}`;
+    return `${head}${what}; ${fix}.${clip}`;
   }
-  const parts = [`${head}: gradients flow (first-to-last ratio ${fmtPow(v.gradRatioLog10)})`];
+  const parts = [`${head}gradients flow (first-to-last ratio ${fmtPow(v.gradRatioLog10)})`];
   if (a.selu.length > 0) {
     const fails = a.selu.filter((s) => !s.pass);
     parts.push(

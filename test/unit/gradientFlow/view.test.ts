@@ -11,7 +11,7 @@ import {
   toViewReport,
   viewReportSchema,
 } from '../../../src/gradientFlow/view';
-import { checkGraph } from '../../../src/kernel/gradientFlow';
+import { advice, checkGraph, judge } from '../../../src/kernel/gradientFlow';
 import { rowFindings } from '../../../src/model/findings';
 import { layerRow } from '../../../src/model/graphCheck';
 import { buildModel } from '../../../src/model/read/frameworks';
@@ -49,6 +49,75 @@ describe('the report as the webview shows it', () => {
     const out = v.layers.find((l) => l.name === 'out')!;
     expect(out.flag).toBeUndefined();
     expect(v).toMatchObject({ tone: 'error', label: 'vanishing', partial: null });
+  });
+
+  it('gives a model report’s rows their source line, kind and shape from the graph rows', async () => {
+    const text = readFileSync('samples/models/deep_sigmoid_mlp.py', 'utf8');
+    const built = await buildModel(text, 'model', { framework: 'pytorch', batch: 32 });
+    if (!built.ok) throw new Error(built.reason);
+    const r = checkGraph(built.graph, { seed: 0, dtype: 'float32' }, {}, 'model');
+    const v = toViewReport(r, { id: 'r', source: 'file:///x.py' });
+    const lineOf = (name: string) => text.split('\n').findIndex((t) => t.includes(`"${name}"`)) + 1;
+    expect(v.layers.map((l) => l.name)).toEqual([
+      'fc1',
+      'fc2',
+      'fc3',
+      'fc4',
+      'fc5',
+      'fc6',
+      'fc7',
+      'out',
+    ]);
+    expect(v.layers[0]).toMatchObject({
+      name: 'fc1',
+      line: lineOf('fc1'),
+      kind: 'Linear',
+      shape: '(32, 256)',
+    });
+    expect(v.layers[7]).toMatchObject({ name: 'out', line: lineOf('out'), shape: '(32, 10)' });
+    // A plain check has no graph rows: no line, no kind.
+    const plain = toViewReport(runCheck({ activation: 'relu', depth: 2, width: 8, batch: 8 }), {
+      id: 'p',
+    });
+    expect(plain.layers[0]!.line).toBeUndefined();
+    expect(plain.layers[0]!.kind).toBeUndefined();
+    expect(viewReportSchema.parse(JSON.parse(JSON.stringify(v)))).toEqual(v);
+  });
+
+  it('does not open a model’s advice with the plain check’s single activation and init', async () => {
+    const text = readFileSync('samples/models/deep_sigmoid_mlp.py', 'utf8');
+    const built = await buildModel(text, 'model', { framework: 'pytorch', batch: 32 });
+    if (!built.ok) throw new Error(built.reason);
+    const r = checkGraph(built.graph, { seed: 0, dtype: 'float32' }, {}, 'model');
+    expect(r.verdict).toBe('vanishing');
+    expect(r.advice).toMatch(/^the first layer's gradient is /);
+    const plain = runCheck({
+      activation: 'sigmoid',
+      init: 'xavier_normal',
+      depth: 12,
+      width: 32,
+      batch: 32,
+    });
+    expect(plain.advice).toMatch(/^sigmoid with xavier_normal: the first layer's gradient is /);
+    // Every verdict's wording, with and without the head.
+    for (const [act, init, gain] of [
+      ['relu', 'he_normal', 1],
+      ['relu', 'he_normal', 2],
+    ] as const) {
+      const p = runCheck({ activation: act, init, gain, depth: 12, width: 32, batch: 32 });
+      const a = {
+        activation: act,
+        init,
+        gain,
+        verdict: judge(p.layers),
+        layers: p.layers,
+        selu: [],
+        clipped: false,
+      };
+      const own = advice({ ...a, model: true });
+      expect(advice(a)).toBe(`${act} with ${init}${gain !== 1 ? ` ×${gain}` : ''}: ${own}`);
+      expect(own).not.toMatch(new RegExp(`^${act} with`));
+    }
   });
 
   it('takes measured figures and recurrent steps when a row has them', () => {
