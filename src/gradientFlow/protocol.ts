@@ -16,7 +16,9 @@ import {
 } from '../kernel/gradientFlow/config';
 import { BIAS_INITS, INITS } from '../kernel/gradientFlow/init';
 import { MAX_DEPTH, NORMS } from '../kernel/gradientFlow/simulate';
-import type { GradientFlowReport, GraphCheck } from '../kernel/gradientFlow';
+import type { GradientFlowReport, GraphCheck, Thresholds } from '../kernel/gradientFlow';
+import type { Graph } from '../kernel/graph/types';
+import type { FoundModel } from '../model/read/index';
 import type { SelfCheckResult } from '../kernel/selfCheck';
 
 // zod/mini ships no messages; the command's errors are shown to users, so load English ones.
@@ -113,18 +115,60 @@ export function parseCommandArg(arg: unknown): ParsedCommandArg {
 
 // ── host ↔ worker ───────────────────────────────────────────────────────────────────────────
 
-/** One worker entry for every check: plain checks, a model's layer graph, the self-check. */
+/** A document as the model reader in the worker sees it: its tree is cached by uri + version and
+ * re-parsed incrementally from the previous version. */
+export interface WorkerDocument {
+  readonly uri: string;
+  readonly version: number;
+  readonly text: string;
+  /** On disk: the package's other files are read from beside it. */
+  readonly path?: string;
+  /** activationLens.python.maxFileSizeKB as the host configured it (the worker has its own). */
+  readonly maxChars: number;
+}
+
+/** Build `expr` from the document and run its graph (the model check, all off the host). */
+export interface BuildAndCheck {
+  readonly doc: WorkerDocument;
+  readonly expr: string;
+  readonly framework?: FoundModel['framework'];
+  readonly inputShape?: readonly number[];
+  readonly batch?: number;
+  readonly seed: number;
+  readonly dtype: 'float32' | 'float64';
+  /** The framework named in the report's config and title. */
+  readonly shownFramework: string;
+  readonly thresholds: Thresholds;
+  readonly ratioLimit: number;
+  readonly deadWarning: number;
+}
+
+/** What the host needs of a built model besides its report (diagnostics, quick fixes). */
+export interface BuiltModel {
+  readonly graph: Graph;
+  readonly inputShape: readonly number[];
+  readonly notes: readonly string[];
+}
+
+/** One worker entry for every check: plain checks, a model's layer graph, the self-check; the
+ * model reader's requests carry an `id` (that worker lives on and answers several). */
 export type ToWorker =
   | { type: 'check'; configs: CheckConfigArg[] }
   | { type: 'graph'; check: GraphCheck }
-  | { type: 'selfcheck' };
+  | { type: 'selfcheck' }
+  | { type: 'models'; id: number; doc: WorkerDocument }
+  | { type: 'build+check'; id: number; request: BuildAndCheck }
+  | { type: 'forget'; uri: string };
 
 /** Reports and self-check results travel by structured clone (NaN and ±Infinity survive). */
 export type FromWorker =
-  | { type: 'progress'; run: number; runs: number; step: number; total: number }
+  | { type: 'progress'; run: number; runs: number; step: number; total: number; id?: number }
+  | { type: 'models'; id: number; models: FoundModel[]; declined?: string }
+  | { type: 'checked'; id: number; report: GradientFlowReport; built: BuiltModel }
+  | { type: 'declined'; id: number; reason: string }
   | { type: 'reports'; reports: GradientFlowReport[] }
   | { type: 'report'; report: GradientFlowReport }
   | { type: 'selfcheck'; result: SelfCheckResult }
-  | { type: 'error'; message: string; input: boolean };
+  | { type: 'error'; message: string; input: boolean; id?: number };
 
 // host ↔ webview: src/gradientFlow/view.ts (the report panel's own schemas).

@@ -70,6 +70,11 @@ export function configureParseLimits(limits: ParseLimits): void {
   });
 }
 
+/** The limits every parse without its own uses now (the worker is told the host's). */
+export function currentParseLimits(): Readonly<Required<ParseLimits>> {
+  return configured;
+}
+
 /**
  * tree-sitter-python's scanner looks ahead across comment lines for the next indentation, once per
  * comment line: 4,000 indented comment lines took 15 s (8,000: about a minute). A comment-only line

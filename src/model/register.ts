@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import type { GradientFlowReport, Thresholds } from '../kernel/gradientFlow';
 import { readThresholdSettings } from '../gradientFlow/pick';
 import { graphInWorker, WorkerCancelled, WorkerInputError } from '../gradientFlow/runner';
+import { ModelWorker, type CheckedInWorker } from '../gradientFlow/modelWorker';
+import type { WorkerDocument } from '../gradientFlow/protocol';
+import { currentParseLimits } from '../language/treeSitter';
 import { ReportPanel } from '../gradientFlow/panel';
 import { outputChannel } from '../output';
 import { progressText, summarize } from '../gradientFlow/summary';
@@ -15,7 +18,7 @@ import {
 } from './graphLens';
 import { ModelQuickFixes, type CheckedModel } from './quickFixProvider';
 import { fileModuleResolver } from './read/files';
-import { buildModel, readModels } from './read/frameworks';
+import { buildModel } from './read/frameworks';
 import type { BuildResult, FoundModel } from './read/index';
 
 /** The model check's command (the CodeLens's), `(uri?, modelNameOrExpr?, options?)`. */
@@ -58,12 +61,23 @@ function filesOf(doc: vscode.TextDocument): {
     : {};
 }
 
+/** The document as the model worker reads it (its tree is cached there by uri + version). */
+function workerDocument(doc: vscode.TextDocument): WorkerDocument {
+  return {
+    uri: doc.uri.toString(),
+    version: doc.version,
+    text: doc.getText(),
+    ...(doc.uri.scheme === 'file' ? { path: doc.uri.fsPath } : {}),
+    maxChars: currentParseLimits().maxChars,
+  };
+}
+
 /**
  * The model check in the editor, one path for every model: a CodeLens above every model and block
  * the reader finds (PyTorch, Keras, Flax; a declined one says why), the command
  * `activationLens.checkModel(uri?, nameOrExpr?, {inputShape?, batch?, seed?, dtype?, silent?})`
- * (alias `activationLens.checkModelGraph`) that builds the model's layer graph on the host, runs it
- * in the worker (cancellable) and returns the report; diagnostics on the rows' lines (vanishing,
+ * (alias `activationLens.checkModelGraph`) that builds the model's layer graph and runs it in a
+ * worker (cancellable) and returns the report; diagnostics on the rows' lines (vanishing,
  * exploding, dead units, and what the reader assumed); quick fixes measured by re-reading and
  * re-simulating the edited text. After a check the lens shows its result, Report and Re-run.
  */
@@ -76,14 +90,39 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
   const enabled = (key: 'codeLens.enabled' | 'diagnostics.enabled'): boolean =>
     setting<unknown>(key) !== false;
 
+  // Parsing and reading happen in workers, not on the extension host's thread: one lists the
+  // lenses' models (never held up or terminated by a check), one builds and runs the checks
+  // (terminated when a check is cancelled).
+  const reader = new ModelWorker(workerPath);
+  const checker = new ModelWorker(workerPath);
   const cache = new Map<string, { version: number; models: Promise<FoundModel[]> }>();
   const modelsOf = (doc: vscode.TextDocument): Promise<FoundModel[]> => {
     const key = doc.uri.toString();
     const hit = cache.get(key);
     if (hit && hit.version === doc.version) return hit.models;
-    const models = readModels(doc.getText(), filesOf(doc)).then((r) => r.models);
+    const models = reader.models(workerDocument(doc)).then((r) => r.models);
+    // A failed listing (the worker crashed) is retried by the next request, in a fresh worker.
+    models.catch(() => {
+      if (cache.get(key)?.models === models) cache.delete(key);
+    });
     cache.set(key, { version: doc.version, models });
     return models;
+  };
+  const thresholdsNow = (): {
+    thresholds: Thresholds;
+    ratioLimit: number;
+    deadWarning: number;
+  } => {
+    const limits = readThresholdSettings((k) =>
+      vscode.workspace.getConfiguration('activationLens.gradientFlow').get(k),
+    );
+    for (const p of limits.problems) log.warn(p);
+    const { ratioLimit, deadWarning } = limits.settings;
+    return {
+      thresholds: { ratioLimitLog10: ratioLimit, deadWarningFraction: deadWarning },
+      ratioLimit,
+      deadWarning,
+    };
   };
 
   const lensesChanged = new vscode.EventEmitter<void>();
@@ -103,7 +142,8 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
     return entry && entry.version === doc.version ? entry.byName.get(name) : undefined;
   };
 
-  /** Runs a built graph in the worker; the rows' verdict replaces the plain check's. */
+  /** Runs a graph built on the host (the quick fixes' edited text) in a worker; the rows' verdict
+   * replaces the plain check's. */
   async function simulate(
     built: Extract<BuildResult, { ok: true }>,
     how: {
@@ -119,12 +159,7 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
     verdict: ReturnType<typeof modelVerdict>;
     thresholds: Thresholds;
   }> {
-    const limits = readThresholdSettings((k) =>
-      vscode.workspace.getConfiguration('activationLens.gradientFlow').get(k),
-    );
-    for (const p of limits.problems) log.warn(p);
-    const { ratioLimit, deadWarning } = limits.settings;
-    const thresholds = { ratioLimitLog10: ratioLimit, deadWarningFraction: deadWarning };
+    const { thresholds, ratioLimit, deadWarning } = thresholdsNow();
     const report = await graphInWorker(
       workerPath,
       {
@@ -383,29 +418,14 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
         : undefined;
     const { expr, model } = chosen;
     let inputShape = options.inputShape;
-    const buildWith = (shape: readonly number[] | undefined) =>
-      buildModel(doc.getText(), expr, {
-        ...filesOf(doc),
-        ...(model ? { framework: model.framework } : {}),
-        ...(shape ? { inputShape: shape } : {}),
-        ...(options.batch !== undefined ? { batch: options.batch } : {}),
-      });
-    let built = await buildWith(inputShape);
-    if (!built.ok && /input shape/.test(built.reason) && !inputShape) {
-      inputShape = options.silent
-        ? parseShapeText(setting<string>('model.inputShape') ?? '')
-        : await askShape(expr, built.reason.replace(/^line \d+: /, ''));
-      if (!inputShape) return options.silent ? tell(`${expr}: ${built.reason}`) : undefined;
-      built = await buildWith(inputShape);
-    }
-    if (!built.ok) return tell(`${expr} cannot be checked: ${built.reason}`);
-    const ok = built;
     const framework = model?.framework ?? 'pytorch';
     const seed = options.seed ?? 0;
     const dtype = options.dtype ?? 'float32';
     const key = model?.name ?? expr;
-    try {
-      const { report, verdict, thresholds } = await vscode.window.withProgress(
+    const limits = thresholdsNow();
+    // Built and run in the worker, under one progress notification (cancel terminates it).
+    const buildAndCheck = (shape: readonly number[] | undefined): Thenable<CheckedInWorker> =>
+      vscode.window.withProgress(
         {
           location: options.silent
             ? vscode.ProgressLocation.Window
@@ -418,9 +438,18 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
           const sub = token.onCancellationRequested(() => abort.abort());
           let last = 0;
           try {
-            return await simulate(
-              ok,
-              { expr, framework, file: doc.uri.toString(), seed, dtype },
+            return await checker.buildAndCheck(
+              {
+                doc: workerDocument(doc),
+                expr,
+                ...(model ? { framework: model.framework } : {}),
+                ...(shape ? { inputShape: shape } : {}),
+                ...(options.batch !== undefined ? { batch: options.batch } : {}),
+                seed,
+                dtype,
+                shownFramework: framework,
+                ...limits,
+              },
               {
                 signal: abort.signal,
                 onProgress: (p) => {
@@ -438,7 +467,20 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
           }
         },
       );
+    try {
+      let result = await buildAndCheck(inputShape);
+      if (!result.ok && /input shape/.test(result.reason) && !inputShape) {
+        inputShape = options.silent
+          ? parseShapeText(setting<string>('model.inputShape') ?? '')
+          : await askShape(expr, result.reason.replace(/^line \d+: /, ''));
+        if (!inputShape) return options.silent ? tell(`${expr}: ${result.reason}`) : undefined;
+        result = await buildAndCheck(inputShape);
+      }
+      if (!result.ok) return tell(`${expr} cannot be checked: ${result.reason}`);
+      const { report, built: ok } = result;
+      const { thresholds } = limits;
       const rows = (report.rows ?? []).map(layerRow);
+      const verdict = modelVerdict(rows, thresholds);
       const findings = rowFindings(rows, ok.notes, thresholds);
       const measure = measureOf(verdict.verdict, rows);
       const n = ok.notes.length;
@@ -514,6 +556,8 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
   }
 
   context.subscriptions.push(
+    { dispose: () => reader.dispose() },
+    { dispose: () => checker.dispose() },
     diagnostics,
     lensesChanged,
     vscode.languages.registerCodeLensProvider({ language: 'python' }, lenses),
@@ -536,6 +580,8 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
       quickFixes.forget(e.document.uri);
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {
+      reader.forget(d.uri.toString());
+      checker.forget(d.uri.toString());
       diagnostics.delete(d.uri);
       cache.delete(d.uri.toString());
       results.delete(d.uri.toString());

@@ -4,7 +4,7 @@
  * the framework the expression belongs to. Same contracts as index.ts's readPythonModels and
  * buildGraph; never throws.
  */
-import type { Tree } from 'web-tree-sitter';
+import type { Parser, Tree } from 'web-tree-sitter';
 import { pythonImports } from '../../language/pythonImports';
 import { buildFlaxGraphInTree, findFlaxModels, isFlaxFile } from './flax';
 import { pythonParser } from '../../language/treeSitter';
@@ -86,7 +86,22 @@ export async function buildModel(
   const parser = await pythonParser();
   const parsed = parseBounded(parser, text);
   if (!('tree' in parsed)) return { ok: false, reason: parsed.reason, line: null };
-  const tree = parsed.tree;
+  try {
+    return buildModelOfTree(parser, parsed.tree, expr, options);
+  } finally {
+    parsed.tree.delete();
+  }
+}
+
+/** buildModel over a tree the caller owns (the worker's cached one). Never throws. */
+export function buildModelOfTree(
+  parser: Parser,
+  tree: Tree,
+  expr: string,
+  options: FrameworkBuildOptions = {},
+): FrameworkBuildResult {
+  const sizes = sizeProblem(options);
+  if (sizes) return { ok: false, reason: sizes, line: null };
   const exprTree = boundedParse(parser)(expr);
   try {
     if (!exprTree)
@@ -99,7 +114,6 @@ export async function buildModel(
       line: null,
     };
   } finally {
-    tree.delete();
     exprTree?.delete();
   }
 }
@@ -142,15 +156,18 @@ export async function readModels(
   const parsed = parseBounded(parser, text);
   // Too large or too slow to parse: no models, and the reason for whoever shows the list.
   if (!('tree' in parsed)) return { models: [], declined: parsed.reason };
-  const tree = parsed.tree;
   try {
-    return {
-      models: findModels(tree, boundedParse(parser), {
-        ...budget,
-        parse: boundedParse(parser),
-      }),
-    };
+    return { models: modelsOfTree(parser, parsed.tree, budget) };
   } finally {
-    tree.delete();
+    parsed.tree.delete();
   }
+}
+
+/** findModels with the parser's bounded parse for expressions and the package's other files. */
+export function modelsOfTree(
+  parser: Parser,
+  tree: Tree,
+  budget: Budget & FileOptions = {},
+): FoundModel[] {
+  return findModels(tree, boundedParse(parser), { ...budget, parse: boundedParse(parser) });
 }

@@ -1,8 +1,5 @@
 // The worker as the extension runs it: bundled with esbuild (as dist/worker.js is), real threads.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   graphInWorker,
@@ -14,21 +11,11 @@ import {
 } from '../../../src/gradientFlow/runner';
 import { parseCommandArg } from '../../../src/gradientFlow/protocol';
 import { toViewReport, viewReportSchema } from '../../../src/gradientFlow/view';
+import { bundleWorker } from './workerBundle';
 
 let dir: string;
 let workerPath: string;
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'al-worker-'));
-  workerPath = path.join(dir, 'worker.js');
-  await build({
-    entryPoints: ['src/gradientFlow/worker.ts'],
-    outfile: workerPath,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    logLevel: 'error',
-  });
-});
+beforeAll(async () => ({ dir, workerPath } = await bundleWorker()));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('gradient-flow worker', () => {
