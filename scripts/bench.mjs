@@ -105,6 +105,8 @@ const sections = {
     runScript('Graph engine: ResNet-18 and nanoGPT beside PyTorch float32', 'bench-graph.mjs'),
   torch: () => runScript('Check with PyTorch (check --engine torch, wall time)', 'bench-torch.mjs'),
   reader: () => runScript('Model reader: parse + read + graph of real files', 'bench-reader.mjs'),
+  lenses: () =>
+    runScript('Lens listing: host-thread time, host vs worker', 'bench-model-worker.mjs'),
   model: () =>
     runScript(
       'Model check end to end (check --from … --model …, fresh process)',
