@@ -106,12 +106,19 @@ export class ReportPanel implements vscode.Disposable {
 
   private add(reports: readonly GradientFlowReport[]): void {
     const added = reports.map((report): Run => {
-      const from = report.config['from'];
+      // The model checks name their document: by URI (src/model/register.ts), or by path (the
+      // PyTorch check's report, src/torch/report.ts); a drive letter is a path, not a scheme.
+      const from = report.config['file'];
       return {
         id: `run-${ReportPanel.nextId++}`,
         report,
         suggestion: suggestionFor(report),
-        source: typeof from === 'string' ? from : undefined,
+        source:
+          typeof from !== 'string'
+            ? undefined
+            : /^[a-z][a-z0-9+.-]+:/i.test(from)
+              ? from
+              : vscode.Uri.file(from).toString(),
         fixLine: fixLineOf(report as ReportIn),
       };
     });

@@ -125,6 +125,16 @@ for (const theme of ['dark', 'light']) {
       );
       await screenshot(page, `report-${theme}`);
       await page.keyboard.press('Control+B');
+      // Each row of a model's table names its source line; the link reveals it in the editor.
+      const link = frame
+        .locator('.run:last-of-type details.layers tbody tr', { hasText: 'fc1' })
+        .locator('a.line-link');
+      assert.equal(await link.innerText(), '18');
+      await link.click();
+      await page
+        .locator('.statusbar-item', { hasText: /Ln 18, Col 1\b/ })
+        .first()
+        .waitFor({ timeout: 30_000 });
     });
 
     it('offers quick fixes titled with their measured effect', async () => {
