@@ -105,6 +105,10 @@ const IN: Sig = [
   ['affine', FALSE],
   ['track_running_stats', FALSE],
 ];
+const DROPOUT: Sig = [
+  ['p', F(0.5)],
+  ['inplace', FALSE],
+];
 const MAXPOOL: Sig = [
   ['kernel_size'],
   ['stride', NONE],
@@ -156,26 +160,11 @@ const LAYERS: Readonly<Record<string, Sig>> = {
     ['scale_grad_by_freq', FALSE],
     ['sparse', FALSE],
   ],
-  Dropout: [
-    ['p', F(0.5)],
-    ['inplace', FALSE],
-  ],
-  AlphaDropout: [
-    ['p', F(0.5)],
-    ['inplace', FALSE],
-  ],
-  Dropout1d: [
-    ['p', F(0.5)],
-    ['inplace', FALSE],
-  ],
-  Dropout2d: [
-    ['p', F(0.5)],
-    ['inplace', FALSE],
-  ],
-  Dropout3d: [
-    ['p', F(0.5)],
-    ['inplace', FALSE],
-  ],
+  Dropout: DROPOUT,
+  AlphaDropout: DROPOUT,
+  Dropout1d: DROPOUT,
+  Dropout2d: DROPOUT,
+  Dropout3d: DROPOUT,
   MaxPool1d: MAXPOOL,
   MaxPool2d: MAXPOOL,
   AvgPool1d: AVGPOOL,
