@@ -34,7 +34,7 @@ import {
 import { GraphBuilder } from './graph';
 import type { BuildOptions, BuildResult, FoundModel } from './index';
 import { Interp, lineOf, named, numeric, type Budget } from './interp';
-import { declined, expressionNode, finishBuild } from './keras';
+import { buildOnGraph, finishBuild } from './keras';
 import {
   Decline,
   NONE,
@@ -750,21 +750,12 @@ export function buildFlaxGraphInTree(
   options: BuildOptions = {},
 ): BuildResult {
   const ip = new FlaxInterp(tree.rootNode, pythonImports(tree), options);
-  ip.batch = options.batch ?? options.inputShape?.[0] ?? 8;
-  ip.inputShape = options.inputShape;
-  const g = new GraphBuilder();
-  ip.g = g;
-  try {
-    const e = expressionNode(exprTree, expr);
+  return buildOnGraph(ip, exprTree, expr, options, (e, g) => {
     let v: Value = ip.eval(e, ip.globals);
     if (v.t === 'class') v = ip.call(v, [], new Map(), 0);
     const out = ip.outputOf(v, lineOf(e));
     return finishBuild(g, out, expr, ip.notes);
-  } catch (err) {
-    return declined(err);
-  } finally {
-    ip.g = undefined;
-  }
+  });
 }
 
 /** Whether a file uses Flax. */

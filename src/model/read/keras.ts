@@ -1285,12 +1285,7 @@ export function buildKerasGraphInTree(
   options: BuildOptions = {},
 ): BuildResult {
   const ip = new KerasInterp(tree.rootNode, pythonImports(tree), options);
-  ip.batch = options.batch ?? options.inputShape?.[0] ?? 8;
-  ip.inputShape = options.inputShape;
-  const g = new GraphBuilder();
-  ip.g = g;
-  try {
-    const e = expressionNode(exprTree, expr);
+  return buildOnGraph(ip, exprTree, expr, options, (e, g) => {
     if (e.type === 'identifier') runModuleUpTo(ip, tree.rootNode, e.text);
     let v: Value = ip.eval(e, ip.globals);
     if (v.t === 'class' || v.t === 'func') v = ip.call(v, [], new Map(), 0);
@@ -1302,6 +1297,26 @@ export function buildKerasGraphInTree(
       expr,
       ip.notes.map((n) => n),
     );
+  });
+}
+
+/**
+ * Sizes `ip` by the options and gives `read` the model expression and a fresh graph; whatever
+ * `read` throws becomes the declined result, and the graph is detached afterwards either way.
+ */
+export function buildOnGraph(
+  ip: Interp & { batch: number; inputShape: readonly number[] | undefined },
+  exprTree: Tree,
+  expr: string,
+  options: BuildOptions,
+  read: (e: Node, g: GraphBuilder) => BuildResult,
+): BuildResult {
+  ip.batch = options.batch ?? options.inputShape?.[0] ?? 8;
+  ip.inputShape = options.inputShape;
+  const g = new GraphBuilder();
+  ip.g = g;
+  try {
+    return read(expressionNode(exprTree, expr), g);
   } catch (err) {
     return declined(err);
   } finally {
