@@ -55,35 +55,25 @@ import {
 
 type Kw = Map<string, Value>;
 
+const CONV_ARGS: readonly string[] = [
+  'filters',
+  'kernel_size',
+  'strides',
+  'padding',
+  'data_format',
+  'dilation_rate',
+  'groups',
+  'activation',
+  'use_bias',
+  'kernel_initializer',
+  'bias_initializer',
+];
+
 /** Positional argument names of each layer (Keras 3 order; Keras 2 agrees on the leading ones). */
 const SIGNATURES: Readonly<Record<string, readonly string[]>> = {
   Dense: ['units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer'],
-  Conv1D: [
-    'filters',
-    'kernel_size',
-    'strides',
-    'padding',
-    'data_format',
-    'dilation_rate',
-    'groups',
-    'activation',
-    'use_bias',
-    'kernel_initializer',
-    'bias_initializer',
-  ],
-  Conv2D: [
-    'filters',
-    'kernel_size',
-    'strides',
-    'padding',
-    'data_format',
-    'dilation_rate',
-    'groups',
-    'activation',
-    'use_bias',
-    'kernel_initializer',
-    'bias_initializer',
-  ],
+  Conv1D: CONV_ARGS,
+  Conv2D: CONV_ARGS,
   DepthwiseConv2D: [
     'kernel_size',
     'strides',
