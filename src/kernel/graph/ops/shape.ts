@@ -5,7 +5,15 @@
  */
 import { numel, OpError, registerOp, shapeStr, strides, type Tensor } from '../op';
 import type { Shape } from '../types';
-import { around, broadcastIndex, broadcastShapes, normDimOp, positiveInt, sameShape } from './util';
+import {
+  around,
+  broadcastIndex,
+  broadcastShapes,
+  normDimOp,
+  positiveInt,
+  sameShape,
+  stridedMap,
+} from './util';
 
 function broadcastForward(inputs: readonly Tensor[], output: Tensor, mul: boolean): void {
   const y = output.data;
@@ -119,26 +127,6 @@ registerOp('flatten', {
   forward: copyForward,
   backward: copyBackward,
 });
-
-/** src[i] for an output of `out` whose dim k steps the input by st[k], starting at `offset`. */
-function stridedMap(out: Shape, st: readonly number[], offset: number): Int32Array {
-  const n = numel(out);
-  const src = new Int32Array(n);
-  const rank = out.length;
-  const cnt = new Array<number>(rank).fill(0);
-  let cur = offset;
-  for (let i = 0; i < n; i++) {
-    src[i] = cur;
-    for (let d = rank - 1; d >= 0; d--) {
-      cnt[d] = cnt[d]! + 1;
-      cur += st[d]!;
-      if (cnt[d]! < out[d]!) break;
-      cur -= st[d]! * out[d]!;
-      cnt[d] = 0;
-    }
-  }
-  return src;
-}
 
 function gatherForward(src: Int32Array, x: Tensor, y: Tensor): void {
   const xd = x.data;

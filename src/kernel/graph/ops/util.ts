@@ -79,8 +79,6 @@ export function broadcastShapes(shapes: readonly Shape[]): Shape {
  * Returned as an Int32Array (memory = output size; fine for the shapes broadcasting meets).
  */
 export function broadcastIndex(s: Shape, out: Shape): Int32Array {
-  const n = numel(out);
-  const idx = new Int32Array(n);
   const rank = out.length;
   const off = rank - s.length;
   const st = new Array<number>(rank).fill(0);
@@ -89,10 +87,18 @@ export function broadcastIndex(s: Shape, out: Shape): Int32Array {
     st[i + off] = s[i] === 1 ? 0 : acc;
     acc *= s[i]!;
   }
+  return stridedMap(out, st, 0);
+}
+
+/** src[i] for an output of `out` whose dim k steps the input by st[k], starting at `offset`. */
+export function stridedMap(out: Shape, st: readonly number[], offset: number): Int32Array {
+  const n = numel(out);
+  const src = new Int32Array(n);
+  const rank = out.length;
   const cnt = new Array<number>(rank).fill(0);
-  let cur = 0;
-  for (let k = 0; k < n; k++) {
-    idx[k] = cur;
+  let cur = offset;
+  for (let i = 0; i < n; i++) {
+    src[i] = cur;
     for (let d = rank - 1; d >= 0; d--) {
       cnt[d] = cnt[d]! + 1;
       cur += st[d]!;
@@ -101,7 +107,7 @@ export function broadcastIndex(s: Shape, out: Shape): Int32Array {
       cnt[d] = 0;
     }
   }
-  return idx;
+  return src;
 }
 
 export function positiveInt(v: unknown, what: string): number {
