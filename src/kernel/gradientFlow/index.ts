@@ -9,6 +9,7 @@ import type { Graph, RowStats } from '../graph/types';
 import { resolveCheckConfig, type CheckConfig, type ResolvedCheckConfig } from './config';
 import {
   GradientFlowInputError,
+  rowMeasures,
   runCheckGraph,
   simulate,
   type Clipping,
@@ -168,12 +169,7 @@ export function runCheck(config: CheckConfig, hooks: RunHooks = {}): GradientFlo
     inFeatures: c.width,
     outFeatures: c.width,
     activation: c.arch === 'rnn' ? c.activation : c.arch,
-    postMean: row.postMean,
-    postStd: row.postStd,
-    deadFraction: row.deadFraction,
-    weightGradNorm: row.weightGradNorm ?? 0,
-    biasGradNorm: row.biasGradNorm,
-    inputGradRms: row.inputGradRms,
+    ...rowMeasures(row),
   };
   const steps = row.steps ?? [];
   // The verdict reads the gradient across time: step 1 against step T, as layers are read.
@@ -276,12 +272,7 @@ export function checkGraph(
     inFeatures: features.get(row.row)?.[0] ?? 0,
     outFeatures: features.get(row.row)?.[1] ?? row.outputShape[row.outputShape.length - 1] ?? 0,
     activation: activationOf.get(row.row) ?? null,
-    postMean: row.postMean,
-    postStd: row.postStd,
-    deadFraction: row.deadFraction,
-    weightGradNorm: row.weightGradNorm ?? 0,
-    biasGradNorm: row.biasGradNorm,
-    inputGradRms: row.inputGradRms,
+    ...rowMeasures(row),
     label: row.row,
   }));
   if (layers.length === 0)

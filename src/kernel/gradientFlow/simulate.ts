@@ -82,6 +82,23 @@ export interface LayerStats {
   readonly label?: string;
 }
 
+/** The measured part of a layer's LayerStats, as its graph row reports it. */
+export function rowMeasures(
+  row: RowStats,
+): Pick<
+  LayerStats,
+  'postMean' | 'postStd' | 'deadFraction' | 'weightGradNorm' | 'biasGradNorm' | 'inputGradRms'
+> {
+  return {
+    postMean: row.postMean,
+    postStd: row.postStd,
+    deadFraction: row.deadFraction,
+    weightGradNorm: row.weightGradNorm ?? 0,
+    biasGradNorm: row.biasGradNorm,
+    inputGradRms: row.inputGradRms,
+  };
+}
+
 export interface ProgressPhase {
   readonly phase: 'forward' | 'backward';
   readonly node: number;
@@ -364,12 +381,7 @@ export function simulate(opts: SimulationOptions): SimulationResult {
       inFeatures: spec.inFeatures,
       outFeatures: spec.outFeatures,
       activation: spec.activation?.id ?? null,
-      postMean: row.postMean,
-      postStd: row.postStd,
-      deadFraction: row.deadFraction,
-      weightGradNorm: row.weightGradNorm ?? 0,
-      biasGradNorm: row.biasGradNorm,
-      inputGradRms: row.inputGradRms,
+      ...rowMeasures(row),
       ...(spec.label !== undefined ? { label: spec.label } : {}),
     };
   });
