@@ -29,6 +29,7 @@ import {
   toChannelsLast,
   varianceScaling,
   type At,
+  type KernelFans,
   type Padding,
 } from './channelsLast';
 import { GraphBuilder } from './graph';
@@ -43,6 +44,7 @@ import {
   type ClassVal,
   type ModuleObj,
   type ObjVal,
+  type ParamObj,
   type TensorVal,
   type Value,
 } from './values';
@@ -532,6 +534,30 @@ export class FlaxInterp extends Interp {
     throw new Decline(line, `${what}=${show(v)} is not a constant`);
   }
 
+  /** A Dense/Linear/Conv layer's kernel and, unless use_bias=False, its bias (Flax's default inits). */
+  private kernelAndBias(
+    st: LayerState,
+    kernel: readonly number[],
+    features: number,
+    fans: KernelFans,
+  ): { w: ParamObj; b: ParamObj | null } {
+    const w = st.params.get(
+      'kernel',
+      kernel,
+      initArg(this.arg(st, 'kernel_init'), 'lecun_normal', fans, st.line),
+      st.line,
+    );
+    const b = this.flag(this.arg(st, 'use_bias'), true, st.line, 'use_bias')
+      ? st.params.get(
+          'bias',
+          [features],
+          initArg(this.arg(st, 'bias_init'), 'zeros', fans, st.line),
+          st.line,
+        )
+      : null;
+    return { w, b };
+  }
+
   private callLayer(st: LayerState, pos: Value[], kw: Kw, line: number): Value {
     const x = pos[0] ?? kw.get('inputs') ?? kw.get('x');
     if (x?.t !== 'tensor')
@@ -557,20 +583,7 @@ export class FlaxInterp extends Interp {
         );
         if (st.cls === 'Linear') this.expectIn(st, 'in_features', inC);
         const fans = { fanIn: inC, fanOut: units };
-        const w = st.params.get(
-          'kernel',
-          [units, inC],
-          initArg(this.arg(st, 'kernel_init'), 'lecun_normal', fans, st.line),
-          st.line,
-        );
-        const b = this.flag(this.arg(st, 'use_bias'), true, st.line, 'use_bias')
-          ? st.params.get(
-              'bias',
-              [units],
-              initArg(this.arg(st, 'bias_init'), 'zeros', fans, st.line),
-              st.line,
-            )
-          : null;
+        const { w, b } = this.kernelAndBias(st, [units, inC], units, fans);
         out = dense(g, at, x, units, w, b);
         break;
       }
@@ -588,20 +601,7 @@ export class FlaxInterp extends Interp {
         const groups = this.num(st, 'feature_group_count', 1, st.line);
         const receptive = k.reduce((a, b) => a * b, 1);
         const fans = { fanIn: (inC / groups) * receptive, fanOut: filters * receptive };
-        const w = st.params.get(
-          'kernel',
-          [filters, inC / groups, ...k],
-          initArg(this.arg(st, 'kernel_init'), 'lecun_normal', fans, st.line),
-          st.line,
-        );
-        const b = this.flag(this.arg(st, 'use_bias'), true, st.line, 'use_bias')
-          ? st.params.get(
-              'bias',
-              [filters],
-              initArg(this.arg(st, 'bias_init'), 'zeros', fans, st.line),
-              st.line,
-            )
-          : null;
+        const { w, b } = this.kernelAndBias(st, [filters, inC / groups, ...k], filters, fans);
         const padding = this.padding(this.arg(st, 'padding'), 'same', st.line);
         out = toChannelsLast(
           g,
