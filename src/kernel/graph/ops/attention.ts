@@ -4,7 +4,7 @@
  * mask])·v per head on contiguous (L×E) blocks; every product is a gemm.
  */
 import { gemm } from '../gemm';
-import { numel, OpError, registerOp, shapeStr, type Buf } from '../op';
+import { numel, OpError, registerOp, shapeStr, type Buf, type OpOf, type Tensor } from '../op';
 import type { Dtype, Shape } from '../types';
 import { blocks, gemmBlocked, positiveInt, sameShape } from './util';
 
@@ -202,6 +202,17 @@ function sdpaShapes(
   return { batch: numel(lead), L, S, E, Ev };
 }
 
+/** An sdpa node's q, k and v, its batch count and its per-head plan (scale 1/√E by default). */
+function sdpaPlan(
+  op: OpOf<'sdpa'>,
+  inputs: readonly Tensor[],
+): { Q: Tensor; K: Tensor; V: Tensor; batch: number; h: Head } {
+  const [Q, K, V] = inputs as [Tensor, Tensor, Tensor];
+  const { batch, L, S, E, Ev } = sdpaShapes(Q.shape, K.shape, V.shape);
+  const h: Head = { L, S, E, Ev, scale: op.scale ?? 1 / Math.sqrt(E), causal: op.causal };
+  return { Q, K, V, batch, h };
+}
+
 registerOp('sdpa', {
   arity: 3,
   outputShape(op, [q, k, v]) {
@@ -213,13 +224,8 @@ registerOp('sdpa', {
   workspaceBytes: (_op, [q, k], _out, b) =>
     (numel(q!) / q![q!.length - 1]!) * k![k!.length - 2]! * b,
   forward({ op, inputs, output, checkCancel }) {
-    const [Q, K, V] = inputs as [
-      (typeof inputs)[0] & object,
-      (typeof inputs)[0] & object,
-      (typeof inputs)[0] & object,
-    ];
-    const { batch, L, S, E, Ev } = sdpaShapes(Q.shape, K.shape, V.shape);
-    const h: Head = { L, S, E, Ev, scale: op.scale ?? 1 / Math.sqrt(E), causal: op.causal };
+    const { Q, K, V, batch, h } = sdpaPlan(op, inputs);
+    const { L, S, E, Ev } = h;
     const P = alloc(batch * L * S, Q.data);
     blocks(batch, L * S * (E + Ev), checkCancel, (b0, b1) => {
       for (let b = b0; b < b1; b++)
@@ -236,13 +242,8 @@ registerOp('sdpa', {
     return P;
   },
   backward({ op, inputs, saved, gradOutput, gradInputs, checkCancel }) {
-    const [Q, K, V] = inputs as [
-      (typeof inputs)[0] & object,
-      (typeof inputs)[0] & object,
-      (typeof inputs)[0] & object,
-    ];
-    const { batch, L, S, E, Ev } = sdpaShapes(Q.shape, K.shape, V.shape);
-    const h: Head = { L, S, E, Ev, scale: op.scale ?? 1 / Math.sqrt(E), causal: op.causal };
+    const { Q, K, V, batch, h } = sdpaPlan(op, inputs);
+    const { L, S, E, Ev } = h;
     // Inputs without a gradient still need somewhere to write; scratch that is thrown away.
     const gq = gradInputs[0]?.data ?? alloc(Q.data.length, Q.data);
     const gk = gradInputs[1]?.data ?? alloc(K.data.length, Q.data);
