@@ -37,6 +37,7 @@ import type { BuildOptions, BuildResult, FoundModel } from './index';
 import { Interp, lineOf, named, numeric, type Budget } from './interp';
 import { buildOnGraph, finishBuild } from './keras';
 import {
+  newModule,
   Decline,
   NONE,
   isSeq,
@@ -491,16 +492,7 @@ export class FlaxInterp extends Interp {
   // ---- layers -----------------------------------------------------------------------------
 
   private makeLayer(api: Api, cls: string, pos: Value[], kw: Kw, line: number): ModuleObj {
-    const m: ModuleObj = {
-      t: 'module',
-      kind: cls,
-      cfg: new Map(),
-      children: new Map(),
-      params: new Map(),
-      buffers: new Map(),
-      attrs: new Map(),
-      line,
-    };
+    const m = newModule(cls, line);
     const st: LayerState = { api, cls, pos, kw, params: new LayerParams(), line, path: undefined };
     const parent = this.ctx[this.ctx.length - 1];
     if (parent?.compact) {

@@ -38,6 +38,7 @@ import { GraphBuilder } from './graph';
 import type { BuildOptions, BuildResult, FoundModel, ModelKind } from './index';
 import { Interp, lineOf, named, numeric, type Budget } from './interp';
 import {
+  newModule,
   Decline,
   NONE,
   TRUE,
@@ -476,16 +477,7 @@ export class KerasInterp extends Interp {
   makeLayer(cls: string, pos: readonly Value[], kw: Kw, line: number): ModuleObj {
     const given = kw.get('name');
     const name = given?.t === 'str' ? given.v : this.autoName(cls);
-    const m: ModuleObj = {
-      t: 'module',
-      kind: cls,
-      cfg: new Map(),
-      children: new Map(),
-      params: new Map(),
-      buffers: new Map(),
-      attrs: new Map(),
-      line,
-    };
+    const m = newModule(cls, line);
     this.layerState.set(m, { cls, name, pos, kw, params: new LayerParams(), line });
     return m;
   }
