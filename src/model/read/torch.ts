@@ -1648,6 +1648,18 @@ function permute(ip: Interp, x: TensorVal, dims: number[], line: number): Tensor
   );
 }
 
+/** A pool's (N, C, …) input shape, or the decline for an input of another rank. */
+function poolInputShape(x: TensorVal, dims: 1 | 2, line: number, label: string): readonly number[] {
+  const s = x.shape;
+  if (s.length !== dims + 2)
+    throw new Decline(
+      line,
+      `${label} expects a rank-${dims + 2} input, gets (${s.join(', ')})`,
+      true,
+    );
+  return s;
+}
+
 function pool(
   ip: Interp,
   kind: 'max' | 'avg',
@@ -1658,13 +1670,7 @@ function pool(
   label: string,
   row?: string,
 ): TensorVal {
-  const s = x.shape;
-  if (s.length !== dims + 2)
-    throw new Decline(
-      line,
-      `${label} expects a rank-${dims + 2} input, gets (${s.join(', ')})`,
-      true,
-    );
+  const s = poolInputShape(x, dims, line, label);
   const k = intsOf(get(0, 'kernel_size'), dims, `${label}: kernel_size`, line);
   const stV = get(1, 'stride');
   const st =
@@ -1714,13 +1720,7 @@ function adaptivePool(
   label: string,
   row?: string,
 ): TensorVal {
-  const s = x.shape;
-  if (s.length !== dims + 2)
-    throw new Decline(
-      line,
-      `${label} expects a rank-${dims + 2} input, gets (${s.join(', ')})`,
-      true,
-    );
+  const s = poolInputShape(x, dims, line, label);
   const items = isSeq(size) ? size.items : Array.from({ length: dims }, () => size);
   const out = items.map((v, i) => (v.t === 'none' ? s[2 + i]! : numeric(v)));
   if (out.some((o) => o === undefined || !Number.isInteger(o)))
