@@ -49,6 +49,7 @@ import {
   tuple,
   type ClassVal,
   type ModuleObj,
+  type ParamObj,
   type Scope,
   type TensorVal,
   type Value,
@@ -534,6 +535,22 @@ export class KerasInterp extends Interp {
     return n === undefined ? dflt : n !== 0;
   }
 
+  /** A normalisation's gamma (ones) and beta (zeros) over the last axis, unless scale/center=False. */
+  private scaleCenter(
+    st: LayerState,
+    x: TensorVal,
+    line: number,
+  ): { gamma: ParamObj | null; beta: ParamObj | null } {
+    const c = x.shape[x.shape.length - 1]!;
+    const gamma = this.bool(st, 'scale', true)
+      ? st.params.get('gamma', [c], { kind: 'ones' }, line)
+      : null;
+    const beta = this.bool(st, 'center', true)
+      ? st.params.get('beta', [c], { kind: 'zeros' }, line)
+      : null;
+    return { gamma, beta };
+  }
+
   private pair(v: Value, line: number, what: string): number[] {
     return intsArg(v, 2, undefined, line, what);
   }
@@ -779,13 +796,7 @@ export class KerasInterp extends Interp {
             line,
             `BatchNormalization(axis=${axis}) on a channels-first tensor is not read`,
           );
-        const c = x.shape[x.shape.length - 1]!;
-        const gamma = this.bool(st, 'scale', true)
-          ? st.params.get('gamma', [c], { kind: 'ones' }, line)
-          : null;
-        const beta = this.bool(st, 'center', true)
-          ? st.params.get('beta', [c], { kind: 'zeros' }, line)
-          : null;
+        const { gamma, beta } = this.scaleCenter(st, x, line);
         return batchNormLast(g, at, x, this.num(st, 'epsilon', 1e-3, line), gamma, beta);
       }
       case 'LayerNormalization': {
@@ -793,13 +804,7 @@ export class KerasInterp extends Interp {
         const ax = axis === undefined || axis.t === 'none' ? -1 : numeric(axis);
         if (ax !== -1 && ax !== x.shape.length - 1)
           throw new Decline(line, `LayerNormalization(axis=${show(axis!)}) is not read`);
-        const c = x.shape[x.shape.length - 1]!;
-        const gamma = this.bool(st, 'scale', true)
-          ? st.params.get('gamma', [c], { kind: 'ones' }, line)
-          : null;
-        const beta = this.bool(st, 'center', true)
-          ? st.params.get('beta', [c], { kind: 'zeros' }, line)
-          : null;
+        const { gamma, beta } = this.scaleCenter(st, x, line);
         return layerNormLast(g, at, x, this.num(st, 'epsilon', 1e-3, line), gamma, beta);
       }
       case 'MaxPooling1D':
