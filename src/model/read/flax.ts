@@ -53,6 +53,17 @@ import {
 type Kw = Map<string, Value>;
 type Api = 'linen' | 'nnx';
 
+/** Conv's positional arguments after its feature counts, the same in linen and nnx. */
+const CONV_ARGS = [
+  'kernel_size',
+  'strides',
+  'padding',
+  'input_dilation',
+  'kernel_dilation',
+  'feature_group_count',
+  'use_bias',
+];
+
 /** Positional constructor arguments of each layer. */
 const SIGNATURES: Readonly<Record<string, readonly string[]>> = {
   'linen.Dense': [
@@ -64,32 +75,13 @@ const SIGNATURES: Readonly<Record<string, readonly string[]>> = {
     'kernel_init',
     'bias_init',
   ],
-  'linen.Conv': [
-    'features',
-    'kernel_size',
-    'strides',
-    'padding',
-    'input_dilation',
-    'kernel_dilation',
-    'feature_group_count',
-    'use_bias',
-  ],
+  'linen.Conv': ['features', ...CONV_ARGS],
   'linen.LayerNorm': ['epsilon', 'dtype', 'param_dtype', 'use_bias', 'use_scale'],
   'linen.BatchNorm': ['use_running_average', 'axis', 'momentum', 'epsilon'],
   'linen.Dropout': ['rate', 'broadcast_dims', 'deterministic'],
   'linen.Embed': ['num_embeddings', 'features'],
   'nnx.Linear': ['in_features', 'out_features', 'use_bias'],
-  'nnx.Conv': [
-    'in_features',
-    'out_features',
-    'kernel_size',
-    'strides',
-    'padding',
-    'input_dilation',
-    'kernel_dilation',
-    'feature_group_count',
-    'use_bias',
-  ],
+  'nnx.Conv': ['in_features', 'out_features', ...CONV_ARGS],
   'nnx.LayerNorm': ['num_features', 'epsilon'],
   'nnx.BatchNorm': ['num_features', 'use_running_average', 'axis', 'momentum', 'epsilon'],
   'nnx.Dropout': ['rate', 'broadcast_dims', 'deterministic'],
