@@ -35,7 +35,7 @@ import {
 import { GraphBuilder } from './graph';
 import type { BuildOptions, BuildResult, FoundModel } from './index';
 import { Interp, lineOf, named, numeric, type Budget } from './interp';
-import { buildOnGraph, finishBuild } from './keras';
+import { buildOnGraph, callOnInput, finishBuild } from './keras';
 import {
   newModule,
   Decline,
@@ -683,16 +683,7 @@ export class FlaxInterp extends Interp {
     const st = this.mods.get(v)!;
     st.path = '';
     const shape = this.inputShape ? [...this.inputShape] : this.inferInput(v, line);
-    const x = this.graph.add({ op: 'input', shape }, [], shape, line, 'Input', undefined);
-    const out = this.call(v, [x], new Map(), line);
-    const t =
-      out.t === 'tensor'
-        ? out
-        : isSeq(out) && out.items[0]?.t === 'tensor'
-          ? out.items[0]
-          : undefined;
-    if (!t) throw new Decline(line, `${v.cls.name} does not return a tensor`);
-    return t;
+    return callOnInput(this, v, shape, line, () => v.cls.name);
   }
 
   /** NNX layers know their input sizes: the first one built decides the input. */

@@ -1168,16 +1168,7 @@ export class KerasInterp extends Interp {
       );
     const shape = [...this.inputShape];
     this.inputsMade++;
-    const x = this.graph.add({ op: 'input', shape }, [], shape, line, 'Input', undefined);
-    const out = this.call(v, [x], new Map(), line);
-    const t =
-      out.t === 'tensor'
-        ? out
-        : isSeq(out) && out.items[0]?.t === 'tensor'
-          ? out.items[0]
-          : undefined;
-    if (!t) throw new Decline(line, `${show(v)} does not return a tensor`);
-    return t;
+    return callOnInput(this, v, shape, line, () => show(v));
   }
 
   /** Every node input refers to a node: a stand-in (pending padding) used elsewhere is refused. */
@@ -1262,6 +1253,26 @@ export function finishBuild(
     notes: [...notes],
     expr,
   };
+}
+
+/** Calls model `v` (named by `name`) on a fresh input of `shape`: its tensor, or a tuple's first. */
+export function callOnInput(
+  ip: Interp & { readonly graph: GraphBuilder },
+  v: Value,
+  shape: number[],
+  line: number,
+  name: () => string,
+): TensorVal {
+  const x = ip.graph.add({ op: 'input', shape }, [], shape, line, 'Input', undefined);
+  const out = ip.call(v, [x], new Map(), line);
+  const t =
+    out.t === 'tensor'
+      ? out
+      : isSeq(out) && out.items[0]?.t === 'tensor'
+        ? out.items[0]
+        : undefined;
+  if (!t) throw new Decline(line, `${name()} does not return a tensor`);
+  return t;
 }
 
 /** Builds the graph of one Keras model expression. Never throws. */
