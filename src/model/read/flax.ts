@@ -35,7 +35,7 @@ import {
 import { GraphBuilder } from './graph';
 import type { BuildOptions, BuildResult, FoundModel } from './index';
 import { Interp, lineOf, named, numeric, type Budget } from './interp';
-import { buildOnGraph, callOnInput, finishBuild } from './keras';
+import { buildOnGraph, callOnInput, finishBuild, moduleLevel } from './keras';
 import {
   newModule,
   Decline,
@@ -754,12 +754,7 @@ export function findFlaxModels(
       st0.type === 'decorated_definition' ? (st0.childForFieldName('definition') ?? st0) : st0;
     if (st.type !== 'class_definition') continue;
     const name = st.childForFieldName('name')?.text ?? '';
-    let cls: Value | undefined;
-    try {
-      cls = probe.lookup(name, probe.globals, lineOf(st));
-    } catch {
-      cls = undefined;
-    }
+    const cls = moduleLevel(probe, name, st);
     if (cls?.t !== 'class') continue;
     const api = probe.apiOf(cls);
     if (!api) continue;

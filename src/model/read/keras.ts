@@ -1275,6 +1275,15 @@ export function callOnInput(
   return t;
 }
 
+/** What `name` is bound to at module level, read at `st`; undefined where the reader cannot tell. */
+export function moduleLevel(probe: Interp, name: string, st: Node): Value | undefined {
+  try {
+    return probe.lookup(name, probe.globals, lineOf(st));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Builds the graph of one Keras model expression. Never throws. */
 export function buildKerasGraphInTree(
   tree: Tree,
@@ -1423,12 +1432,7 @@ export function findKerasModels(
       st0.type === 'decorated_definition' ? (st0.childForFieldName('definition') ?? st0) : st0;
     if (st.type === 'class_definition') {
       const name = st.childForFieldName('name')?.text ?? '';
-      let cls: Value | undefined;
-      try {
-        cls = probe.lookup(name, probe.globals, lineOf(st));
-      } catch {
-        cls = undefined;
-      }
+      const cls = moduleLevel(probe, name, st);
       if (cls?.t !== 'class' || !probe.kerasClass(cls)) continue;
       const init = named(st.childForFieldName('body')).find(
         (s) => s.type === 'function_definition' && s.childForFieldName('name')?.text === '__init__',
