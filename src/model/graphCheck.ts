@@ -15,19 +15,9 @@ import {
 } from '../kernel/gradientFlow/verdict';
 import type { BuildResult } from './read/index';
 
-export interface ModelLayerRow {
-  /** `layer1.0.conv1` (PyTorch), `conv2d_1` (Keras), `Block_0/Dense_0` (Flax). */
-  readonly module: string;
-  readonly kind: string;
-  readonly outputShape: Shape;
-  readonly line: number | null;
-  readonly postMean: number;
-  readonly postStd: number;
-  readonly weightGradNorm: number | null;
-  readonly biasGradNorm: number | null;
-  readonly inputGradRms: number;
-  readonly deadFraction: number;
-}
+/** The engine's row (RowStats) under the name the CLI and the findings use: `module` is the
+ * row key — `layer1.0.conv1` (PyTorch), `conv2d_1` (Keras), `Block_0/Dense_0` (Flax). */
+export type ModelLayerRow = Omit<RowStats, 'row' | 'steps'> & { readonly module: string };
 
 export interface ModelGraphReport {
   readonly expr: string;

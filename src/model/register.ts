@@ -9,7 +9,7 @@ import { ReportPanel } from '../gradientFlow/panel';
 import { outputChannel } from '../output';
 import { progressText, summarize } from '../gradientFlow/summary';
 import { fixTargetOf, measureOf, rowFindings, type Finding } from './findings';
-import { layerRow, modelVerdict, verdictHeadline } from './graphCheck';
+import { layerRow, modelVerdict, verdictHeadline, type ModelLayerRow } from './graphCheck';
 import {
   graphLensTitle,
   parseGraphCheckArgs,
@@ -156,6 +156,7 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
     run: { signal?: AbortSignal; onProgress?: (p: { step: number; total: number }) => void } = {},
   ): Promise<{
     report: GradientFlowReport;
+    rows: ModelLayerRow[];
     verdict: ReturnType<typeof modelVerdict>;
     thresholds: Thresholds;
   }> {
@@ -181,11 +182,8 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
       },
       run,
     );
-    return {
-      report,
-      verdict: modelVerdict((report.rows ?? []).map(layerRow), thresholds),
-      thresholds,
-    };
+    const rows = (report.rows ?? []).map(layerRow);
+    return { report, rows, verdict: modelVerdict(rows, thresholds), thresholds };
   }
 
   const quickFixes = new ModelQuickFixes({
@@ -200,14 +198,14 @@ export function registerModelCheck(context: vscode.ExtensionContext): void {
         inputShape: c.inputShape,
       });
       if (!built.ok) return undefined;
-      const { report, verdict } = await simulate(built, {
+      const { rows, verdict } = await simulate(built, {
         expr: c.expr,
         framework: c.framework,
         file: doc.uri.toString(),
         seed: c.seed,
         dtype: c.dtype,
       });
-      return measureOf(verdict.verdict, (report.rows ?? []).map(layerRow));
+      return measureOf(verdict.verdict, rows);
     },
     diagnosticSource: DIAGNOSTIC_SOURCE,
     recheckCommand: COMMAND,
